@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Stripeline builds and tests with. Idempotent: only what is
+# missing is installed, so a second run costs one dpkg query.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev          # Beast/Asio (HTTP), JSON and URL, used header-only
+  libcurl4-openssl-dev      # Stripe client transport
+  libsimdjson-dev
+  libsqlite3-dev sqlite3
+  libpq-dev
+  libsodium-dev             # encryption at rest, argon2id, HMAC
+  libspdlog-dev libfmt-dev
+  libcli11-dev
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+  curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

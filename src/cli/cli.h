@@ -1,0 +1,40 @@
+#pragma once
+// The `stripeline` command line: serve, demo, emulator, users, tokens, clients, integrations.
+// Each subcommand lives in its own file under src/cli/ and registers itself on the app.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/runtime.h"
+#include "common/log.h"
+
+namespace stripeline::cli {
+
+int Main(int argc, char** argv);
+
+// Options every command that works on a data directory shares; each may also come from the
+// environment (STRIPELINE_DATA_DIR, ...) or a config file (--config).
+struct CommonOptions {
+  RuntimeOptions runtime;
+  LogOptions log;
+  bool json = false;
+};
+
+void AddCommonOptions(CLI::App& command, CommonOptions& options);
+// Starts logging and opens the data directory; on failure prints the error and returns null.
+std::unique_ptr<Runtime> OpenRuntime(const CommonOptions& options);
+// Prints "error: <message>" to stderr and returns the exit code for a Status (1, or 2 for
+// input errors).
+int Fail(const Status& status);
+
+// Sets the command's action: open the runtime, run `body`; a failed Status prints the error and
+// exits non-zero. `common` must outlive the app (it is read when the command runs).
+void OnRun(CLI::App* command, const CommonOptions& common, std::function<Status(Runtime&)> body);
+
+void AddServeCommands(CLI::App& app);  // serve, demo
+void AddEmulatorCommand(CLI::App& app);
+void AddUserCommands(CLI::App& app);   // users, tokens
+void AddClientCommands(CLI::App& app);
+void AddIntegrationCommands(CLI::App& app);
+
+}  // namespace stripeline::cli

@@ -1,0 +1,51 @@
+#pragma once
+// Runtime: the composition root. Opens the data directory (database, master key), builds the
+// Stripe client and the services on top, in the dependency order of style.md. Every command
+// that works on a data directory starts by opening one. Thread-safe once built (its parts are).
+
+#include <memory>
+#include <string>
+
+#include "access/user_service.h"
+#include "common/secrets.h"
+#include "integrations/client_service.h"
+#include "integrations/connection_check.h"
+#include "integrations/integration_service.h"
+#include "store/store.h"
+#include "stripe/client.h"
+
+namespace stripeline::cli {
+
+struct RuntimeOptions {
+  std::string data_dir = "./data";
+  // Database URL; empty → sqlite:<data_dir>/stripeline.db.
+  std::string database_url;
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_connect_base = "https://connect.stripe.com";
+  std::chrono::seconds session_idle_timeout{std::chrono::hours(12)};
+};
+
+class Runtime {
+ public:
+  static Result<std::unique_ptr<Runtime>> Open(const RuntimeOptions& options);
+
+  const RuntimeOptions& options() const { return options_; }
+  store::Store& store() { return *store_; }
+  access::UserService& users() { return *users_; }
+  integrations::IntegrationService& integrations() { return *integrations_; }
+  integrations::ClientService& clients() { return *clients_; }
+
+ private:
+  explicit Runtime(RuntimeOptions options) : options_(std::move(options)) {}
+
+  RuntimeOptions options_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<SecretBox> box_;
+  std::unique_ptr<stripe::Client> stripe_;
+  std::unique_ptr<integrations::ConnectionChecker> checker_;
+  std::unique_ptr<access::UserService> users_;
+  std::unique_ptr<integrations::IntegrationService> integrations_;
+  std::unique_ptr<integrations::ClientService> clients_;
+};
+
+}  // namespace stripeline::cli

@@ -1,0 +1,131 @@
+// `stripeline serve` (the service) and `stripeline demo` (the service plus the built-in Stripe
+// emulator, what `make run` starts).
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "common/http_server.h"
+#include "emulator/emulator.h"
+#include "http/api.h"
+
+namespace stripeline::cli {
+
+namespace {
+
+struct ServeOptions {
+  CommonOptions common;
+  std::string listen = "127.0.0.1:8080";
+  bool secure_cookies = false;
+  int session_idle_minutes = 720;
+  // demo only
+  std::string emulator_listen = "127.0.0.1:12111";
+};
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? std::string(value) : fallback;
+}
+
+// Creates the first administrator on the first start and says how to sign in.
+Status PrintAdminLogin(Runtime& runtime) {
+  std::string email = EnvOr("STRIPELINE_ADMIN_EMAIL", "admin@localhost");
+  std::string password = EnvOr("STRIPELINE_ADMIN_PASSWORD", "");
+  SL_ASSIGN_OR_RETURN(access::FirstAdmin admin, runtime.users().EnsureFirstAdmin(email, password));
+  if (admin.generated_password) {
+    std::cout << "Admin login: " << admin.email << " / " << *admin.generated_password
+              << "\n  (generated now and shown only once; change it with `stripeline users "
+                 "set-password`)\n";
+  } else if (admin.created) {
+    std::cout << "Admin login: " << admin.email << " with the password from "
+              << "STRIPELINE_ADMIN_PASSWORD\n";
+  } else {
+    std::cout << "Admin login: the administrator created at first start (reset a password with "
+                 "`stripeline users set-password --email EMAIL`)\n";
+  }
+  return Status::OK();
+}
+
+int Serve(ServeOptions& options, emulator::Emulator* emulator) {
+  std::unique_ptr<HttpServer> emulator_server;
+  if (emulator != nullptr) {
+    emulator_server = std::make_unique<HttpServer>(
+        HttpServerOptions{.listen = options.emulator_listen, .server_name = "Stripe emulator"},
+        [emulator](const HttpRequest& request) { return emulator->Handle(request); });
+    if (Status started = emulator_server->Start(); !started.ok()) return Fail(started);
+    options.common.runtime.stripe_api_base = emulator_server->base_url();
+    options.common.runtime.stripe_connect_base = emulator_server->base_url();
+  }
+  options.common.runtime.session_idle_timeout = std::chrono::minutes(options.session_idle_minutes);
+  auto runtime = OpenRuntime(options.common);
+  if (!runtime) return 1;
+  if (Status admin = PrintAdminLogin(*runtime); !admin.ok()) return Fail(admin);
+
+  http::Api api({.store = runtime->store(),
+                 .users = runtime->users(),
+                 .integrations = runtime->integrations(),
+                 .clients = runtime->clients()},
+                {.secure_cookies = options.secure_cookies,
+                 .session_idle_timeout = options.common.runtime.session_idle_timeout});
+  HttpServer server(HttpServerOptions{.listen = options.listen},
+                    [&api](const HttpRequest& request) { return api.Handle(request); });
+  if (Status started = server.Start(); !started.ok()) return Fail(started);
+
+  if (emulator_server) {
+    std::cout << "Stripe emulator listening on " << emulator_server->base_url() << "\n"
+              << "Demo keys (account acct_emu_demo, \"Emulator Demo Ltd\"):\n";
+    for (const auto& key : emulator->DemoKeys()) {
+      std::cout << "  " << key.key << "  " << key.description << "\n";
+    }
+  }
+  std::cout << "Stripeline listening on " << server.base_url() << "  (data in "
+            << options.common.runtime.data_dir << ", Stripe API "
+            << options.common.runtime.stripe_api_base << ")" << std::endl;
+  log::Info("server.started", {{"url", server.base_url()},
+                               {"stripe_api_base", options.common.runtime.stripe_api_base}});
+  server.RunUntilSignal();
+  if (emulator_server) emulator_server->Stop();
+  log::Info("server.stopped");
+  return 0;
+}
+
+void AddServeOptions(CLI::App& command, ServeOptions& options) {
+  AddCommonOptions(command, options.common);
+  command.add_option("--listen", options.listen, "Address to serve on (host:port)")
+      ->envname("STRIPELINE_LISTEN")
+      ->capture_default_str();
+  command.add_flag("--secure-cookies", options.secure_cookies,
+                   "Mark the session cookie Secure (when served over HTTPS)")
+      ->envname("STRIPELINE_SECURE_COOKIES");
+  command.add_option("--session-idle-minutes", options.session_idle_minutes,
+                     "Sign a browser session out after this many idle minutes")
+      ->envname("STRIPELINE_SESSION_IDLE_MINUTES")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app) {
+  auto serve_options = std::make_shared<ServeOptions>();
+  auto* serve = app.add_subcommand("serve", "Run the Stripeline service (web page and REST API)");
+  AddServeOptions(*serve, *serve_options);
+  serve->callback([serve_options] {
+    int code = Serve(*serve_options, nullptr);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+
+  auto demo_options = std::make_shared<ServeOptions>();
+  auto* demo = app.add_subcommand(
+      "demo", "Run the service against the built-in Stripe emulator (no Stripe account needed)");
+  AddServeOptions(*demo, *demo_options);
+  demo->add_option("--emulator-listen", demo_options->emulator_listen,
+                   "Address of the built-in emulator")
+      ->capture_default_str();
+  demo->callback([demo_options] {
+    auto emulator = emulator::Emulator::Create({});
+    if (!emulator.ok()) throw CLI::RuntimeError(Fail(emulator.status()));
+    int code = Serve(*demo_options, emulator->get());
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace stripeline::cli

@@ -1,0 +1,232 @@
+#include "common/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <csignal>
+#include <condition_variable>
+#include <mutex>
+
+#include "common/log.h"
+
+namespace stripeline {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) {
+    return Status::InvalidArgument("listen address '" + std::string(listen) +
+                                   "' must be host:port, e.g. 127.0.0.1:8080");
+  }
+  std::string host(listen.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  std::string_view port_text = listen.substr(colon + 1);
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port > 65535) {
+    return Status::InvalidArgument("listen address '" + std::string(listen) +
+                                   "' has no valid port (0-65535)");
+  }
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  Handler handler;
+  asio::io_context io{1};
+  asio::thread_pool workers;
+  tcp::acceptor acceptor{io};
+  std::thread io_thread;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::mutex mu;
+  std::condition_variable idle_cv;
+
+  Impl(HttpServerOptions opts, Handler h)
+      : options(std::move(opts)), handler(std::move(h)), workers(options.worker_threads) {}
+
+  asio::awaitable<void> Accept() {
+    while (!stopping) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) break;
+        continue;  // e.g. too many open files: keep serving the connections we have
+      }
+      asio::co_spawn(io, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+    }
+  }
+
+  HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
+    HttpRequest request;
+    request.method = std::string(raw.method_string());
+    request.target = std::string(raw.target());
+    std::string_view target = raw.target();
+    size_t q = target.find('?');
+    request.path = PercentDecode(target.substr(0, q), false);
+    if (q != std::string_view::npos) request.query = ParseFormEncoded(target.substr(q + 1));
+    for (const auto& field : raw) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    request.body = raw.body();
+    request.remote_address = remote;
+    return request;
+  }
+
+  static HttpResponse ErrorResponse(int status, std::string code, std::string message) {
+    boost::json::object error{{"code", std::move(code)}, {"message", std::move(message)}};
+    return HttpResponse::Json(status, boost::json::object{{"error", std::move(error)}});
+  }
+
+  HttpResponse RunHandler(const HttpRequest& request) {
+    try {
+      return handler(request);
+    } catch (const std::exception& e) {
+      // A throwing handler is a bug; the client still gets a well-formed answer.
+      log::Error("http.handler_exception", {{"path", request.path}, {"what", e.what()}});
+      return ErrorResponse(500, "internal", "Internal server error");
+    }
+  }
+
+  asio::awaitable<void> Write(beast::tcp_stream& stream, HttpResponse response, bool keep_alive,
+                              unsigned version) {
+    bhttp::response<bhttp::string_body> raw{static_cast<bhttp::status>(response.status), version};
+    raw.set(bhttp::field::server, options.server_name);
+    for (auto& [name, value] : response.headers) raw.insert(name, value);
+    raw.body() = std::move(response.body);
+    raw.keep_alive(keep_alive);
+    raw.prepare_payload();
+    stream.expires_after(options.idle_timeout);
+    co_await bhttp::async_write(stream, raw, asio::as_tuple(asio::use_awaitable));
+  }
+
+  asio::awaitable<void> Serve(beast::tcp_stream stream) {
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto endpoint = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = endpoint.address().to_string();
+    }
+    while (!stopping) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(64 * 1024);
+      stream.expires_after(options.idle_timeout);
+      auto [ec, bytes] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == bhttp::error::body_limit) {
+        co_await Write(stream,
+                       ErrorResponse(413, "payload_too_large",
+                                     "The request body is larger than " +
+                                         std::to_string(options.body_limit) + " bytes."),
+                       false, 11);
+        break;
+      }
+      if (ec) {
+        if (ec != bhttp::error::end_of_stream && ec != asio::error::operation_aborted &&
+            ec != beast::error::timeout && ec != asio::error::connection_reset &&
+            ec != asio::error::eof && bytes > 0) {
+          co_await Write(stream, ErrorResponse(400, "bad_request", "Malformed HTTP request."),
+                         false, 11);
+        }
+        break;
+      }
+      auto raw = parser.release();
+      bool keep_alive = raw.keep_alive();
+      HttpRequest request = ToRequest(raw, remote);
+
+      ++in_flight;
+      co_await asio::post(workers, asio::use_awaitable);
+      HttpResponse response = RunHandler(request);
+      co_await asio::post(io, asio::use_awaitable);
+      co_await Write(stream, std::move(response), keep_alive && !stopping, raw.version());
+      if (--in_flight == 0) {
+        std::lock_guard lock(mu);
+        idle_cv.notify_all();
+      }
+      if (!keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  auto address = ParseListenAddress(impl_->options.listen);
+  if (!address.ok()) return address.status();
+  boost::system::error_code ec;
+  auto ip = asio::ip::make_address(address->first, ec);
+  if (ec) {
+    return Status::InvalidArgument("listen address '" + impl_->options.listen +
+                                   "': not an IP address (" + ec.message() + ")");
+  }
+  tcp::endpoint endpoint(ip, address->second);
+  auto& acceptor = impl_->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
+    return Status::Unavailable("cannot open socket: " + ec.message());
+  }
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (acceptor.bind(endpoint, ec); ec) {
+    return Status::Unavailable("cannot listen on " + impl_->options.listen + ": " + ec.message(),
+                               "address_in_use");
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return Status::Unavailable("cannot listen on " + impl_->options.listen + ": " + ec.message());
+  }
+  port_ = acceptor.local_endpoint().port();
+  asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
+  impl_->io_thread = std::thread([this] { impl_->io.run(); });
+  return Status::OK();
+}
+
+std::string HttpServer::base_url() const {
+  auto address = ParseListenAddress(impl_->options.listen);
+  std::string host = address.ok() ? address->first : "127.0.0.1";
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port_);
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || impl_->stopping.exchange(true)) return;
+  if (!impl_->io_thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->idle_cv.wait_for(lock, impl_->options.shutdown_grace,
+                            [this] { return impl_->in_flight.load() == 0; });
+  }
+  impl_->io.stop();
+  impl_->io_thread.join();
+  impl_->workers.join();
+}
+
+void HttpServer::RunUntilSignal() {
+  asio::io_context signals_io;
+  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int signal) {
+    log::Info("server.signal", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  });
+  signals_io.run();
+  Stop();
+}
+
+}  // namespace stripeline

@@ -1,0 +1,67 @@
+#pragma once
+// HttpServer: a small HTTP/1.1 server on Boost.Beast/Asio that turns each request into a call
+// of one synchronous Handler. Used by the REST API and by the Stripe emulator.
+//
+// Threading: one I/O thread runs every connection as a coroutine; handlers run on a separate
+// pool of worker threads (they may block, e.g. on a call to Stripe), so the handler must be
+// thread-safe. Start/Stop/Wait may be called from any thread.
+//
+// Limits: a request body over `body_limit` is answered 413; a connection idle longer than
+// `idle_timeout` (or slower than that to send a request) is closed. Stop() is graceful: it stops
+// accepting, lets requests in progress finish (up to `shutdown_grace`), then returns.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/http_message.h"
+#include "common/result.h"
+
+namespace stripeline {
+
+struct HttpServerOptions {
+  // "host:port"; port 0 picks a free port (see HttpServer::port()).
+  std::string listen = "127.0.0.1:8080";
+  int worker_threads = 8;
+  size_t body_limit = 1 << 20;
+  std::chrono::seconds idle_timeout{30};
+  std::chrono::seconds shutdown_grace{10};
+  std::string server_name = "Stripeline";
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  HttpServer(HttpServerOptions options, Handler handler);
+  ~HttpServer();  // Stops if running.
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving in background threads. Fails (e.g. address in use) without
+  // starting anything.
+  Status Start();
+  // The bound port; valid after a successful Start().
+  uint16_t port() const { return port_; }
+  // "http://host:port", valid after Start().
+  std::string base_url() const;
+  // Graceful stop; idempotent.
+  void Stop();
+  // Blocks until SIGINT or SIGTERM arrives, then stops gracefully.
+  void RunUntilSignal();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  uint16_t port_ = 0;
+};
+
+// Splits "host:port" (or ":port", or "[::1]:port"); port must be 0..65535.
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen);
+
+}  // namespace stripeline

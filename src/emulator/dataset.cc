@@ -1,0 +1,190 @@
+#include "emulator/dataset.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <numeric>
+
+#include "emulator/resource_table.h"
+
+namespace stripeline::emulator {
+
+namespace json = boost::json;
+
+namespace {
+
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+json::object AccountObject(const AccountConfig& account) {
+  json::object requirements{{"alternatives", json::array{}}, {"current_deadline", nullptr},
+                            {"currently_due", json::array{}},  {"disabled_reason", nullptr},
+                            {"errors", json::array{}},         {"eventually_due", json::array{}},
+                            {"past_due", json::array{}},       {"pending_verification", json::array{}}};
+  return json::object{
+      {"id", account.id},
+      {"object", "account"},
+      {"business_profile",
+       {{"mcc", "5734"},
+        {"name", account.name},
+        {"product_description", nullptr},
+        {"support_address", nullptr},
+        {"support_email", account.email},
+        {"support_phone", nullptr},
+        {"support_url", nullptr},
+        {"url", nullptr}}},
+      {"business_type", "company"},
+      {"capabilities", {{"card_payments", "active"}, {"transfers", "active"}}},
+      {"charges_enabled", true},
+      {"controller", {{"type", "account"}}},
+      {"country", account.country},
+      {"created", account.created},
+      {"default_currency", account.default_currency},
+      {"details_submitted", true},
+      {"email", account.email},
+      {"future_requirements", requirements},
+      {"metadata", json::object{}},
+      {"payouts_enabled", true},
+      {"requirements", requirements},
+      {"settings",
+       {{"branding",
+         {{"icon", nullptr}, {"logo", nullptr}, {"primary_color", nullptr},
+          {"secondary_color", nullptr}}},
+        {"dashboard", {{"display_name", account.name}, {"timezone", "Etc/UTC"}}},
+        {"payments", {{"statement_descriptor", nullptr}}},
+        {"payouts",
+         {{"debit_negative_balances", true},
+          {"schedule", {{"delay_days", 2}, {"interval", "daily"}}},
+          {"statement_descriptor", nullptr}}}}},
+      {"tos_acceptance", {{"date", account.created}}},
+      {"type", "standard"},
+  };
+}
+
+json::object BalanceObject(const std::vector<json::object>& transactions, bool livemode,
+                           const std::string& currency) {
+  int64_t available = 0;
+  int64_t pending = 0;
+  for (const json::object& txn : transactions) {
+    int64_t net = txn.at("net").as_int64();
+    (txn.at("status").as_string() == "available" ? available : pending) += net;
+  }
+  auto amounts = [&](int64_t amount) {
+    return json::array{
+        json::object{{"amount", amount}, {"currency", currency}, {"source_types", {{"card", amount}}}}};
+  };
+  return json::object{
+      {"object", "balance"},
+      {"available", amounts(available)},
+      {"connect_reserved", json::array{json::object{{"amount", 0}, {"currency", currency}}}},
+      {"livemode", livemode},
+      {"pending", amounts(pending)},
+  };
+}
+
+}  // namespace
+
+Dataset Dataset::Build(const AccountConfig& account, bool livemode, uint64_t seed) {
+  DatasetBuilder builder(account, livemode, seed);
+  for (const ResourceSpec& spec : Resources()) {
+    builder.Objects(spec.path);  // every resource exists, even if a generator adds nothing
+    spec.generate(builder);
+  }
+  return std::move(builder).Finish();
+}
+
+const std::vector<json::object>& Dataset::Objects(std::string_view path) const {
+  static const std::vector<json::object> kEmpty;
+  auto it = collections_.find(path);
+  return it == collections_.end() ? kEmpty : it->second.objects;
+}
+
+std::optional<size_t> Dataset::Find(std::string_view path, std::string_view id) const {
+  auto it = collections_.find(path);
+  if (it == collections_.end()) return std::nullopt;
+  auto found = it->second.index.find(std::string(id));
+  if (found == it->second.index.end()) return std::nullopt;
+  return found->second;
+}
+
+DatasetBuilder::DatasetBuilder(const AccountConfig& account, bool livemode, uint64_t seed)
+    : account_(account),
+      livemode_(livemode),
+      state_(seed ^ Fnv1a(account.id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull)) {}
+
+uint64_t DatasetBuilder::Next() {
+  // splitmix64: tiny, fast and the same on every platform (std distributions are not).
+  uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+int64_t DatasetBuilder::Uniform(int64_t lo, int64_t hi) {
+  return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
+}
+
+std::string DatasetBuilder::RandomChars(size_t n, bool upper_only) {
+  static constexpr std::string_view kChars =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  size_t range = upper_only ? 36 : kChars.size();
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.push_back(kChars[Next() % range]);
+  return out;
+}
+
+std::string DatasetBuilder::NewId(std::string_view prefix, size_t n) {
+  return std::string(prefix) + RandomChars(n);
+}
+
+json::object DatasetBuilder::NewObject(std::string id, std::string_view object,
+                                       int64_t created) const {
+  return json::object{{"id", std::move(id)},
+                      {"object", object},
+                      {"created", created},
+                      {"livemode", livemode_},
+                      {"metadata", json::object{}}};
+}
+
+std::vector<json::object>& DatasetBuilder::Objects(std::string_view path) {
+  auto it = objects_.find(path);
+  if (it == objects_.end()) it = objects_.emplace(std::string(path), std::vector<json::object>{}).first;
+  return it->second;
+}
+
+json::object* DatasetBuilder::Find(std::string_view path, std::string_view id) {
+  for (json::object& object : Objects(path)) {
+    if (object.at("id").as_string() == id) return &object;
+  }
+  return nullptr;
+}
+
+Dataset DatasetBuilder::Finish() && {
+  Dataset dataset;
+  for (auto& [path, objects] : objects_) {
+    // Newest first; at equal `created` the later-generated object counts as newer.
+    std::vector<size_t> order(objects.size());
+    std::iota(order.rbegin(), order.rend(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return objects[a].at("created").as_int64() > objects[b].at("created").as_int64();
+    });
+    Dataset::Collection& collection = dataset.collections_[path];
+    for (size_t i : order) {
+      collection.index.emplace(std::string(objects[i].at("id").as_string()),
+                               collection.objects.size());
+      collection.objects.push_back(std::move(objects[i]));
+    }
+  }
+  dataset.account_ = AccountObject(account_);
+  dataset.balance_ =
+      BalanceObject(dataset.Objects("balance_transactions"), livemode_, account_.default_currency);
+  return dataset;
+}
+
+}  // namespace stripeline::emulator

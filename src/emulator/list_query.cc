@@ -1,0 +1,136 @@
+#include "emulator/list_query.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+namespace stripeline::emulator {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kMaxLimit = 100;
+
+// The value at a dotted path ("parent.subscription_details.subscription"), or nullptr.
+const json::value* At(const json::object& object, std::string_view path) {
+  const json::object* current = &object;
+  while (true) {
+    size_t dot = path.find('.');
+    const json::value* value = current->if_contains(path.substr(0, dot));
+    if (value == nullptr || dot == std::string_view::npos) return value;
+    if (!value->is_object()) return nullptr;
+    current = &value->as_object();
+    path = path.substr(dot + 1);
+  }
+}
+
+bool ValueMatches(const json::value& value, std::string_view wanted) {
+  if (value.is_string()) {
+    std::string_view text = value.as_string();
+    if (wanted.size() >= 2 && wanted.substr(wanted.size() - 2) == ".*") {
+      return text.starts_with(wanted.substr(0, wanted.size() - 1));  // keeps the '.'
+    }
+    return text == wanted;
+  }
+  if (value.is_bool()) return wanted == (value.as_bool() ? "true" : "false");
+  if (value.is_int64()) return wanted == std::to_string(value.as_int64());
+  return false;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseInteger(std::string_view text) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::variant<ListQuery, ApiError> ListQuery::Parse(const ResourceSpec& spec, const Fields& query) {
+  ListQuery q(spec);
+  for (const auto& [name, value] : query) {
+    if (name == "limit") {
+      std::optional<int64_t> limit = ParseInteger(value);
+      if (!limit) return errors::InvalidInteger("limit", value);
+      if (*limit < 1) return errors::ValueTooSmall("limit", 1);
+      if (*limit > kMaxLimit) return errors::ValueTooLarge("limit", kMaxLimit);
+      q.limit_ = *limit;
+    } else if (name == "starting_after" && !value.empty()) {
+      q.starting_after_ = value;
+    } else if (name == "ending_before" && !value.empty()) {
+      q.ending_before_ = value;
+    } else if (name == "created" || (name.starts_with("created[") && name.ends_with("]"))) {
+      std::string_view op = std::string_view(name).substr(name == "created" ? 7 : 8);
+      if (!op.empty()) op.remove_suffix(1);
+      if (!op.empty() && op != "gt" && op != "gte" && op != "lt" && op != "lte") continue;
+      std::optional<int64_t> t = ParseInteger(value);
+      if (!t) return errors::InvalidInteger(name, value);
+      auto raise_min = [&](int64_t v) { q.created_min_ = std::max(q.created_min_.value_or(v), v); };
+      auto lower_max = [&](int64_t v) { q.created_max_ = std::min(q.created_max_.value_or(v), v); };
+      if (op.empty() || op == "gte") raise_min(*t);
+      if (op.empty() || op == "lte") lower_max(*t);
+      if (op == "gt") raise_min(*t + 1);
+      if (op == "lt") lower_max(*t - 1);
+    } else if (name == "status" && !spec.hidden_status.empty()) {
+      q.status_ = value;
+    } else {
+      for (const ListFilter& filter : spec.filters) {
+        if (filter.param == name) q.filters_.emplace_back(std::string(filter.path), value);
+      }
+    }
+  }
+  if (q.starting_after_ && q.ending_before_) {
+    return errors::OnlyOneOf("ending_before", "starting_after");
+  }
+  return q;
+}
+
+bool ListQuery::Matches(const json::object& object) const {
+  int64_t created = object.at("created").as_int64();
+  if (created_min_ && created < *created_min_) return false;
+  if (created_max_ && created > *created_max_) return false;
+  if (!spec_->hidden_status.empty() && status_ != "all") {
+    std::string_view status = object.at("status").as_string();
+    if (status_.empty() ? status == spec_->hidden_status : status != status_) return false;
+  }
+  for (const auto& [path, value] : filters_) {
+    const json::value* field = At(object, path);
+    if (field == nullptr || !ValueMatches(*field, value)) return false;
+  }
+  return true;
+}
+
+std::variant<json::object, ApiError> ListQuery::Run(const Dataset& dataset) const {
+  const std::vector<json::object>& objects = dataset.Objects(spec_->path);
+  // Objects are newest first; a cursor splits them into newer (before it) and older (after).
+  size_t begin = 0;
+  size_t end = objects.size();
+  for (const auto& [param, cursor] : {std::pair{"starting_after", &starting_after_},
+                                      std::pair{"ending_before", &ending_before_}}) {
+    if (!*cursor) continue;
+    std::optional<size_t> at = dataset.Find(spec_->path, **cursor);
+    if (!at) return errors::NoSuchObject(400, spec_->object_name, **cursor, param);
+    if (cursor == &starting_after_) {
+      begin = *at + 1;
+    } else {
+      end = *at;
+    }
+  }
+  std::vector<size_t> matching;
+  for (size_t i = begin; i < end; ++i) {
+    if (Matches(objects[i])) matching.push_back(i);
+  }
+  size_t count = std::min<size_t>(matching.size(), static_cast<size_t>(limit_));
+  // ending_before pages backwards: the `limit` objects closest to the cursor.
+  size_t first = ending_before_ ? matching.size() - count : 0;
+  json::array data;
+  for (size_t i = first; i < first + count; ++i) data.push_back(objects[matching[i]]);
+  return json::object{{"object", "list"},
+                      {"data", std::move(data)},
+                      {"has_more", matching.size() > count},
+                      {"url", "/v1/" + std::string(spec_->path)}};
+}
+
+}  // namespace stripeline::emulator

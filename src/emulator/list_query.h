@@ -1,0 +1,54 @@
+#pragma once
+// ListQuery: the one generic implementation of Stripe's list endpoints (`GET /v1/<resource>`)
+// for every row of the resource table: `limit` (1..100, default 10), `starting_after` /
+// `ending_before` cursors, `created` / `created[gt|gte|lt|lte]`, the row's equality filters and
+// its hidden status (canceled subscriptions). (The generic retrieve is Emulator::HandleApi.)
+//
+// Thread-safety: immutable after Parse; Run only reads the (immutable) Dataset.
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/http_message.h"
+#include "emulator/api_error.h"
+#include "emulator/dataset.h"
+#include "emulator/resource_table.h"
+
+namespace stripeline::emulator {
+
+class ListQuery {
+ public:
+  // Validates the query parameters of a list request; unknown parameters are ignored. Errors
+  // are Stripe's 400s with `param` set (e.g. limit out of range, a non-integer created bound,
+  // both cursors given).
+  static std::variant<ListQuery, ApiError> Parse(const ResourceSpec& spec, const Fields& query);
+
+  // The page `{"object":"list","data":[...],"has_more":bool,"url":"/v1/<path>"}`, newest first.
+  // A cursor naming no object of this resource (in this account and mode) is a 400
+  // resource_missing with the cursor's name as param.
+  std::variant<boost::json::object, ApiError> Run(const Dataset& dataset) const;
+
+ private:
+  explicit ListQuery(const ResourceSpec& spec) : spec_(&spec) {}
+  bool Matches(const boost::json::object& object) const;
+
+  const ResourceSpec* spec_;
+  int64_t limit_ = 10;
+  std::optional<std::string> starting_after_;
+  std::optional<std::string> ending_before_;
+  std::optional<int64_t> created_min_;  // inclusive bounds
+  std::optional<int64_t> created_max_;
+  std::vector<std::pair<std::string, std::string>> filters_;  // dotted path, value
+  std::string status_;  // for resources with a hidden status: "" (default), "all" or a status
+};
+
+// Parses a base-10 integer the way Stripe's form decoder does; nullopt when `text` is not one.
+std::optional<int64_t> ParseInteger(std::string_view text);
+
+}  // namespace stripeline::emulator

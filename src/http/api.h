@@ -1,0 +1,102 @@
+#pragma once
+// Api: the REST API under /api/v1 plus /healthz and /readyz, as one thread-safe request
+// handler for HttpServer. Authentication is a session cookie (with a CSRF token required on
+// every state-changing request) for the web page, or `Authorization: Bearer <token>` for
+// programs. Handlers are grouped by resource in src/http/handlers/; they only translate between
+// HTTP and the services, which hold the rules. The routes are documented in docs/openapi.yaml.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "access/user_service.h"
+#include "common/http_message.h"
+#include "http/router.h"
+#include "integrations/client_service.h"
+#include "integrations/integration_service.h"
+#include "store/store.h"
+
+namespace stripeline::http {
+
+struct ApiServices {
+  store::Store& store;
+  access::UserService& users;
+  integrations::IntegrationService& integrations;
+  integrations::ClientService& clients;
+};
+
+struct ApiOptions {
+  // Adds `Secure` to the session cookie; turn on when served over HTTPS.
+  bool secure_cookies = false;
+  std::chrono::seconds session_idle_timeout{std::chrono::hours(12)};
+  std::string version = "0.1.0";
+};
+
+inline constexpr char kSessionCookie[] = "sl_session";
+inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
+
+// What an authenticated handler gets.
+struct Call {
+  const HttpRequest& request;
+  const PathParams& params;
+  access::Actor actor;
+  boost::json::object body;  // the parsed JSON body ({} when empty)
+
+  const std::string& Param(const std::string& name) const { return params.at(name); }
+};
+
+using CallHandler = std::function<Result<HttpResponse>(const Call&)>;
+
+// The routing table handlers register into; wraps every handler with authentication, CSRF
+// checks, JSON parsing and the Status → HTTP mapping.
+class ApiRoutes {
+ public:
+  ApiRoutes(Router& router, ApiServices services, const ApiOptions& options)
+      : router_(router), services_(services), options_(options) {}
+
+  // A route that needs a signed-in user or an API token.
+  void Authenticated(std::string method, std::string pattern, CallHandler handler);
+  // A route anyone may call (login, health).
+  void Public(std::string method, std::string pattern,
+              std::function<Result<HttpResponse>(const HttpRequest&, const PathParams&)> handler);
+
+  ApiServices& services() { return services_; }
+  const ApiOptions& options() const { return options_; }
+
+ private:
+  Result<access::Actor> Authenticate(const HttpRequest& request) const;
+
+  Router& router_;
+  ApiServices services_;
+  const ApiOptions& options_;
+};
+
+class Api {
+ public:
+  Api(ApiServices services, ApiOptions options = {});
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  ApiOptions options_;
+  Router router_;
+  std::unique_ptr<ApiRoutes> routes_;  // the route handlers point into it
+};
+
+// JSON answer with status; shorthand for handlers.
+HttpResponse JsonAnswer(int status, boost::json::object body);
+// The value of cookie `name` in the request, or empty.
+std::string CookieValue(const HttpRequest& request, std::string_view name);
+
+// Route registration, one function per resource (src/http/handlers/).
+void RegisterSystemRoutes(ApiRoutes& routes);
+void RegisterAuthRoutes(ApiRoutes& routes);
+void RegisterIntegrationRoutes(ApiRoutes& routes);
+void RegisterClientRoutes(ApiRoutes& routes);
+void RegisterUserRoutes(ApiRoutes& routes);
+
+}  // namespace stripeline::http

@@ -1,0 +1,142 @@
+// /api/v1/integration-types and /api/v1/integrations: the External Integrations flows.
+#include <boost/json.hpp>
+
+#include "http/api.h"
+#include "http/json_body.h"
+#include "integrations/views.h"
+
+namespace stripeline::http {
+
+namespace {
+
+using integrations::IntegrationJson;
+
+Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::object& body,
+                                                        bool for_test) {
+  integrations::NewIntegration request;
+  SL_ASSIGN_OR_RETURN(auto type, OptionalString(body, "type"));
+  if (type) request.type = *type;
+  SL_ASSIGN_OR_RETURN(auto scheme, OptionalString(body, "auth_scheme"));
+  if (scheme) request.auth_scheme = *scheme;
+  if (!for_test) {
+    SL_ASSIGN_OR_RETURN(request.name, RequiredString(body, "name"));
+  }
+  SL_ASSIGN_OR_RETURN(auto key, OptionalString(body, "secret_key"));
+  if (!key || key->empty()) {
+    return Status::InvalidArgument("Enter the secret or restricted key.", "invalid_secret_key");
+  }
+  request.secret_key = *key;
+  SL_ASSIGN_OR_RETURN(auto active, OptionalBool(body, "active"));
+  request.active = active.value_or(true);
+  SL_ASSIGN_OR_RETURN(auto client_id, NullableString(body, "client_id"));
+  if (client_id) request.client_id = *client_id;
+  SL_ASSIGN_OR_RETURN(auto account_id, NullableString(body, "account_id"));
+  if (account_id) request.account_id = *account_id;
+  return request;
+}
+
+HttpResponse SavedAnswer(int status, const integrations::Saved& saved) {
+  boost::json::array warnings;
+  for (const auto& warning : saved.warnings) warnings.push_back(boost::json::string(warning));
+  return JsonAnswer(status, {{"integration", IntegrationJson(saved.integration)},
+                             {"message", saved.message},
+                             {"warnings", warnings}});
+}
+
+}  // namespace
+
+void RegisterIntegrationRoutes(ApiRoutes& routes) {
+  auto& service = routes.services().integrations;
+
+  routes.Authenticated("GET", "/api/v1/integration-types", [](const Call&) -> Result<HttpResponse> {
+    boost::json::array types;
+    for (const auto& type : integrations::Catalog()) {
+      types.push_back(integrations::IntegrationTypeJson(type));
+    }
+    return JsonAnswer(200, {{"data", types}});
+  });
+
+  routes.Authenticated("GET", "/api/v1/integrations", [&service](const Call& call) -> Result<HttpResponse> {
+    std::optional<std::string> client_id = call.request.Query("client_id");
+    SL_ASSIGN_OR_RETURN(auto list, service.List(call.actor, client_id));
+    boost::json::array data;
+    for (const auto& integration : list) data.push_back(IntegrationJson(integration));
+    return JsonAnswer(200, {{"data", data}});
+  });
+
+  routes.Authenticated("POST", "/api/v1/integrations", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, false));
+    SL_ASSIGN_OR_RETURN(auto saved, service.Add(call.actor, request));
+    return SavedAnswer(201, saved);
+  });
+
+  routes.Authenticated("POST", "/api/v1/integrations/test", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, true));
+    SL_ASSIGN_OR_RETURN(auto check, service.TestCredentials(call.actor, request));
+    return JsonAnswer(200, integrations::ConnectionCheckJson(check));
+  });
+
+  routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
+    return JsonAnswer(200, {{"integration", IntegrationJson(integration)}});
+  });
+
+  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+    integrations::IntegrationEdit edit;
+    SL_ASSIGN_OR_RETURN(edit.name, OptionalString(call.body, "name"));
+    SL_ASSIGN_OR_RETURN(edit.secret_key, OptionalString(call.body, "secret_key"));
+    if (edit.secret_key && edit.secret_key->empty()) edit.secret_key.reset();
+    SL_ASSIGN_OR_RETURN(edit.active, OptionalBool(call.body, "active"));
+    SL_ASSIGN_OR_RETURN(edit.account_id, NullableString(call.body, "account_id"));
+    SL_ASSIGN_OR_RETURN(edit.client_id, NullableString(call.body, "client_id"));
+    SL_ASSIGN_OR_RETURN(auto saved, service.Edit(call.actor, call.Param("id"), edit));
+    return SavedAnswer(200, saved);
+  });
+
+  routes.Authenticated("DELETE", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+    // Keeping the synced data is the default: deleting data must be asked for.
+    std::string keep = call.request.Query("keep_data").value_or("true");
+    if (keep != "true" && keep != "false") {
+      return Status::InvalidArgument("keep_data must be true or false.", "invalid_field");
+    }
+    SL_ASSIGN_OR_RETURN(std::string message,
+                        service.Delete(call.actor, call.Param("id"), keep == "true"));
+    return JsonAnswer(200, {{"message", message}, {"id", call.Param("id")},
+                            {"data_kept", keep == "true"}});
+  });
+
+  for (bool active : {true, false}) {
+    routes.Authenticated("POST", active ? "/api/v1/integrations/{id}/activate"
+                                        : "/api/v1/integrations/{id}/deactivate",
+                         [&service, active](const Call& call) -> Result<HttpResponse> {
+                           SL_ASSIGN_OR_RETURN(auto saved,
+                                               service.SetActive(call.actor, call.Param("id"), active));
+                           return SavedAnswer(200, saved);
+                         });
+  }
+
+  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto check, service.Test(call.actor, call.Param("id")));
+    SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
+    boost::json::object body = integrations::ConnectionCheckJson(check);
+    body["integration"] = IntegrationJson(integration);
+    return JsonAnswer(200, std::move(body));
+  });
+
+  routes.Authenticated("GET", "/api/v1/integrations/{id}/audit", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto entries, service.Audit(call.actor, call.Param("id")));
+    boost::json::array data;
+    for (const auto& entry : entries) data.push_back(integrations::AuditEntryJson(entry));
+    return JsonAnswer(200, {{"data", data}});
+  });
+
+  routes.Authenticated("GET", "/api/v1/audit", [&routes](const Call& call) -> Result<HttpResponse> {
+    SL_RETURN_IF_ERROR(access::RequireAdmin(call.actor, "read the whole audit log"));
+    SL_ASSIGN_OR_RETURN(auto entries, routes.services().store.ListAudit(std::nullopt, 500));
+    boost::json::array data;
+    for (const auto& entry : entries) data.push_back(integrations::AuditEntryJson(entry));
+    return JsonAnswer(200, {{"data", data}});
+  });
+}
+
+}  // namespace stripeline::http

@@ -1,0 +1,34 @@
+#include "http/status_mapping.h"
+
+#include <boost/json.hpp>
+
+namespace stripeline::http {
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 422;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kDeadlineExceeded: return 504;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  // Internal errors may carry details meant for the log, not for the caller.
+  std::string message =
+      status.code() == StatusCode::kInternal && status.error_code() == "internal"
+          ? "Internal error; see the server log."
+          : status.message();
+  boost::json::object error{{"code", status.error_code()}, {"message", message}};
+  return HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
+}
+
+}  // namespace stripeline::http

@@ -1,0 +1,23 @@
+#pragma once
+// The secret part of an integration and its sealing at rest. Credentials are serialised to JSON
+// and sealed with the master key, the integration id as associated data: a ciphertext copied to
+// another integration's row does not open. Stateless functions; thread-safe.
+
+#include <string>
+
+#include "common/result.h"
+#include "common/secrets.h"
+#include "store/entities.h"
+
+namespace stripeline::integrations {
+
+struct StripeCredentials {
+  std::string secret_key;  // sk_... or rk_...
+};
+
+Result<std::string> SealCredentials(const SecretBox& box, const std::string& integration_id,
+                                    const StripeCredentials& credentials);
+Result<StripeCredentials> OpenCredentials(const SecretBox& box,
+                                          const store::Integration& integration);
+
+}  // namespace stripeline::integrations

@@ -1,0 +1,105 @@
+#pragma once
+// IntegrationService: everything a person can do to a Stripe connection — add (validated
+// against Stripe first; nothing is stored when the key is refused), list, show, edit
+// (re-validated when the credentials change), delete, activate, deactivate, test — with role
+// checks, audit entries (never the secret) and health tracking. The REST API and the CLI are
+// thin layers over it. Thread-safe: no mutable state of its own.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/actor.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/secrets.h"
+#include "integrations/connection_check.h"
+#include "integrations/credentials.h"
+#include "store/store.h"
+
+namespace stripeline::integrations {
+
+// Health states, as stored and as the API shows them.
+inline constexpr char kHealthUnknown[] = "unknown";
+inline constexpr char kHealthOk[] = "ok";
+inline constexpr char kHealthNeedsReconnect[] = "needs_reconnect";
+inline constexpr char kHealthMissingPermissions[] = "missing_permissions";
+inline constexpr char kHealthUnavailable[] = "unavailable";
+
+struct NewIntegration {
+  std::string type = "stripe";
+  std::string name;
+  std::string auth_scheme = "api_key";
+  std::string secret_key;
+  bool active = true;
+  std::optional<std::string> client_id;
+  std::optional<std::string> account_id;  // Stripe-Account to act for
+};
+
+// Fields left unset are not changed. For the optional-of-optional fields, a set outer with an
+// empty inner clears the value.
+struct IntegrationEdit {
+  std::optional<std::string> name;
+  std::optional<std::string> secret_key;
+  std::optional<bool> active;
+  std::optional<std::optional<std::string>> account_id;
+  std::optional<std::optional<std::string>> client_id;
+};
+
+struct Saved {
+  store::Integration integration;
+  std::string message;  // what the user sees: "Integration added", ...
+  // Non-fatal findings, e.g. a restricted key's missing permissions.
+  std::vector<std::string> warnings;
+};
+
+class IntegrationService {
+ public:
+  IntegrationService(store::Store& store, const SecretBox& box, const ConnectionChecker& checker,
+                     Clock& clock = Clock::Real());
+
+  Result<Saved> Add(const access::Actor& actor, const NewIntegration& request);
+  // Integrations the actor may see, optionally only those of one client.
+  Result<std::vector<store::Integration>> List(const access::Actor& actor,
+                                               const std::optional<std::string>& client_id);
+  Result<store::Integration> Get(const access::Actor& actor, const std::string& id);
+  Result<Saved> Edit(const access::Actor& actor, const std::string& id, const IntegrationEdit& edit);
+  // `keep_data`: keep the synced data (it stays queryable), or remove it with the integration.
+  Result<std::string> Delete(const access::Actor& actor, const std::string& id, bool keep_data);
+  Result<Saved> SetActive(const access::Actor& actor, const std::string& id, bool active);
+  // Tests a saved integration and records its health. Inactive integrations are never called.
+  Result<ConnectionCheck> Test(const access::Actor& actor, const std::string& id);
+  // Tests credentials before saving; stores nothing.
+  Result<ConnectionCheck> TestCredentials(const access::Actor& actor,
+                                          const NewIntegration& request);
+  Result<std::vector<store::AuditEntry>> Audit(const access::Actor& actor, const std::string& id);
+
+  // For subsystems that call Stripe on an integration's behalf (sync): its credentials, and
+  // the health update after a call.
+  Result<StripeCredentials> Credentials(const store::Integration& integration) const;
+  Status RecordCheck(const std::string& id, const ConnectionCheck& check);
+
+ private:
+  Result<store::Integration> Visible(const access::Actor& actor, const std::string& id);
+  Status ValidateName(const std::string& name) const;
+  Status ValidateClient(const std::optional<std::string>& client_id);
+  Status ValidateAccountId(const std::optional<std::string>& account_id) const;
+  // Validates new credentials against Stripe; a refused key is an error, missing permissions
+  // are a warning.
+  Result<ConnectionCheck> Validate(const std::string& secret_key,
+                                   const std::optional<std::string>& account_id) const;
+  void ApplyCheck(store::Integration& integration, const ConnectionCheck& check) const;
+  Status AppendAudit(const access::Actor& actor, const std::string& action,
+                     const store::Integration& integration, std::string summary,
+                     std::string details_json = "{}");
+
+  store::Store& store_;
+  const SecretBox& box_;
+  const ConnectionChecker& checker_;
+  Clock& clock_;
+};
+
+// The health state a check leads to.
+std::string HealthFor(const ConnectionCheck& check);
+
+}  // namespace stripeline::integrations

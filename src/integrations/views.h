@@ -1,0 +1,22 @@
+#pragma once
+// JSON views of integrations and related records, shared by the REST API and the CLI's --json
+// output so both show the same shape (documented in docs/openapi.yaml). Never includes a secret:
+// only the masked key. Pure functions.
+
+#include <boost/json/object.hpp>
+
+#include "integrations/catalog.h"
+#include "integrations/connection_check.h"
+#include "store/entities.h"
+
+namespace stripeline::integrations {
+
+boost::json::object IntegrationJson(const store::Integration& integration);
+boost::json::object ConnectionCheckJson(const ConnectionCheck& check);
+boost::json::object IntegrationTypeJson(const IntegrationType& type);
+boost::json::object AuditEntryJson(const store::AuditEntry& entry);
+boost::json::object ClientJson(const store::Client& client);
+boost::json::object UserJson(const store::User& user);
+boost::json::object ApiTokenJson(const store::ApiToken& token);
+
+}  // namespace stripeline::integrations

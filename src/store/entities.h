@@ -1,0 +1,77 @@
+#pragma once
+// The records the Store keeps: users, sessions, API tokens, clients, integrations, audit entries.
+// Plain value types (copyable, no invariants enforced here; the Store validates what it must).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stripeline::store {
+
+enum class Role { kAdmin, kMember, kViewer };
+
+// "admin", "member" or "viewer".
+std::string_view RoleName(Role role);
+// Inverse of RoleName; nullopt for anything else (case-sensitive).
+std::optional<Role> ParseRole(std::string_view name);
+
+struct User {
+  std::string id, email;  // email is stored lowercased and unique
+  Role role = Role::kViewer;
+  std::string password_hash;
+  bool disabled = false;
+  int64_t created_at = 0;
+};
+
+// A browser session; the cookie value itself is never stored, only its hash.
+struct Session {
+  std::string id_hash, user_id, csrf_token;
+  int64_t created_at = 0, last_seen_at = 0, expires_at = 0;
+};
+
+// A bearer token for programs; only its hash and a short prefix (for display) are stored.
+struct ApiToken {
+  std::string id, user_id, name, token_hash, token_prefix;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_used_at;
+  bool revoked = false;
+};
+
+// A customer of the organisation (e.g. an agency's client) owning integrations.
+struct Client {
+  std::string id, name;
+  int64_t created_at = 0;
+};
+
+// One connected Stripe account.
+struct Integration {
+  std::string id, type = "stripe", name;
+  std::optional<std::string> client_id;  // null = system-wide
+  std::string auth_scheme;               // "api_key" | "restricted_key" | "oauth"
+  std::string credentials_sealed;        // SecretBox output bound to id
+  std::string secret_key_masked;
+  std::optional<std::string> account_id;  // Stripe-Account to act for
+  std::string stripe_account_id, stripe_account_name;
+  bool livemode = false;
+  bool active = true;
+  std::string health = "unknown", health_reason;
+  int64_t health_checked_at = 0;
+  std::vector<std::string> missing_permissions;  // stored as a JSON array text
+  std::optional<int64_t> last_sync_at;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+// Who changed what, when. Never holds a secret.
+struct AuditEntry {
+  int64_t id = 0;  // assigned by AppendAudit
+  int64_t at = 0;
+  std::string actor;
+  std::string action;
+  std::optional<std::string> integration_id;
+  std::string summary;
+  std::string details_json = "{}";
+};
+
+}  // namespace stripeline::store

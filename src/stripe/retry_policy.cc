@@ -1,0 +1,78 @@
+#include "stripe/retry_policy.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "stripe/error.h"
+
+namespace stripeline::stripe {
+
+namespace {
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Retry-After in milliseconds, when it is a number of seconds.
+std::optional<double> RetryAfterMs(const TransportResponse& response) {
+  std::optional<std::string> header = response.Header("retry-after");
+  if (!header || header->empty()) return std::nullopt;
+  double seconds = 0;
+  const char* begin = header->data();
+  const char* end = begin + header->size();
+  auto [ptr, ec] = std::from_chars(begin, end, seconds);
+  if (ec != std::errc() || ptr != end || !(seconds >= 0) || !std::isfinite(seconds)) {
+    return std::nullopt;
+  }
+  return seconds * 1000.0;
+}
+
+}  // namespace
+
+bool ShouldRetry(const RetryPolicy& policy, int attempt, const Result<TransportResponse>& last) {
+  if (attempt > policy.max_retries) return false;
+  if (!last.ok()) {
+    StatusCode code = last.status().code();
+    return code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
+  }
+  const TransportResponse& response = last.value();
+  if (response.status == 429) {
+    if (ParseStripeError(429, response.body, "").code == "lock_timeout") return true;
+    if (!policy.retry_rate_limited) return false;
+  }
+  if (std::optional<std::string> should = response.Header("stripe-should-retry")) {
+    if (EqualsIgnoringCase(*should, "true")) return true;
+    if (EqualsIgnoringCase(*should, "false")) return false;
+  }
+  return response.status == 409 || response.status == 429 || response.status >= 500;
+}
+
+std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int attempt, double jitter01) {
+  const double max_ms = static_cast<double>(std::max<int64_t>(0, policy.max_delay.count()));
+  const int exponent = std::clamp(attempt, 1, 64) - 1;
+  const double base_ms =
+      std::min(max_ms, static_cast<double>(std::max<int64_t>(0, policy.initial_delay.count())) *
+                           std::ldexp(1.0, exponent));
+  const double jitter = std::isnan(jitter01) ? 1.0 : std::clamp(jitter01, 0.0, 1.0);
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(std::floor(base_ms * (0.5 + 0.5 * jitter))));
+}
+
+std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int attempt, double jitter01,
+                                     const Result<TransportResponse>& last) {
+  std::chrono::milliseconds delay = RetryDelay(policy, attempt, jitter01);
+  if (!last.ok()) return delay;
+  std::optional<double> retry_after_ms = RetryAfterMs(last.value());
+  if (!retry_after_ms) return delay;
+  const double capped = std::min(*retry_after_ms, static_cast<double>(policy.max_delay.count()));
+  return std::max(delay, std::chrono::milliseconds(static_cast<int64_t>(std::ceil(capped))));
+}
+
+}  // namespace stripeline::stripe

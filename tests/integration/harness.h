@@ -1,0 +1,125 @@
+#pragma once
+// The integration-test harness: runs `stripeline emulator` and `stripeline serve` as real
+// processes on free loopback ports, runs CLI commands, and talks HTTP to them with the same
+// libcurl transport the product uses. Not thread-safe; one per test.
+
+#include <sys/types.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stripe/curl_transport.h"
+
+namespace stripeline::testing {
+
+// A child process whose stdout is read line by line; stderr goes to a file. SIGTERM on
+// destruction (then SIGKILL if it does not stop).
+class ChildProcess {
+ public:
+  ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> env,
+               std::filesystem::path stderr_file, std::string stdin_text = "");
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Reads stdout until a line contains `needle`; returns that line. Fails the test (and returns
+  // nullopt) if the process exits or `timeout_seconds` pass first.
+  std::optional<std::string> WaitForLine(const std::string& needle, int timeout_seconds = 30);
+  // Everything read from stdout so far.
+  const std::string& output() const { return output_; }
+  // Sends SIGTERM and waits; returns the exit status (or -1).
+  int Stop();
+  // Waits for the process to exit by itself; reads all of stdout.
+  int Wait();
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string output_;
+  size_t consumed_ = 0;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `stripeline <args>` to completion with `stdin_text` on stdin.
+CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                     const std::map<std::string, std::string>& env = {});
+
+struct HttpResult {
+  int status = 0;
+  boost::json::value json;  // null when the body is not JSON
+  std::string body;
+  std::map<std::string, std::string> headers;  // lowercased names
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::string base_url) : base_url_(std::move(base_url)) {}
+  // `headers` are added to the defaults (JSON content type, and the bearer token if set).
+  HttpResult Send(const std::string& method, const std::string& path,
+                  const std::string& body = "",
+                  const std::vector<std::pair<std::string, std::string>>& headers = {});
+  HttpResult Get(const std::string& path) { return Send("GET", path); }
+  HttpResult Post(const std::string& path, const boost::json::value& body = boost::json::object{}) {
+    return Send("POST", path, boost::json::serialize(body));
+  }
+  HttpResult Patch(const std::string& path, const boost::json::value& body) {
+    return Send("PATCH", path, boost::json::serialize(body));
+  }
+  HttpResult Delete(const std::string& path) { return Send("DELETE", path); }
+  void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  std::string base_url_;
+  std::string token_;
+  std::unique_ptr<stripe::CurlTransport> transport_ = std::make_unique<stripe::CurlTransport>();
+};
+
+// The emulator plus the service on a fresh data directory, with the first admin and an admin
+// API token ready.
+class Stack {
+ public:
+  Stack();
+  ~Stack();
+
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  const std::string& emulator_url() const { return emulator_url_; }
+  const std::string& server_url() const { return server_url_; }
+  const std::filesystem::path& server_log() const { return server_log_; }
+  // Common CLI arguments: --data-dir D --stripe-api-base URL.
+  std::vector<std::string> CliArgs(std::vector<std::string> args) const;
+  // An admin-token client, a fresh unauthenticated client, the emulator's admin client.
+  HttpClient& api() { return *api_; }
+  HttpClient Anonymous() const { return HttpClient(server_url_); }
+  HttpClient& emulator() { return *emulator_; }
+  // Creates a user with `role` and returns a client holding their API token.
+  HttpClient ClientFor(const std::string& email, const std::string& role);
+  std::string ReadServerLog() const;
+
+  static constexpr char kAdminPassword[] = "correct-horse-battery";
+
+ private:
+  std::filesystem::path data_dir_;
+  std::filesystem::path server_log_;
+  std::string emulator_url_, server_url_;
+  std::unique_ptr<ChildProcess> emulator_process_, server_process_;
+  std::unique_ptr<HttpClient> api_, emulator_;
+};
+
+inline constexpr char kSecretKey[] = "sk_test_emu_demo_secret_0000000000000000";
+inline constexpr char kLiveKey[] = "sk_live_emu_demo_secret_0000000000000000";
+inline constexpr char kRestrictedKey[] = "rk_test_emu_demo_readonly_00000000000000";
+inline constexpr char kExpiredKey[] = "sk_test_emu_demo_expired_000000000000000";
+inline constexpr char kPublishableKey[] = "pk_test_emu_demo_publishable_00000000000";
+
+}  // namespace stripeline::testing

@@ -1,0 +1,161 @@
+#include "emulator/dataset.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "emulator/resource_table.h"
+
+namespace stripeline::emulator {
+namespace {
+
+namespace json = boost::json;
+
+AccountConfig Demo() { return BuiltInConfig().accounts.at(0); }
+
+std::set<std::string> IdsOf(const Dataset& dataset, std::string_view path) {
+  std::set<std::string> ids;
+  for (const json::object& o : dataset.Objects(path)) ids.emplace(o.at("id").as_string());
+  return ids;
+}
+
+TEST(Dataset, IsDeterministicForASeed) {
+  Dataset a = Dataset::Build(Demo(), false, 42);
+  Dataset b = Dataset::Build(Demo(), false, 42);
+  Dataset c = Dataset::Build(Demo(), false, 7);
+  for (const ResourceSpec& spec : Resources()) {
+    EXPECT_EQ(a.Objects(spec.path), b.Objects(spec.path)) << spec.path;
+    EXPECT_NE(IdsOf(a, spec.path), IdsOf(c, spec.path)) << spec.path;
+  }
+}
+
+TEST(Dataset, IdsDifferBetweenModesAndAccounts) {
+  Dataset test = Dataset::Build(Demo(), false, 42);
+  Dataset live = Dataset::Build(Demo(), true, 42);
+  Dataset other = Dataset::Build(BuiltInConfig().accounts.at(1), false, 42);
+  for (const ResourceSpec& spec : Resources()) {
+    for (const std::string& id : IdsOf(test, spec.path)) {
+      EXPECT_EQ(IdsOf(live, spec.path).count(id), 0u) << id;
+      EXPECT_EQ(IdsOf(other, spec.path).count(id), 0u) << id;
+    }
+  }
+}
+
+TEST(Dataset, ObjectsReferenceEachOther) {
+  Dataset d = Dataset::Build(Demo(), false, 42);
+  std::set<std::string> customers = IdsOf(d, "customers");
+  std::set<std::string> charges = IdsOf(d, "charges");
+  std::set<std::string> intents = IdsOf(d, "payment_intents");
+  std::set<std::string> txns = IdsOf(d, "balance_transactions");
+  std::set<std::string> prices = IdsOf(d, "prices");
+  std::set<std::string> products = IdsOf(d, "products");
+  std::set<std::string> invoices = IdsOf(d, "invoices");
+  std::set<std::string> subscriptions = IdsOf(d, "subscriptions");
+
+  for (const json::object& c : d.Objects("charges")) {
+    EXPECT_EQ(customers.count(std::string(c.at("customer").as_string())), 1u);
+    EXPECT_EQ(intents.count(std::string(c.at("payment_intent").as_string())), 1u);
+    if (c.at("status").as_string() == "succeeded") {
+      EXPECT_EQ(txns.count(std::string(c.at("balance_transaction").as_string())), 1u);
+    } else {
+      EXPECT_TRUE(c.at("balance_transaction").is_null());
+    }
+  }
+  for (const json::object& r : d.Objects("refunds")) {
+    std::string charge(r.at("charge").as_string());
+    ASSERT_EQ(charges.count(charge), 1u);
+    const json::object& c = d.Objects("charges")[*d.Find("charges", charge)];
+    EXPECT_GE(c.at("amount_refunded").as_int64(), r.at("amount").as_int64());
+    EXPECT_EQ(txns.count(std::string(r.at("balance_transaction").as_string())), 1u);
+  }
+  for (const json::object& dp : d.Objects("disputes")) {
+    const json::object& c = d.Objects("charges")[*d.Find("charges", dp.at("charge").as_string())];
+    EXPECT_TRUE(c.at("disputed").as_bool());
+    // A withdrawal, and a reinstatement once won.
+    EXPECT_EQ(dp.at("balance_transactions").as_array().size(),
+              dp.at("status").as_string() == "won" ? 2u : 1u);
+  }
+  for (const json::object& t : d.Objects("balance_transactions")) {
+    EXPECT_EQ(t.at("net").as_int64(), t.at("amount").as_int64() - t.at("fee").as_int64());
+    std::string source(t.at("source").as_string());
+    bool known = charges.count(source) || IdsOf(d, "refunds").count(source) ||
+                 IdsOf(d, "payouts").count(source) || IdsOf(d, "disputes").count(source);
+    EXPECT_TRUE(known) << source;
+  }
+  for (const json::object& p : d.Objects("prices")) {
+    EXPECT_EQ(products.count(std::string(p.at("product").as_string())), 1u);
+  }
+  for (const json::object& s : d.Objects("subscriptions")) {
+    EXPECT_EQ(customers.count(std::string(s.at("customer").as_string())), 1u);
+    for (const auto& item : s.at("items").at("data").as_array()) {
+      EXPECT_EQ(prices.count(std::string(item.at("price").at("id").as_string())), 1u);
+    }
+    if (!s.at("latest_invoice").is_null()) {
+      EXPECT_EQ(invoices.count(std::string(s.at("latest_invoice").as_string())), 1u);
+    }
+  }
+  for (const json::object& i : d.Objects("invoices")) {
+    EXPECT_EQ(subscriptions.count(std::string(
+                  i.at("parent").at("subscription_details").at("subscription").as_string())),
+              1u);
+    EXPECT_EQ(i.at("amount_due").as_int64(),
+              i.at("amount_paid").as_int64() + i.at("amount_remaining").as_int64());
+  }
+  for (const json::object& cn : d.Objects("credit_notes")) {
+    EXPECT_EQ(invoices.count(std::string(cn.at("invoice").as_string())), 1u);
+  }
+  for (const json::object& pi : d.Objects("payment_intents")) {
+    EXPECT_EQ(charges.count(std::string(pi.at("latest_charge").as_string())), 1u);
+  }
+  for (const json::object& e : d.Objects("events")) {
+    EXPECT_TRUE(e.at("data").at("object").at("id").is_string());
+    EXPECT_FALSE(e.contains("account"));  // only connected accounts' events name one
+  }
+}
+
+TEST(Dataset, BalanceSumsAvailableAndPendingTransactions) {
+  Dataset d = Dataset::Build(Demo(), true, 42);
+  int64_t available = 0, pending = 0;
+  for (const json::object& t : d.Objects("balance_transactions")) {
+    (t.at("status").as_string() == "available" ? available : pending) += t.at("net").as_int64();
+  }
+  const json::object& balance = d.Balance();
+  EXPECT_EQ(balance.at("object").as_string(), "balance");
+  EXPECT_TRUE(balance.at("livemode").as_bool());
+  EXPECT_EQ(balance.at("available").at(0).at("amount").as_int64(), available);
+  EXPECT_EQ(balance.at("pending").at(0).at("amount").as_int64(), pending);
+  EXPECT_EQ(balance.at("available").at(0).at("currency").as_string(), "gbp");
+  EXPECT_GE(available, 0);
+}
+
+TEST(Dataset, EveryAccountAndModeHasAFewOfEachResource) {
+  for (const AccountConfig& account : BuiltInConfig().accounts) {
+    for (bool livemode : {false, true}) {
+      for (uint64_t seed : {1, 42, 1234}) {
+        Dataset d = Dataset::Build(account, livemode, seed);
+        for (const ResourceSpec& spec : Resources()) {
+          size_t n = d.Objects(spec.path).size();
+          EXPECT_GE(n, 3u) << account.id << " " << spec.path;
+          EXPECT_LE(n, spec.path == "balance_transactions" ? 20u : 8u) << account.id << " " << spec.path;
+        }
+        EXPECT_GE(d.Balance().at("available").at(0).at("amount").as_int64(), 0) << account.id;
+      }
+    }
+  }
+}
+
+TEST(Dataset, FindIndexesEveryObject) {
+  Dataset d = Dataset::Build(Demo(), false, 42);
+  for (const ResourceSpec& spec : Resources()) {
+    const auto& objects = d.Objects(spec.path);
+    for (size_t i = 0; i < objects.size(); ++i) {
+      EXPECT_EQ(d.Find(spec.path, objects[i].at("id").as_string()), i);
+    }
+  }
+  EXPECT_FALSE(d.Find("customers", "cus_nope").has_value());
+  EXPECT_FALSE(d.Find("nope", "cus_nope").has_value());
+}
+
+}  // namespace
+}  // namespace stripeline::emulator

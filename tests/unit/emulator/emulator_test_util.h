@@ -1,0 +1,84 @@
+#pragma once
+// Helpers for the emulator's tests: build HttpRequests and call Emulator::Handle directly.
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "common/http_message.h"
+#include "emulator/emulator.h"
+
+namespace stripeline::emulator::testing {
+
+inline constexpr char kTestSecret[] = "sk_test_emu_demo_secret_0000000000000000";
+inline constexpr char kLiveSecret[] = "sk_live_emu_demo_secret_0000000000000000";
+inline constexpr char kRestricted[] = "rk_test_emu_demo_readonly_00000000000000";
+inline constexpr char kExpired[] = "sk_test_emu_demo_expired_000000000000000";
+inline constexpr char kPublishable[] = "pk_test_emu_demo_publishable_00000000000";
+
+// target = path and query, e.g. "/v1/charges?limit=2"; header names any case.
+inline HttpRequest MakeRequest(std::string method, std::string target, Fields headers = {},
+                               std::string body = {}) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = target;
+  size_t q = target.find('?');
+  request.path = PercentDecode(target.substr(0, q), false);
+  if (q != std::string::npos) request.query = ParseFormEncoded(target.substr(q + 1));
+  for (auto& [name, value] : headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(lower, value);
+  }
+  request.body = std::move(body);
+  return request;
+}
+
+struct Reply {
+  int status = 0;
+  boost::json::value body;
+  HttpResponse raw;
+
+  const boost::json::object& object() const { return body.as_object(); }
+  const boost::json::object& error() const { return body.at("error").as_object(); }
+  std::string error_field(std::string_view name) const {
+    const boost::json::value* v = error().if_contains(name);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string("<absent>");
+  }
+  const boost::json::array& data() const { return body.at("data").as_array(); }
+};
+
+inline Reply ToReply(HttpResponse response) {
+  Reply reply;
+  reply.status = response.status;
+  reply.body = boost::json::parse(response.body);
+  reply.raw = std::move(response);
+  return reply;
+}
+
+class EmulatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = Emulator::Create({});
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    emulator_ = std::move(created).value();
+  }
+
+  Reply Get(const std::string& target, const std::string& key = kTestSecret,
+            Fields extra_headers = {}) {
+    if (!key.empty()) extra_headers.emplace_back("Authorization", "Bearer " + key);
+    return ToReply(emulator_->Handle(MakeRequest("GET", target, std::move(extra_headers))));
+  }
+  Reply Admin(const std::string& method, const std::string& target, std::string body = {}) {
+    Fields headers;
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    return ToReply(emulator_->Handle(MakeRequest(method, target, headers, std::move(body))));
+  }
+
+  std::unique_ptr<Emulator> emulator_;
+};
+
+}  // namespace stripeline::emulator::testing

@@ -1,0 +1,100 @@
+// What is specific to the SQLite backend: connection settings, URLs, locking.
+
+#include "store/sqlite/sqlite_database.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/open_store.h"
+#include "unit/store/store_test_util.h"
+
+namespace stripeline::store::sqlite {
+namespace {
+
+using test_util::TempDir;
+
+std::string Pragma(Database& db, const std::string& name) {
+  Result<Rows> rows = db.Query("PRAGMA " + name, {});
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() && !rows->empty() ? (*rows)[0].GetString(0) : "";
+}
+
+TEST(SqliteDatabase, OpensInWalModeWithOurSettings) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDatabase>> db =
+      SqliteDatabase::Open((dir.path() / "a" / "b" / "x.db").string());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "a" / "b" / "x.db"));
+  EXPECT_EQ(Pragma(**db, "journal_mode"), "wal");
+  EXPECT_EQ(Pragma(**db, "foreign_keys"), "1");
+  EXPECT_EQ(Pragma(**db, "busy_timeout"), "5000");
+  EXPECT_EQ(Pragma(**db, "synchronous"), "1");  // NORMAL
+  EXPECT_EQ((*db)->BackendName(), "sqlite");
+}
+
+TEST(SqliteDatabase, OpenStoreAcceptsUrlFormsAndPlainPaths) {
+  TempDir dir;
+  for (const std::string& url :
+       {"sqlite:" + (dir.path() / "one.db").string(), "sqlite://" + (dir.path() / "two.db").string(),
+        (dir.path() / "three.db").string(), std::string("sqlite::memory:")}) {
+    Result<std::unique_ptr<Store>> store = OpenStore(url);
+    ASSERT_TRUE(store.ok()) << url << ": " << store.status().ToString();
+    EXPECT_TRUE((*store)->PutSetting("k", "v").ok());
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "one.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "two.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "three.db"));
+}
+
+TEST(SqliteDatabase, OpenStoreFileIsInWalMode) {
+  TempDir dir;
+  Result<std::unique_ptr<Store>> store = OpenStore("sqlite:" + (dir.path() / "s.db").string());
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(Pragma((*store)->database(), "journal_mode"), "wal");
+}
+
+TEST(SqliteDatabase, LockedByAnotherConnectionIsUnavailable) {
+  TempDir dir;
+  const std::string path = (dir.path() / "locked.db").string();
+  Result<std::unique_ptr<SqliteDatabase>> a = SqliteDatabase::Open(path);
+  Result<std::unique_ptr<SqliteDatabase>> b = SqliteDatabase::Open(path);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->ExecuteScript("CREATE TABLE t (id TEXT PRIMARY KEY);").ok());
+  ASSERT_TRUE((*b)->ExecuteScript("PRAGMA busy_timeout=20;").ok());  // keep the test fast
+
+  Status inner;
+  Status outer = (*a)->Transaction([&]() -> Status {
+    SL_RETURN_IF_ERROR((*a)->Execute("INSERT INTO t (id) VALUES ($1)", {std::string("a")}).status());
+    inner = (*b)->Execute("INSERT INTO t (id) VALUES ($1)", {std::string("b")}).status();
+    return Status::OK();
+  });
+  ASSERT_TRUE(outer.ok()) << outer.ToString();
+  EXPECT_EQ(inner.code(), StatusCode::kUnavailable) << inner.ToString();
+  // Once the writer committed, the other connection sees its row and can write.
+  ASSERT_TRUE((*b)->Execute("INSERT INTO t (id) VALUES ($1)", {std::string("b")}).ok());
+  Result<Rows> rows = (*b)->Query("SELECT COUNT(*) FROM t", {});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].GetInt(0), 2);
+}
+
+TEST(SqliteDatabase, CachedStatementsSurviveSchemaChanges) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open((dir.path() / "c.db").string());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->ExecuteScript("CREATE TABLE t (id TEXT);").ok());
+  ASSERT_TRUE((*db)->Execute("INSERT INTO t (id) VALUES ($1)", {std::string("a")}).ok());
+  ASSERT_TRUE((*db)->ExecuteScript("ALTER TABLE t ADD COLUMN n BIGINT;").ok());
+  ASSERT_TRUE((*db)->Execute("INSERT INTO t (id) VALUES ($1)", {std::string("b")}).ok());
+  Result<Rows> rows = (*db)->Query("SELECT * FROM t ORDER BY id", {});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->column_names(), (std::vector<std::string>{"id", "n"}));
+  EXPECT_EQ(rows->size(), 2u);
+}
+
+TEST(SqliteDatabase, EmptyPathIsInvalid) {
+  EXPECT_EQ(SqliteDatabase::Open("").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace stripeline::store::sqlite

@@ -1,0 +1,138 @@
+#include "stripe/retry_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_transport.h"
+
+namespace stripeline::stripe {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::Respond;
+
+Result<TransportResponse> Answer(int status, HeaderList headers = {}, std::string body = "{}") {
+  return Respond(status, std::move(body), std::move(headers));
+}
+
+TEST(RetryPolicy, DefaultsMatchTheSdks) {
+  RetryPolicy policy;
+  EXPECT_EQ(policy.max_retries, 2);
+  EXPECT_EQ(policy.initial_delay, milliseconds(500));
+  EXPECT_EQ(policy.max_delay, milliseconds(5000));
+  EXPECT_TRUE(policy.retry_rate_limited);
+}
+
+TEST(RetryPolicy, RetriesConnectionErrorsAndTimeouts) {
+  RetryPolicy policy;
+  EXPECT_TRUE(ShouldRetry(policy, 1, Status::Unavailable("refused", "stripe_unreachable")));
+  EXPECT_TRUE(ShouldRetry(policy, 1, Status::DeadlineExceeded("slow", "stripe_timeout")));
+  EXPECT_FALSE(ShouldRetry(policy, 1, Status::InvalidArgument("bad url")));
+}
+
+TEST(RetryPolicy, RetriesConflictsRateLimitsAndServerErrors) {
+  RetryPolicy policy;
+  for (int status : {409, 429, 500, 502, 503, 504}) {
+    SCOPED_TRACE(status);
+    EXPECT_TRUE(ShouldRetry(policy, 1, Answer(status)));
+  }
+}
+
+TEST(RetryPolicy, NeverRetriesOtherClientErrorsOrSuccess) {
+  RetryPolicy policy;
+  for (int status : {200, 201, 400, 401, 402, 403, 404, 405}) {
+    SCOPED_TRACE(status);
+    EXPECT_FALSE(ShouldRetry(policy, 1, Answer(status)));
+  }
+}
+
+TEST(RetryPolicy, ObeysStripeShouldRetryHeader) {
+  RetryPolicy policy;
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(500, {{"stripe-should-retry", "false"}})));
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(409, {{"stripe-should-retry", "false"}})));
+  EXPECT_TRUE(ShouldRetry(policy, 1, Answer(400, {{"stripe-should-retry", "true"}})));
+  EXPECT_TRUE(ShouldRetry(policy, 1, Answer(404, {{"Stripe-Should-Retry", "TRUE"}})));
+  // An unrecognised value falls back to the status rules.
+  EXPECT_TRUE(ShouldRetry(policy, 1, Answer(500, {{"stripe-should-retry", "maybe"}})));
+}
+
+TEST(RetryPolicy, HeaderDoesNotExceedMaxRetries) {
+  RetryPolicy policy;
+  EXPECT_FALSE(ShouldRetry(policy, 3, Answer(400, {{"stripe-should-retry", "true"}})));
+}
+
+TEST(RetryPolicy, StopsAfterMaxRetries) {
+  RetryPolicy policy;
+  policy.max_retries = 2;
+  EXPECT_TRUE(ShouldRetry(policy, 1, Answer(500)));
+  EXPECT_TRUE(ShouldRetry(policy, 2, Answer(500)));
+  EXPECT_FALSE(ShouldRetry(policy, 3, Answer(500)));
+  policy.max_retries = 0;
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(500)));
+  EXPECT_FALSE(ShouldRetry(policy, 1, Status::Unavailable("x", "stripe_unreachable")));
+}
+
+TEST(RetryPolicy, RateLimitRetryCanBeDisabledButLockTimeoutStillRetries) {
+  RetryPolicy policy;
+  policy.retry_rate_limited = false;
+  EXPECT_FALSE(ShouldRetry(
+      policy, 1,
+      Answer(
+          429, {},
+          R"({"error":{"type":"invalid_request_error","code":"rate_limit","message":"Request rate limit exceeded"}})")));
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(429, {{"stripe-should-retry", "true"}})));
+  EXPECT_TRUE(ShouldRetry(
+      policy, 1,
+      Answer(
+          429, {},
+          R"({"error":{"type":"invalid_request_error","code":"lock_timeout","message":"locked"}})")));
+}
+
+TEST(RetryPolicy, DelayDoublesAndIsCapped) {
+  RetryPolicy policy;  // 500 ms initial, 5000 ms cap
+  EXPECT_EQ(RetryDelay(policy, 1, 1.0), milliseconds(500));
+  EXPECT_EQ(RetryDelay(policy, 2, 1.0), milliseconds(1000));
+  EXPECT_EQ(RetryDelay(policy, 3, 1.0), milliseconds(2000));
+  EXPECT_EQ(RetryDelay(policy, 4, 1.0), milliseconds(4000));
+  EXPECT_EQ(RetryDelay(policy, 5, 1.0), milliseconds(5000));
+  EXPECT_EQ(RetryDelay(policy, 60, 1.0), milliseconds(5000));
+  EXPECT_EQ(RetryDelay(policy, 1000, 1.0), milliseconds(5000));
+  EXPECT_EQ(RetryDelay(policy, 0, 1.0), milliseconds(500));
+}
+
+TEST(RetryPolicy, JitterStaysWithinHalfAndFull) {
+  RetryPolicy policy;
+  EXPECT_EQ(RetryDelay(policy, 2, 0.0), milliseconds(500));
+  EXPECT_EQ(RetryDelay(policy, 2, 0.5), milliseconds(750));
+  EXPECT_EQ(RetryDelay(policy, 2, 0.999999), milliseconds(999));
+  for (double jitter = 0.0; jitter < 1.0; jitter += 0.01) {
+    for (int attempt = 1; attempt <= 6; ++attempt) {
+      milliseconds full = RetryDelay(policy, attempt, 1.0);
+      milliseconds delay = RetryDelay(policy, attempt, jitter);
+      EXPECT_GE(delay, full / 2);
+      EXPECT_LE(delay, full);
+    }
+  }
+  // Out-of-range jitter is clamped.
+  EXPECT_EQ(RetryDelay(policy, 1, -3.0), milliseconds(250));
+  EXPECT_EQ(RetryDelay(policy, 1, 7.0), milliseconds(500));
+}
+
+TEST(RetryPolicy, RespectsRetryAfterCappedAtMaxDelay) {
+  RetryPolicy policy;
+  EXPECT_EQ(RetryDelay(policy, 1, 0.0, Answer(429, {{"retry-after", "3"}})), milliseconds(3000));
+  EXPECT_EQ(RetryDelay(policy, 1, 0.0, Answer(429, {{"retry-after", "1.5"}})), milliseconds(1500));
+  EXPECT_EQ(RetryDelay(policy, 1, 0.0, Answer(503, {{"retry-after", "120"}})), milliseconds(5000));
+  // Never shorter than our own backoff.
+  EXPECT_EQ(RetryDelay(policy, 3, 1.0, Answer(429, {{"retry-after", "0"}})), milliseconds(2000));
+  // HTTP-date or garbage: ignored.
+  EXPECT_EQ(
+      RetryDelay(policy, 1, 1.0, Answer(429, {{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}})),
+      milliseconds(500));
+  EXPECT_EQ(RetryDelay(policy, 1, 1.0, Answer(429, {{"retry-after", "-4"}})), milliseconds(500));
+  // No response at all: plain backoff.
+  EXPECT_EQ(RetryDelay(policy, 2, 1.0, Status::Unavailable("x", "stripe_unreachable")),
+            milliseconds(1000));
+}
+
+}  // namespace
+}  // namespace stripeline::stripe
