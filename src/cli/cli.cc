@@ -67,10 +67,10 @@ int Main(int argc, char** argv) {
   AddIntegrationCommands(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command failed; it has printed why
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const CLI::RuntimeError& e) {
-    return e.get_exit_code();
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "common/http_server.h"
+#include "common/shutdown_signal.h"
 #include "emulator/emulator.h"
 
 namespace stripeline::cli {
@@ -26,6 +27,7 @@ void AddEmulatorCommand(CLI::App& app) {
   command->add_option("--log-level", options->log.level, "trace, debug, info, warn, error, off")
       ->capture_default_str();
   command->callback([options] {
+    ShutdownSignal shutdown;  // before any thread starts
     if (Status logging = InitLogging(options->log); !logging.ok()) {
       throw CLI::RuntimeError(Fail(logging));
     }
@@ -41,7 +43,8 @@ void AddEmulatorCommand(CLI::App& app) {
       std::cout << "  " << key.key << "  " << key.description << "\n";
     }
     std::cout << "Stripe emulator listening on " << server.base_url() << std::endl;
-    server.RunUntilSignal();
+    shutdown.Wait();
+    server.Stop();
   });
 }
 

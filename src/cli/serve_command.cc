@@ -1,10 +1,12 @@
 // `stripeline serve` (the service) and `stripeline demo` (the service plus the built-in Stripe
 // emulator, what `make run` starts).
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "common/http_server.h"
+#include "common/shutdown_signal.h"
 #include "emulator/emulator.h"
 #include "http/api.h"
 
@@ -45,7 +47,7 @@ Status PrintAdminLogin(Runtime& runtime) {
   return Status::OK();
 }
 
-int Serve(ServeOptions& options, emulator::Emulator* emulator) {
+int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& shutdown) {
   std::unique_ptr<HttpServer> emulator_server;
   if (emulator != nullptr) {
     emulator_server = std::make_unique<HttpServer>(
@@ -82,7 +84,9 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator) {
             << options.common.runtime.stripe_api_base << ")" << std::endl;
   log::Info("server.started", {{"url", server.base_url()},
                                {"stripe_api_base", options.common.runtime.stripe_api_base}});
-  server.RunUntilSignal();
+  int signal = shutdown.Wait();
+  log::Info("server.stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server.Stop();
   if (emulator_server) emulator_server->Stop();
   log::Info("server.stopped");
   return 0;
@@ -109,7 +113,8 @@ void AddServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Run the Stripeline service (web page and REST API)");
   AddServeOptions(*serve, *serve_options);
   serve->callback([serve_options] {
-    int code = Serve(*serve_options, nullptr);
+    ShutdownSignal shutdown;  // before any thread starts
+    int code = Serve(*serve_options, nullptr, shutdown);
     if (code != 0) throw CLI::RuntimeError(code);
   });
 
@@ -121,9 +126,10 @@ void AddServeCommands(CLI::App& app) {
                    "Address of the built-in emulator")
       ->capture_default_str();
   demo->callback([demo_options] {
+    ShutdownSignal shutdown;  // before any thread starts
     auto emulator = emulator::Emulator::Create({});
     if (!emulator.ok()) throw CLI::RuntimeError(Fail(emulator.status()));
-    int code = Serve(*demo_options, emulator->get());
+    int code = Serve(*demo_options, emulator->get(), shutdown);
     if (code != 0) throw CLI::RuntimeError(code);
   });
 }

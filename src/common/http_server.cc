@@ -5,7 +5,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
-#include <csignal>
 #include <condition_variable>
 #include <mutex>
 
@@ -217,16 +216,6 @@ void HttpServer::Stop() {
   impl_->io.stop();
   impl_->io_thread.join();
   impl_->workers.join();
-}
-
-void HttpServer::RunUntilSignal() {
-  asio::io_context signals_io;
-  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
-    log::Info("server.signal", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
-  });
-  signals_io.run();
-  Stop();
 }
 
 }  // namespace stripeline

@@ -52,8 +52,6 @@ class HttpServer {
   std::string base_url() const;
   // Graceful stop; idempotent.
   void Stop();
-  // Blocks until SIGINT or SIGTERM arrives, then stops gracefully.
-  void RunUntilSignal();
 
  private:
   struct Impl;

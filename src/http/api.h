@@ -80,6 +80,8 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
   HttpResponse Handle(const HttpRequest& request) const;
+  // Every route as "METHOD /pattern".
+  std::vector<std::string> Routes() const { return router_.Describe(); }
 
  private:
   ApiOptions options_;

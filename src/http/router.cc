@@ -36,6 +36,16 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
   return true;
 }
 
+std::vector<std::string> Router::Describe() const {
+  std::vector<std::string> out;
+  for (const auto& route : routes_) {
+    std::string path;
+    for (const auto& segment : route.segments) path += "/" + segment;
+    out.push_back(route.method + " " + (path.empty() ? "/" : path));
+  }
+  return out;
+}
+
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   auto segments = Split(request.path);
   std::string allowed;

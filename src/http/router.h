@@ -19,6 +19,9 @@ class Router {
  public:
   void Add(std::string method, std::string pattern, RouteHandler handler);
   HttpResponse Dispatch(const HttpRequest& request) const;
+  // "METHOD /pattern" of every route, in registration order (the API reference is checked
+  // against it).
+  std::vector<std::string> Describe() const;
 
  private:
   struct Route {
