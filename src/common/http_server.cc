@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 
 #include "common/log.h"
@@ -146,15 +147,24 @@ struct HttpServer::Impl {
       HttpRequest request = ToRequest(raw, remote);
 
       ++in_flight;
-      co_await asio::post(workers, asio::use_awaitable);
-      HttpResponse response = RunHandler(request);
-      co_await asio::post(io, asio::use_awaitable);
-      co_await Write(stream, std::move(response), keep_alive && !stopping, raw.version());
+      // co_spawn runs the handler on the worker pool. (A bare `co_await post(workers)` resumes
+      // this coroutine back on the I/O thread, which ran every handler there, one at a time.)
+      HttpResponse response = co_await asio::co_spawn(
+          workers, [&]() -> asio::awaitable<HttpResponse> { co_return RunHandler(request); },
+          asio::use_awaitable);
+      bool drop = response.Header(kCloseWithoutResponseHeader).has_value();
+      if (drop) {
+        beast::error_code ignored;
+        stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+        stream.socket().close(ignored);
+      } else {
+        co_await Write(stream, std::move(response), keep_alive && !stopping, raw.version());
+      }
       if (--in_flight == 0) {
         std::lock_guard lock(mu);
         idle_cv.notify_all();
       }
-      if (!keep_alive) break;
+      if (drop || !keep_alive) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -204,10 +214,15 @@ std::string HttpServer::base_url() const {
 void HttpServer::Stop() {
   if (!impl_ || impl_->stopping.exchange(true)) return;
   if (!impl_->io_thread.joinable()) return;
-  asio::post(impl_->io, [this] {
+  // Close the listener on its own thread and wait for it: io.stop() below may otherwise win
+  // the race and leave the port accepting connections nobody will ever serve.
+  std::promise<void> closed;
+  asio::post(impl_->io, [this, &closed] {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
+    closed.set_value();
   });
+  closed.get_future().wait();
   {
     std::unique_lock lock(impl_->mu);
     impl_->idle_cv.wait_for(lock, impl_->options.shutdown_grace,

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -23,6 +24,11 @@
 #include "common/result.h"
 
 namespace stripeline {
+
+// A handler that wants its connection dropped without any answer (the Stripe emulator's
+// injected connection resets) returns a response carrying this header (any value): the server
+// then writes nothing and resets the connection (RST, as a crashed peer would).
+inline constexpr std::string_view kCloseWithoutResponseHeader = "X-Stripeline-Close-Without-Response";
 
 struct HttpServerOptions {
   // "host:port"; port 0 picks a free port (see HttpServer::port()).
