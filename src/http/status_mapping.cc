@@ -28,7 +28,11 @@ HttpResponse ErrorResponse(const Status& status) {
           ? "Internal error; see the server log."
           : status.message();
   boost::json::object error{{"code", status.error_code()}, {"message", message}};
-  return HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
+  HttpResponse response =
+      HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
+  // An error describes this moment (a missing session, a route not yet there): never cache it.
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
 }
 
 }  // namespace stripeline::http

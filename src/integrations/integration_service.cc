@@ -252,10 +252,12 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
       SL_ASSIGN_OR_RETURN(StripeCredentials current, Credentials(integration));
       secret_key = current.secret_key;
     }
-    // A new key must reach the same Stripe account, or synced data would mix two accounts.
+    // A new key for the same target must reach the same Stripe account, or the integration's
+    // history would silently switch accounts. Changing the Account ID is a deliberate retarget.
     std::string previous_account = integration.stripe_account_id;
     SL_ASSIGN_OR_RETURN(ConnectionCheck check, Validate(secret_key, account_id));
-    if (!previous_account.empty() && !check.account_id.empty() &&
+    bool same_target = account_id == integration.account_id;
+    if (same_target && !previous_account.empty() && !check.account_id.empty() &&
         check.account_id != previous_account) {
       return Status::InvalidArgument(
           "The new key belongs to Stripe account " + check.account_id +

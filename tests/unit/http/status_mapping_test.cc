@@ -1,0 +1,56 @@
+// The one Status → HTTP mapping and the error body.
+#include "http/status_mapping.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "unit/http/http_test_util.h"
+
+namespace stripeline::http {
+namespace {
+
+TEST(HttpStatusFor, MapsEveryStatusCode) {
+  EXPECT_EQ(HttpStatusFor(Status::OK()), 200);
+  EXPECT_EQ(HttpStatusFor(Status::InvalidArgument("m")), 422);
+  EXPECT_EQ(HttpStatusFor(Status::Unauthenticated("m")), 401);
+  EXPECT_EQ(HttpStatusFor(Status::PermissionDenied("m")), 403);
+  EXPECT_EQ(HttpStatusFor(Status::NotFound("m")), 404);
+  EXPECT_EQ(HttpStatusFor(Status::AlreadyExists("m")), 409);
+  EXPECT_EQ(HttpStatusFor(Status::FailedPrecondition("m")), 409);
+  EXPECT_EQ(HttpStatusFor(Status::ResourceExhausted("m")), 429);
+  EXPECT_EQ(HttpStatusFor(Status::Unavailable("m")), 503);
+  EXPECT_EQ(HttpStatusFor(Status::DeadlineExceeded("m")), 504);
+  EXPECT_EQ(HttpStatusFor(Status::Internal("m")), 500);
+}
+
+TEST(ErrorResponse, HasTheErrorShapeWithCodeAndMessage) {
+  HttpResponse response =
+      ErrorResponse(Status::InvalidArgument("The secret key is invalid: x", "invalid_secret_key"));
+  EXPECT_EQ(response.status, 422);
+  EXPECT_EQ(response.Header("Content-Type"), "application/json");
+  EXPECT_EQ(response.Header("Cache-Control"), "no-store");
+  boost::json::value json = test_util::JsonOf(response);
+  EXPECT_EQ(json, (boost::json::value{
+                      {"error",
+                       {{"code", "invalid_secret_key"}, {"message", "The secret key is invalid: x"}}}}));
+}
+
+TEST(ErrorResponse, HidesTheMessageOfAPlainInternalError) {
+  HttpResponse response = ErrorResponse(Status::Internal("sqlite: disk I/O error at /var/db"));
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body.find("sqlite"), std::string::npos);
+  boost::json::value json = test_util::JsonOf(response);
+  EXPECT_EQ(json.at("error").at("code"), "internal");
+  EXPECT_EQ(json.at("error").at("message"), "Internal error; see the server log.");
+}
+
+TEST(ErrorResponse, ShowsTheMessageOfAnInternalErrorWithItsOwnCode) {
+  HttpResponse response = ErrorResponse(
+      Status::Internal("The credentials cannot be decrypted.", "credentials_unreadable"));
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(test_util::JsonOf(response).at("error").at("message"),
+            "The credentials cannot be decrypted.");
+}
+
+}  // namespace
+}  // namespace stripeline::http
