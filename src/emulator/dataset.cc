@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "emulator/resource_table.h"
+#include "emulator/scaled_dataset.h"
 
 namespace stripeline::emulator {
 
@@ -21,6 +22,8 @@ uint64_t Fnv1a(std::string_view text) {
   }
   return hash;
 }
+
+}  // namespace
 
 json::object AccountObject(const AccountConfig& account) {
   json::object requirements{{"alternatives", json::array{}}, {"current_deadline", nullptr},
@@ -67,6 +70,8 @@ json::object AccountObject(const AccountConfig& account) {
   };
 }
 
+namespace {
+
 json::object BalanceObject(const std::vector<json::object>& transactions, bool livemode,
                            const std::string& currency) {
   int64_t available = 0;
@@ -90,8 +95,10 @@ json::object BalanceObject(const std::vector<json::object>& transactions, bool l
 
 }  // namespace
 
-Dataset Dataset::Build(const AccountConfig& account, bool livemode, uint64_t seed) {
-  DatasetBuilder builder(account, livemode, seed);
+std::unique_ptr<Dataset> Dataset::Build(const AccountConfig& account, bool livemode,
+                                        uint64_t seed, int64_t now, int64_t objects) {
+  if (objects > 0) return BuildScaledDataset(account, livemode, seed, now, objects);
+  DatasetBuilder builder(account, livemode, seed, now);
   for (const ResourceSpec& spec : Resources()) {
     builder.Objects(spec.path);  // every resource exists, even if a generator adds nothing
     spec.generate(builder);
@@ -99,24 +106,49 @@ Dataset Dataset::Build(const AccountConfig& account, bool livemode, uint64_t see
   return std::move(builder).Finish();
 }
 
-const std::vector<json::object>& Dataset::Objects(std::string_view path) const {
-  static const std::vector<json::object> kEmpty;
-  auto it = collections_.find(path);
-  return it == collections_.end() ? kEmpty : it->second.objects;
+Dataset::Dataset(AccountConfig account, bool livemode)
+    : account_(std::move(account)), livemode_(livemode) {
+  for (const ResourceSpec& spec : Resources()) collections_[std::string(spec.path)];
+  account_object_ = AccountObject(account_);
 }
 
-std::optional<size_t> Dataset::Find(std::string_view path, std::string_view id) const {
+const Collection* Dataset::Objects(std::string_view path) const {
   auto it = collections_.find(path);
-  if (it == collections_.end()) return std::nullopt;
-  auto found = it->second.index.find(std::string(id));
-  if (found == it->second.index.end()) return std::nullopt;
-  return found->second;
+  return it == collections_.end() ? nullptr : &it->second;
 }
 
-DatasetBuilder::DatasetBuilder(const AccountConfig& account, bool livemode, uint64_t seed)
+Collection& Dataset::MutableObjects(std::string_view path) {
+  auto it = collections_.find(path);
+  if (it == collections_.end()) it = collections_.emplace(std::string(path), Collection{}).first;
+  return it->second;
+}
+
+std::vector<json::object> Dataset::All(std::string_view path) const {
+  std::vector<json::object> out;
+  const Collection* objects = Objects(path);
+  if (objects == nullptr) return out;
+  for (size_t i = objects->size(); i-- > 0;) {
+    if (!objects->Deleted(static_cast<uint32_t>(i))) {
+      out.push_back(objects->Object(static_cast<uint32_t>(i)));
+    }
+  }
+  return out;
+}
+
+std::optional<json::object> Dataset::Get(std::string_view path, std::string_view id) const {
+  const Collection* objects = Objects(path);
+  if (objects == nullptr) return std::nullopt;
+  std::optional<uint32_t> at = objects->Find(id);
+  if (!at || objects->Deleted(*at)) return std::nullopt;
+  return objects->Object(*at);
+}
+
+DatasetBuilder::DatasetBuilder(const AccountConfig& account, bool livemode, uint64_t seed,
+                               int64_t now)
     : account_(account),
       livemode_(livemode),
-      state_(seed ^ Fnv1a(account.id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull)) {}
+      state_(seed ^ Fnv1a(account.id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull)),
+      now_(now) {}
 
 uint64_t DatasetBuilder::Next() {
   // splitmix64: tiny, fast and the same on every platform (std distributions are not).
@@ -165,25 +197,23 @@ json::object* DatasetBuilder::Find(std::string_view path, std::string_view id) {
   return nullptr;
 }
 
-Dataset DatasetBuilder::Finish() && {
-  Dataset dataset;
+std::unique_ptr<Dataset> DatasetBuilder::Finish() && {
+  auto dataset = std::make_unique<Dataset>(account_, livemode_);
   for (auto& [path, objects] : objects_) {
-    // Newest first; at equal `created` the later-generated object counts as newer.
+    // Oldest first; at equal `created` the later-generated object counts as newer.
     std::vector<size_t> order(objects.size());
-    std::iota(order.rbegin(), order.rend(), 0);
+    std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return objects[a].at("created").as_int64() > objects[b].at("created").as_int64();
+      return objects[a].at("created").as_int64() < objects[b].at("created").as_int64();
     });
-    Dataset::Collection& collection = dataset.collections_[path];
+    Collection& collection = dataset->MutableObjects(path);
     for (size_t i : order) {
-      collection.index.emplace(std::string(objects[i].at("id").as_string()),
-                               collection.objects.size());
-      collection.objects.push_back(std::move(objects[i]));
+      collection.Append(std::string(objects[i].at("id").as_string()),
+                        objects[i].at("created").as_int64(), json::serialize(objects[i]));
     }
   }
-  dataset.account_ = AccountObject(account_);
-  dataset.balance_ =
-      BalanceObject(dataset.Objects("balance_transactions"), livemode_, account_.default_currency);
+  dataset->SetBalance(BalanceObject(objects_["balance_transactions"], livemode_,
+                                    account_.default_currency));
   return dataset;
 }
 

@@ -1,50 +1,79 @@
 #pragma once
-// Dataset: the demo objects of one account in one mode (test or live), generated
-// deterministically from (seed, account id, mode) by the generators of the resource table and
-// consistent with each other (charges point at customers, payment intents and balance
-// transactions; refunds at charges; ...). DatasetBuilder is what generators write into.
+// Dataset: the objects of one account in one mode (test or live), generated deterministically
+// from (seed, account id, mode) and consistent with each other (charges point at customers,
+// payment intents and balance transactions; refunds at charges; ...). DatasetBuilder is what
+// the small demo generators write into.
 //
-// Thread-safety: a Dataset is immutable after Build, so concurrent reads are safe. A
-// DatasetBuilder is used by one thread.
+// Objects are stored in Collections (object_store.h); the admin API mutates them.
+//
+// Thread-safety: callers hold mutex() (shared to read, exclusive to mutate). A DatasetBuilder is
+// used by one thread.
 
 #include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "emulator/emulator_config.h"
+#include "emulator/object_store.h"
 
 namespace stripeline::emulator {
 
 class Dataset {
  public:
-  // Runs every generator of Resources() in order for `account` in the given mode.
-  static Dataset Build(const AccountConfig& account, bool livemode, uint64_t seed);
+  // The data of `account` in one mode as of `now` (unix seconds): with objects == 0 the few
+  // demo objects of the resource table's generators, dated in the 100 days before `now`;
+  // otherwise a scaled dataset of `objects` charges and every other resource in proportion,
+  // spread over the two years before `now` (scaled_dataset.h). Deterministic for (account,
+  // mode, seed, now, objects).
+  static std::unique_ptr<Dataset> Build(const AccountConfig& account, bool livemode,
+                                        uint64_t seed, int64_t now, int64_t objects = 0);
 
-  // The objects served at /v1/<path>, newest first (created descending; ties keep the reverse
-  // generation order, so the order is total and stable). Empty for an unknown path.
-  const std::vector<boost::json::object>& Objects(std::string_view path) const;
-  // Index into Objects(path) of the object with that id.
-  std::optional<size_t> Find(std::string_view path, std::string_view id) const;
+  Dataset(AccountConfig account, bool livemode);
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+
+  const AccountConfig& account() const { return account_; }
+  bool livemode() const { return livemode_; }
+
+  // The objects served at /v1/<path>; nullptr for an unknown path.
+  const Collection* Objects(std::string_view path) const;
+  // The same, created empty on first use (for builders and mutations).
+  Collection& MutableObjects(std::string_view path);
+
   // GET /v1/account and GET /v1/balance.
-  const boost::json::object& Account() const { return account_; }
+  const boost::json::object& Account() const { return account_object_; }
   const boost::json::object& Balance() const { return balance_; }
+  void SetAccountObject(boost::json::object account) { account_object_ = std::move(account); }
+  void SetBalance(boost::json::object balance) { balance_ = std::move(balance); }
+
+  // Conveniences for tests and small data: the live objects of `path`, newest first, and the
+  // live object with that id.
+  std::vector<boost::json::object> All(std::string_view path) const;
+  std::optional<boost::json::object> Get(std::string_view path, std::string_view id) const;
+
+  // Guards every collection: readers share it, mutations take it exclusively. Build and the
+  // builders run before the dataset is shared and need not lock.
+  std::shared_mutex& mutex() const { return mu_; }
 
  private:
-  friend class DatasetBuilder;
-  struct Collection {
-    std::vector<boost::json::object> objects;
-    std::unordered_map<std::string, size_t> index;
-  };
+  AccountConfig account_;
+  bool livemode_;
   std::map<std::string, Collection, std::less<>> collections_;
-  boost::json::object account_;
+  boost::json::object account_object_;
   boost::json::object balance_;
+  mutable std::shared_mutex mu_;
 };
+
+// The account object of GET /v1/account.
+boost::json::object AccountObject(const AccountConfig& account);
 
 // A balance movement recorded by a generator (charge, refund, dispute, payout) and turned into a
 // balance_transaction, under an id reserved up front, by the balance_transactions generator.
@@ -66,14 +95,15 @@ struct LedgerEntry {
 class DatasetBuilder {
  public:
   static constexpr int64_t kDay = 86400;
-  // All demo activity happens between kEpoch (2025-01-01) and kNow, the dataset's fixed
-  // "present" (so data never depends on the wall clock).
-  static constexpr int64_t kEpoch = 1735689600;
-  static constexpr int64_t kNow = kEpoch + 100 * kDay;
   // The API version stamped on events.
   static constexpr std::string_view kApiVersion = "2025-03-31.basil";
 
-  DatasetBuilder(const AccountConfig& account, bool livemode, uint64_t seed);
+  // All demo activity happens between epoch() = now - 100 days and `now`, the dataset's
+  // "present" (the emulated clock when the emulator started).
+  DatasetBuilder(const AccountConfig& account, bool livemode, uint64_t seed, int64_t now);
+
+  int64_t now() const { return now_; }
+  int64_t epoch() const { return now_ - 100 * kDay; }
 
   const AccountConfig& account() const { return account_; }
   bool livemode() const { return livemode_; }
@@ -95,13 +125,14 @@ class DatasetBuilder {
   boost::json::object* Find(std::string_view path, std::string_view id);
   std::vector<LedgerEntry>& ledger() { return ledger_; }
 
-  // Sorts, indexes and builds the account and balance objects.
-  Dataset Finish() &&;
+  // Sorts, stores and builds the account and balance objects.
+  std::unique_ptr<Dataset> Finish() &&;
 
  private:
   AccountConfig account_;
   bool livemode_;
   uint64_t state_;
+  int64_t now_;
   std::map<std::string, std::vector<boost::json::object>, std::less<>> objects_;
   std::vector<LedgerEntry> ledger_;
 };

@@ -2,7 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <future>
+#include <set>
+#include <shared_mutex>
+
 #include "common/clock.h"
+#include "common/http_server.h"
 #include "emulator/api_error.h"
 #include "emulator/list_query.h"
 #include "emulator/resource_table.h"
@@ -102,39 +108,160 @@ std::string_view KindName(KeyKind kind) {
   return "secret";
 }
 
+constexpr int64_t kEventWindow = 30 * 86400;
+constexpr std::string_view kDefaultAccount = "acct_emu_demo";
+
+// Stripe's 429 body exactly as stripe-api.md §4.
+HttpResponse RateLimited() {
+  return HttpResponse::Json(429, json::object{{"error",
+                                               {{"type", "invalid_request_error"},
+                                                {"code", "rate_limit"},
+                                                {"message", "Request rate limit exceeded"}}}});
+}
+
+std::string RandomFrom(std::mt19937_64& rng, size_t n, bool upper_only = false) {
+  static constexpr std::string_view kChars =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.push_back(kChars[rng() % (upper_only ? 36 : kChars.size())]);
+  return out;
+}
+
+// Applies admin `params` to an object's top-level fields: metadata[k]=v (empty v removes k),
+// and any existing scalar field (integers and booleans parsed, "" sets null). Records the old
+// values in `previous`. InvalidArgument for an unknown or unsettable field or a bad value.
+Status ApplyFields(json::object& object, const Fields& params, json::object& previous) {
+  static const std::set<std::string_view> kReserved = {"account", "livemode", "seed", "id",
+                                                      "object", "created"};
+  for (const auto& [name, value] : params) {
+    if (kReserved.contains(name)) {
+      if (name == "account" || name == "livemode" || name == "seed") continue;
+      return Status::InvalidArgument("field " + name + " cannot be set");
+    }
+    if (name.starts_with("metadata[") && name.ends_with("]")) {
+      std::string key = name.substr(9, name.size() - 10);
+      json::value& metadata = object["metadata"];
+      if (!metadata.is_object()) metadata = json::object{};
+      if (!previous.contains("metadata")) previous["metadata"] = metadata;
+      if (value.empty()) {
+        metadata.as_object().erase(key);
+      } else {
+        metadata.as_object()[key] = value;
+      }
+      continue;
+    }
+    json::value* field = object.if_contains(name);
+    if (field == nullptr) {
+      return Status::InvalidArgument("unknown field for a " +
+                                     std::string(object.at("object").as_string()) + ": " + name);
+    }
+    json::value next;
+    if (value.empty()) {
+      next = nullptr;
+    } else if (field->is_int64() || field->is_uint64()) {
+      std::optional<int64_t> n = ParseInteger(value);
+      if (!n) return Status::InvalidArgument(name + " must be an integer");
+      next = *n;
+    } else if (field->is_bool()) {
+      std::optional<bool> b = ParseBool(value);
+      if (!b) return Status::InvalidArgument(name + " must be true or false");
+      next = *b;
+    } else if (field->is_string() || field->is_null()) {
+      next = value;
+    } else {
+      return Status::InvalidArgument("field " + name + " is not a scalar and cannot be set");
+    }
+    if (!previous.contains(name)) previous[name] = *field;
+    *field = std::move(next);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Emulator>> Emulator::Create(const EmulatorOptions& options) {
+  if (options.objects < 0) return Status::InvalidArgument("objects must be 0 or more");
+  if (options.latency_ms < 0) return Status::InvalidArgument("latency must be 0 or more");
+  if (options.rate_limit_live < 0 || options.rate_limit_test < 0) {
+    return Status::InvalidArgument("rate limits must be 0 (none) or more");
+  }
+  for (double p : {options.fail_rate, options.reset_rate}) {
+    if (!(p >= 0 && p <= 1)) return Status::InvalidArgument("fault rates must be in [0, 1]");
+  }
+  if (options.webhooks.max_attempts < 1) {
+    return Status::InvalidArgument("webhook attempts must be 1 or more");
+  }
   EmulatorConfig config = BuiltInConfig();
   if (!options.keys_file.empty()) SL_RETURN_IF_ERROR(LoadKeysFile(options.keys_file, config));
-  return std::unique_ptr<Emulator>(new Emulator(std::move(config), options.seed));
+  return std::unique_ptr<Emulator>(new Emulator(std::move(config), options));
 }
 
-Emulator::Emulator(EmulatorConfig config, uint64_t seed)
-    : initial_config_(std::move(config)), registry_(initial_config_), rng_(std::random_device{}()) {
+Emulator::Emulator(EmulatorConfig config, const EmulatorOptions& options)
+    : initial_config_(std::move(config)),
+      options_(options),
+      clock_(options.clock != nullptr ? *options.clock : Clock::Real()),
+      webhooks_(std::make_unique<WebhookDispatcher>(options.webhooks, clock_, options.seed)),
+      registry_(initial_config_),
+      rng_(options.seed) {
+  datasets_ = BuildDatasets();
+}
+
+Emulator::~Emulator() = default;
+
+int64_t Emulator::Now() const { return clock_.NowUnix() + offset_.load(); }
+
+Emulator::DatasetMap Emulator::BuildDatasets() const {
+  int64_t now = Now();
+  std::vector<std::pair<std::pair<std::string, bool>, std::future<std::unique_ptr<Dataset>>>> jobs;
   for (const AccountConfig& account : initial_config_.accounts) {
     for (bool livemode : {false, true}) {
-      datasets_.emplace(std::pair{account.id, livemode}, Dataset::Build(account, livemode, seed));
+      // Large datasets build in parallel; the demo ones are too small to bother.
+      auto policy = options_.objects > 0 ? std::launch::async : std::launch::deferred;
+      jobs.emplace_back(std::pair{account.id, livemode},
+                        std::async(policy, [this, &account, livemode, now] {
+                          return Dataset::Build(account, livemode, options_.seed, now,
+                                                options_.objects);
+                        }));
     }
   }
+  DatasetMap datasets;
+  for (auto& [key, job] : jobs) datasets.emplace(key, std::shared_ptr<Dataset>(job.get()));
+  return datasets;
+}
+
+std::shared_ptr<Dataset> Emulator::FindDataset(const std::string& account, bool livemode) const {
+  std::lock_guard lock(mu_);
+  auto it = datasets_.find({account, livemode});
+  return it == datasets_.end() ? nullptr : it->second;
 }
 
 std::string Emulator::RandomChars(size_t n) {
-  static constexpr std::string_view kChars =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::lock_guard lock(mu_);
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out.push_back(kChars[rng_() % kChars.size()]);
-  return out;
+  return RandomFrom(rng_, n);
+}
+
+bool Emulator::TakeToken(const std::string& account, bool livemode) {
+  double rate = livemode ? options_.rate_limit_live : options_.rate_limit_test;
+  if (rate <= 0) return true;
+  auto now = clock_.Monotonic();
+  auto [it, inserted] = buckets_.try_emplace({account, livemode}, Bucket{rate, now});
+  Bucket& bucket = it->second;
+  double elapsed = std::chrono::duration<double>(now - bucket.refilled).count();
+  bucket.tokens = std::min(rate, bucket.tokens + elapsed * rate);
+  bucket.refilled = now;
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
 }
 
 HttpResponse Emulator::Handle(const HttpRequest& request) {
   std::string request_id = "req_" + RandomChars(14);
   HttpResponse response;
   if (request.path.starts_with(kAdminPrefix)) {
-    response = HandleAdmin(request);
+    response = HandleAdmin(request, request_id);
   } else {
     api_requests_.fetch_add(1);
+    if (options_.latency_ms > 0) clock_.SleepFor(std::chrono::milliseconds(options_.latency_ms));
     response = HandleApi(request, request_id);
     response.SetHeader("Stripe-Version", request.Header("stripe-version")
                                              .value_or(std::string(DatasetBuilder::kApiVersion)));
@@ -147,15 +274,29 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
 HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& request_id) {
   KeyConfig key;
   AccountConfig account;
+  std::shared_ptr<Dataset> dataset, other;
   {
     std::lock_guard lock(mu_);
     if (fault_.remaining > 0) {
       --fault_.remaining;
+      faults_injected_.fetch_add(1);
       HttpResponse response = ErrorResponse(errors::Fault(fault_.status));
       if (fault_.should_retry) {
         response.SetHeader("Stripe-Should-Retry", *fault_.should_retry ? "true" : "false");
       }
       return response;
+    }
+    // Draw only for the faults that are on, so a run without them keeps its random sequence.
+    auto draw = [&] { return std::uniform_real_distribution<double>(0, 1)(rng_); };
+    if (options_.reset_rate > 0 && draw() < options_.reset_rate) {
+      faults_injected_.fetch_add(1);
+      HttpResponse response;
+      response.SetHeader(std::string(kCloseWithoutResponseHeader), "1");
+      return response;
+    }
+    if (options_.fail_rate > 0 && draw() < options_.fail_rate) {
+      faults_injected_.fetch_add(1);
+      return ErrorResponse(errors::Fault(500));
     }
     auto authenticated = registry_.Authenticate(request.Header("authorization"));
     if (auto* error = std::get_if<ApiError>(&authenticated)) return ErrorResponse(*error);
@@ -166,6 +307,12 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
       return ErrorResponse(*error, own ? RequestLogUrl(*own, key, request_id) : "");
     }
     account = std::get<AccountConfig>(std::move(resolved));
+    if (!TakeToken(account.id, key.livemode)) {
+      rate_limited_.fetch_add(1);
+      return RateLimited();
+    }
+    dataset = datasets_.at({account.id, key.livemode});
+    other = datasets_.at({account.id, !key.livemode});
   }
   std::string log_url = RequestLogUrl(account, key, request_id);
   auto fail = [&](const ApiError& error) { return ErrorResponse(error, log_url); };
@@ -193,30 +340,39 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
     }
   }
 
-  const Dataset& dataset = datasets_.at({account.id, key.livemode});
-  if (parts[0] == "account") return HttpResponse::Json(200, dataset.Account());
-  if (parts[0] == "balance") return HttpResponse::Json(200, dataset.Balance());
+  std::shared_lock data_lock(dataset->mutex());
+  if (parts[0] == "account") return HttpResponse::Json(200, dataset->Account());
+  if (parts[0] == "balance") return HttpResponse::Json(200, dataset->Balance());
 
+  const Collection& objects = *dataset->Objects(spec->path);
+  std::optional<int64_t> oldest;
+  if (spec->path == "events") oldest = Now() - kEventWindow;
   if (parts.size() == 1) {
     auto query = ListQuery::Parse(*spec, request.query);
     if (auto* error = std::get_if<ApiError>(&query)) return fail(*error);
-    auto page = std::get<ListQuery>(query).Run(dataset);
+    auto page = std::get<ListQuery>(query).Run(objects, oldest);
     if (auto* error = std::get_if<ApiError>(&page)) return fail(*error);
-    return HttpResponse::Json(200, std::get<json::object>(page));
+    return HttpResponse::Text(200, std::move(std::get<std::string>(page)), "application/json");
   }
 
   std::string_view id = parts[1];
-  if (std::optional<size_t> at = dataset.Find(spec->path, id)) {
-    return HttpResponse::Json(200, dataset.Objects(spec->path)[*at]);
+  if (std::optional<uint32_t> at = objects.Find(id)) {
+    if (!objects.Deleted(*at) && (!oldest || objects.Created(*at) >= *oldest)) {
+      return HttpResponse::Text(200, objects.Json(*at), "application/json");
+    }
+    return fail(errors::NoSuchObject(404, spec->object_name, id, "id"));
   }
+  data_lock.unlock();
   // Stripe tells a caller when the id exists in the other mode of the same account.
-  const Dataset& other = datasets_.at({account.id, !key.livemode});
   std::string_view other_mode;
-  if (other.Find(spec->path, id)) other_mode = key.livemode ? "test" : "live";
+  {
+    std::shared_lock other_lock(other->mutex());
+    if (other->Objects(spec->path)->Find(id)) other_mode = key.livemode ? "test" : "live";
+  }
   return fail(errors::NoSuchObject(404, spec->object_name, id, "id", other_mode));
 }
 
-HttpResponse Emulator::HandleAdmin(const HttpRequest& request) {
+HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string& request_id) {
   std::vector<std::string_view> parts =
       SplitPath(std::string_view(request.path).substr(kAdminPrefix.size()));
   Fields params = AdminParams(request);
@@ -233,12 +389,37 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request) {
   if (route("GET", {"requests", "count"})) {
     return HttpResponse::Json(200, json::object{{"count", api_requests_.load()}});
   }
+  if (route("GET", {"stats"})) return Stats(params);
+  if (route("GET", {"clock"}) || route("POST", {"clock", "advance"})) {
+    if (parts.size() == 2) {
+      std::optional<int64_t> seconds = ParseInteger(Param(params, "seconds").value_or(""));
+      if (!seconds || *seconds < 0) {
+        return AdminError(400, "seconds must be a non-negative integer (the clock never goes back)");
+      }
+      offset_.fetch_add(*seconds);
+    }
+    return HttpResponse::Json(200, json::object{{"now", Now()}, {"offset", offset_.load()}});
+  }
   if (route("POST", {"reset"})) {
+    offset_.store(0);
+    DatasetMap fresh = BuildDatasets();
+    webhooks_->Clear();
     std::lock_guard lock(mu_);
+    datasets_ = std::move(fresh);
     registry_ = KeyRegistry(initial_config_);
     fault_ = Fault{};
+    buckets_.clear();
     api_requests_.store(0);
+    rate_limited_.store(0);
+    faults_injected_.store(0);
     return HttpResponse::Json(200, json::object{{"reset", true}});
+  }
+  if (!parts.empty() && parts[0] == "objects") {
+    return HandleObjects(request, parts, params, request_id);
+  }
+  if (route("POST", {"traffic"})) return HandleTraffic(params);
+  if (!parts.empty() && parts[0] == "webhook_endpoints") {
+    return HandleWebhookEndpoints(request, parts, params);
   }
   if (route("POST", {"keys", "revoke"}) || route("POST", {"keys", "roll"})) {
     std::optional<std::string> key = Param(params, "key");
@@ -315,6 +496,298 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request) {
     std::lock_guard lock(mu_);
     fault_ = fault;
     return HttpResponse::Json(200, json::object{{"status", *status}, {"count", *count}});
+  }
+  return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
+}
+
+HttpResponse Emulator::Stats(const Fields& params) {
+  std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
+  std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+  if (!livemode) return AdminError(400, "livemode must be true or false");
+  std::shared_ptr<Dataset> dataset = FindDataset(account, *livemode);
+  if (!dataset) return AdminError(404, "no such account: " + account);
+  json::object objects;
+  {
+    std::shared_lock lock(dataset->mutex());
+    for (const ResourceSpec& spec : Resources()) {
+      const Collection& collection = *dataset->Objects(spec.path);
+      size_t alive = collection.alive();
+      if (spec.path == "events") {
+        auto [first, last] = collection.CreatedRange(Now() - kEventWindow, std::nullopt);
+        alive = 0;
+        for (uint32_t p = first; p < last; ++p) alive += !collection.Deleted(p);
+      }
+      objects[spec.path] = alive;
+    }
+  }
+  return HttpResponse::Json(200, json::object{{"account", account},
+                                              {"livemode", *livemode},
+                                              {"now", Now()},
+                                              {"objects", std::move(objects)},
+                                              {"requests", api_requests_.load()},
+                                              {"rate_limited", rate_limited_.load()},
+                                              {"faults_injected", faults_injected_.load()},
+                                              {"webhook_endpoints", webhooks_->EndpointCount()}});
+}
+
+HttpResponse Emulator::HandleObjects(const HttpRequest& request,
+                                     const std::vector<std::string_view>& parts,
+                                     const Fields& params, const std::string& request_id) {
+  bool create = request.method == "POST" && parts.size() == 2;
+  bool update = request.method == "POST" && parts.size() == 3;
+  bool remove = request.method == "DELETE" && parts.size() == 3;
+  if (!create && !update && !remove) {
+    return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
+  }
+  const ResourceSpec* spec = FindResource(parts[1]);
+  if (spec == nullptr) return AdminError(404, "no such resource: " + std::string(parts[1]));
+  if (spec->event_prefix.empty()) {
+    return AdminError(400, std::string(spec->path) + " cannot be changed through the admin API");
+  }
+  std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
+  std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+  if (!livemode) return AdminError(400, "livemode must be true or false");
+  std::shared_ptr<Dataset> dataset = FindDataset(account, *livemode);
+  if (!dataset) return AdminError(404, "no such account: " + account);
+
+  Result<json::object> result = Status::Internal("unreachable");
+  {
+    std::unique_lock lock(dataset->mutex());
+    if (create) {
+      std::mt19937_64 rng(Mix64(std::hash<std::string>{}(RandomChars(16))));
+      result = CreateObject(*dataset, *spec, params, request_id, rng);
+    } else if (update) {
+      result = UpdateObject(*dataset, *spec, parts[2], params, request_id);
+    } else {
+      result = DeleteObject(*dataset, *spec, parts[2], request_id);
+    }
+  }
+  if (!result.ok()) return AdminError(result.status());
+  return HttpResponse::Json(200, *result);
+}
+
+Result<json::object> Emulator::CreateObject(Dataset& dataset, const ResourceSpec& spec,
+                                            const Fields& params, const std::string& request_id,
+                                            std::mt19937_64& rng) {
+  Collection& objects = dataset.MutableObjects(spec.path);
+  // The newest live object is the template: the right shape and valid references.
+  std::optional<json::object> templ;
+  for (size_t p = objects.size(); p-- > 0 && !templ;) {
+    if (!objects.Deleted(static_cast<uint32_t>(p))) templ = objects.Object(static_cast<uint32_t>(p));
+  }
+  if (!templ) {
+    return Status::FailedPrecondition("no " + std::string(spec.path) + " left to model a new one on");
+  }
+  json::object object = std::move(*templ);
+  std::string old_id(object.at("id").as_string());
+  std::string id = spec.id_prefix.empty() ? RandomFrom(rng, 8, true)
+                                          : std::string(spec.id_prefix) + RandomFrom(rng, 24);
+  int64_t created = Now();
+  if (objects.size() > 0) {
+    created = std::max(created, objects.Created(static_cast<uint32_t>(objects.size() - 1)));
+  }
+  object["id"] = id;
+  object["created"] = created;
+  object["metadata"] = json::object{};
+  if (spec.path == "customers") {
+    std::string suffix = RandomFrom(rng, 6);
+    object["name"] = "New Customer " + suffix;
+    object["email"] = "new." + suffix + "@example.com";
+  }
+  // Nested lists (subscription items, invoice lines) name their parent.
+  for (std::string_view list : {"items", "lines"}) {
+    json::value* nested = object.if_contains(list);
+    if (nested == nullptr || !nested->is_object()) continue;
+    for (json::value& item : nested->as_object()["data"].as_array()) {
+      for (std::string_view field : {"subscription", "invoice"}) {
+        json::value* parent = item.as_object().if_contains(field);
+        if (parent && parent->is_string() && parent->as_string() == old_id) *parent = id;
+      }
+    }
+    std::string url(nested->as_object()["url"].as_string());
+    if (size_t at = url.find(old_id); at != std::string::npos) url.replace(at, old_id.size(), id);
+    nested->as_object()["url"] = url;
+  }
+  json::object previous;
+  SL_RETURN_IF_ERROR(ApplyFields(object, params, previous));
+  objects.Append(id, created, json::serialize(object));
+  EmitEvent(dataset, spec, "created", object, nullptr, request_id, rng);
+  return object;
+}
+
+Result<json::object> Emulator::UpdateObject(Dataset& dataset, const ResourceSpec& spec,
+                                            std::string_view id, const Fields& params,
+                                            const std::string& request_id) {
+  Collection& objects = dataset.MutableObjects(spec.path);
+  std::optional<uint32_t> at = objects.Find(id);
+  if (!at || objects.Deleted(*at)) {
+    return Status::NotFound("No such " + std::string(spec.object_name) + ": '" + std::string(id) + "'");
+  }
+  json::object object = objects.Object(*at);
+  json::object previous;
+  SL_RETURN_IF_ERROR(ApplyFields(object, params, previous));
+  if (object.contains("updated")) object["updated"] = Now();
+  objects.Update(*at, json::serialize(object));
+  std::mt19937_64 rng(Mix64(std::hash<std::string>{}(RandomChars(16))));
+  EmitEvent(dataset, spec, "updated", object, previous, request_id, rng);
+  return object;
+}
+
+Result<json::object> Emulator::DeleteObject(Dataset& dataset, const ResourceSpec& spec,
+                                            std::string_view id, const std::string& request_id) {
+  if (spec.deletion == Deletion::kRefused) {
+    return Status::InvalidArgument(std::string(spec.path) + " cannot be deleted");
+  }
+  if (spec.deletion == Deletion::kArchive) {
+    return UpdateObject(dataset, spec, id, {{"active", "false"}}, request_id);
+  }
+  Collection& objects = dataset.MutableObjects(spec.path);
+  std::optional<uint32_t> at = objects.Find(id);
+  if (!at || objects.Deleted(*at)) {
+    return Status::NotFound("No such " + std::string(spec.object_name) + ": '" + std::string(id) + "'");
+  }
+  json::object object = objects.Object(*at);
+  objects.Delete(*at);
+  std::mt19937_64 rng(Mix64(std::hash<std::string>{}(RandomChars(16))));
+  EmitEvent(dataset, spec, "deleted", object, nullptr, request_id, rng);
+  return json::object{{"id", id}, {"object", spec.object_name}, {"deleted", true}};
+}
+
+void Emulator::EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
+                         const json::object& object, const json::value& previous,
+                         const std::string& request_id, std::mt19937_64& rng) {
+  Collection& events = dataset.MutableObjects("events");
+  int64_t created = Now();
+  if (events.size() > 0) {
+    created = std::max(created, events.Created(static_cast<uint32_t>(events.size() - 1)));
+  }
+  std::string type = std::string(spec.event_prefix) + "." + std::string(action);
+  const std::string& account = dataset.account().id;
+  json::object data{{"object", object}};
+  if (!previous.is_null()) data["previous_attributes"] = previous;
+  json::object event{{"id", "evt_" + RandomFrom(rng, 24)}, {"object", "event"}};
+  if (dataset.account().connected_to) event["account"] = account;
+  event["api_version"] = DatasetBuilder::kApiVersion;
+  event["created"] = created;
+  event["data"] = std::move(data);
+  event["livemode"] = dataset.livemode();
+  event["pending_webhooks"] = webhooks_->Matching(account, dataset.livemode(), type);
+  event["request"] = {{"id", request_id.empty() ? json::value(nullptr) : json::value(request_id)},
+                      {"idempotency_key", nullptr}};
+  event["type"] = type;
+  std::string id(event.at("id").as_string());
+  std::string body = json::serialize(event);
+  events.Append(id, created, body);
+  webhooks_->Enqueue(account, dataset.livemode(), type, id, body);
+}
+
+HttpResponse Emulator::HandleTraffic(const Fields& params) {
+  std::optional<int64_t> count = ParseInteger(Param(params, "count").value_or("1"));
+  if (!count || *count < 0 || *count > 1000000) {
+    return AdminError(400, "count must be an integer in 0..1000000");
+  }
+  uint64_t seed = 0;
+  if (std::optional<std::string> text = Param(params, "seed")) {
+    std::optional<int64_t> parsed = ParseInteger(*text);
+    if (!parsed) return AdminError(400, "seed must be an integer");
+    seed = static_cast<uint64_t>(*parsed);
+  } else {
+    std::lock_guard lock(mu_);
+    seed = rng_();
+  }
+  std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
+  std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+  if (!livemode) return AdminError(400, "livemode must be true or false");
+  std::shared_ptr<Dataset> dataset = FindDataset(account, *livemode);
+  if (!dataset) return AdminError(404, "no such account: " + account);
+
+  std::vector<const ResourceSpec*> mutable_specs, deletable;
+  for (const ResourceSpec& spec : Resources()) {
+    if (spec.event_prefix.empty()) continue;
+    mutable_specs.push_back(&spec);
+    if (spec.deletion != Deletion::kRefused) deletable.push_back(&spec);
+  }
+  std::mt19937_64 rng(seed);
+  int64_t created = 0, updated = 0, deleted = 0;
+  std::unique_lock lock(dataset->mutex());
+  // A random live object of `spec`, or nullopt after a few misses (mostly deleted).
+  auto pick = [&](const ResourceSpec& spec) -> std::optional<std::string> {
+    const Collection& objects = *dataset->Objects(spec.path);
+    for (int attempt = 0; attempt < 8 && objects.size() > 0; ++attempt) {
+      auto p = static_cast<uint32_t>(rng() % objects.size());
+      if (!objects.Deleted(p)) return objects.Id(p);
+    }
+    return std::nullopt;
+  };
+  for (int64_t n = 0; n < *count; ++n) {
+    uint64_t roll = rng() % 100;
+    if (roll < 30) {
+      const ResourceSpec& spec = *mutable_specs[rng() % mutable_specs.size()];
+      if (CreateObject(*dataset, spec, {}, "", rng).ok()) ++created;
+    } else if (roll < 90) {
+      const ResourceSpec& spec = *mutable_specs[rng() % mutable_specs.size()];
+      std::optional<std::string> id = pick(spec);
+      if (!id) continue;
+      Fields fields{{"metadata[traffic]", std::to_string(n)}};
+      json::object current = dataset->Objects(spec.path)->Object(*dataset->Objects(spec.path)->Find(*id));
+      if (const json::value* d = current.if_contains("description"); d && (d->is_string() || d->is_null())) {
+        fields.emplace_back("description", "Updated by traffic " + RandomFrom(rng, 6));
+      }
+      if (spec.path == "customers") fields.emplace_back("name", "Renamed " + RandomFrom(rng, 6));
+      if (UpdateObject(*dataset, spec, *id, fields, "").ok()) ++updated;
+    } else {
+      const ResourceSpec& spec = *deletable[rng() % deletable.size()];
+      std::optional<std::string> id = pick(spec);
+      if (!id) continue;
+      if (DeleteObject(*dataset, spec, *id, "").ok()) {
+        (spec.deletion == Deletion::kArchive ? updated : deleted) += 1;
+      }
+    }
+  }
+  return HttpResponse::Json(200, json::object{{"count", *count},
+                                              {"created", created},
+                                              {"updated", updated},
+                                              {"deleted", deleted},
+                                              {"seed", seed}});
+}
+
+HttpResponse Emulator::HandleWebhookEndpoints(const HttpRequest& request,
+                                              const std::vector<std::string_view>& parts,
+                                              const Fields& params) {
+  if (request.method == "POST" && parts.size() == 1) {
+    std::optional<std::string> url = Param(params, "url");
+    if (!url || !url->starts_with("http://")) return AdminError(400, "url must be an http:// URL");
+    std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
+    std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+    if (!livemode) return AdminError(400, "livemode must be true or false");
+    if (!FindDataset(account, *livemode)) return AdminError(404, "no such account: " + account);
+    std::vector<std::string> enabled;
+    for (const auto& [name, value] : params) {
+      if (name == "enabled_events[]" || name == "enabled_events") enabled.push_back(value);
+    }
+    WebhookDispatcher::Endpoint endpoint =
+        webhooks_->Add(*url, account, *livemode, std::move(enabled));
+    json::array events;
+    for (const std::string& e : endpoint.enabled_events) events.emplace_back(e);
+    if (events.empty()) events.emplace_back("*");
+    return HttpResponse::Json(200, json::object{{"id", endpoint.id},
+                                                {"object", "webhook_endpoint"},
+                                                {"secret", endpoint.secret},
+                                                {"url", endpoint.url},
+                                                {"account", endpoint.account},
+                                                {"livemode", endpoint.livemode},
+                                                {"enabled_events", std::move(events)}});
+  }
+  if (request.method == "DELETE" && parts.size() == 2) {
+    std::string id(parts[1]);
+    if (!webhooks_->Remove(id)) return AdminError(404, "no such webhook endpoint: " + id);
+    return HttpResponse::Json(
+        200, json::object{{"id", id}, {"object", "webhook_endpoint"}, {"deleted", true}});
+  }
+  if (request.method == "GET" && parts.size() == 3 && parts[2] == "deliveries") {
+    std::optional<json::array> deliveries = webhooks_->Deliveries(std::string(parts[1]));
+    if (!deliveries) return AdminError(404, "no such webhook endpoint: " + std::string(parts[1]));
+    return HttpResponse::Json(200, json::object{{"object", "list"}, {"data", std::move(*deliveries)}});
   }
   return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
 }

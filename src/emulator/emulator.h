@@ -3,7 +3,9 @@
 // the read endpoints Stripeline uses with Stripe's exact wire format (stripe-api.md): the same
 // authentication rules and error bodies, list paging and filters, restricted-key permissions,
 // Stripe-Account for connected accounts, and a Request-Id on every response. Its data is a few
-// deterministic demo objects per resource, account and mode (see resource_table.h).
+// deterministic demo objects per resource, account and mode (see resource_table.h), or a
+// scaled dataset (EmulatorOptions::objects, scaled_dataset.h); an admin API mutates it, every
+// mutation emits an event, and events are delivered to registered webhook endpoints.
 //
 // It is a plain handler: wrap Handle in an HttpServer to serve it (the CLI does
 // `stripeline emulator --listen 127.0.0.1:12111 --keys FILE`), or call Handle directly.
@@ -21,14 +23,18 @@
 // More accounts and keys come from EmulatorOptions::keys_file (format: emulator_config.h and
 // docs/emulator.md).
 //
-// Endpoints (GET only): /v1/account (refused to restricted keys), /v1/balance, and list
+// Endpoints: GET /v1/account (refused to restricted keys), /v1/balance, and list
 // /v1/<resource> plus retrieve /v1/<resource>/<id> for every resource of resource_table.h.
-// Anything else answers Stripe's 404 "Unrecognized request URL".
+// /v1/events only shows the last 30 days of emulated time. Anything else answers Stripe's 404
+// "Unrecognized request URL".
+//
+// Emulated clock: now = the Clock's wall time + an offset that only grows
+// (POST /_emulator/clock/advance). Data is generated relative to the now of Create/reset.
 //
 // Admin endpoints for tests, without authentication, JSON answers; parameters as a form body,
-// a JSON object body or the query string:
+// a JSON object body or the query string (full list and shapes in docs/emulator.md):
 //   POST /_emulator/keys/revoke  key=...          the key then answers 401 "Invalid API Key"
-//   POST /_emulator/keys/roll    key=...          the old key answers 401 api_key_expired;
+//   POST /_emulator/keys/roll    key=...          old key answers 401 api_key_expired;
 //                                                 answers {"key": new key, same account, mode,
 //                                                 kind and permissions}
 //   POST /_emulator/keys  account=acct_..&kind=secret|restricted&livemode=true|false
@@ -38,13 +44,29 @@
 //                           the next `count` API requests answer `status` with Stripe's
 //                           api_error body (429: its rate_limit body) and, when given,
 //                           Stripe-Should-Retry; count=0 clears
-//   POST /_emulator/reset                         back to the initial keys, no faults, count 0
-//   GET  /_emulator/requests/count                {"count": API requests served (everything
-//                                                 outside /_emulator/, faults included)}
+//   POST /_emulator/reset        back to the initial keys and data, no faults, no webhook
+//                                endpoints, clock offset 0, counters 0
+//   GET  /_emulator/requests/count                {"count": API requests served}
+//   GET  /_emulator/stats [account, livemode]     counts per resource, requests, 429s, faults
+//   GET  /_emulator/clock, POST /_emulator/clock/advance seconds=N
+//   POST /_emulator/objects/<resource>            create (fields optional) -> the object
+//   POST /_emulator/objects/<resource>/<id>       update the given fields -> the object
+//   DELETE /_emulator/objects/<resource>/<id>     delete (customers, products, coupons) or
+//                                                 archive (prices)
+//   POST /_emulator/traffic  count=N [seed]       N random creates, updates and deletes
+//   POST /_emulator/webhook_endpoints url=...     -> {"id": "we_...", "secret": "whsec_..."}
+//   DELETE /_emulator/webhook_endpoints/<id>
+//   GET  /_emulator/webhook_endpoints/<id>/deliveries
+// Mutations take `account` (default acct_emu_demo) and `livemode` (default false) and emit
+// `<prefix>.created|updated|deleted` events, delivered to matching webhook endpoints.
+//
+// Faults (EmulatorOptions): latency, per-account token-bucket rate limits (429 rate_limit),
+// random 500s and random connection resets, drawn from a generator seeded by `seed`.
 //
 // Thread-safety: Handle and DemoKeys may be called concurrently from any threads.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -55,19 +77,41 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/http_message.h"
 #include "common/result.h"
 #include "emulator/dataset.h"
 #include "emulator/emulator_config.h"
 #include "emulator/key_registry.h"
+#include "emulator/resource_table.h"
+#include "emulator/webhook_dispatcher.h"
 
 namespace stripeline::emulator {
 
 struct EmulatorOptions {
   // Optional JSON file of extra accounts and keys (format in emulator_config.h). Empty: none.
   std::string keys_file;
-  // Seeds the demo data: the same seed always gives the same ids, amounts and names.
+  // Seeds the data, ids, traffic and faults: the same seed always gives the same ids, amounts
+  // and names (timestamps are relative to the emulated now at start).
   uint64_t seed = 42;
+  // Charges per account and mode, every other resource in proportion (scaled_dataset.h);
+  // 0 (default): the few demo objects of the resource table's generators.
+  int64_t objects = 0;
+  // Time source (not owned; must outlive the emulator). nullptr: the real clock.
+  Clock* clock = nullptr;
+  // Every /v1 request waits this long before it is answered.
+  int64_t latency_ms = 0;
+  // Requests per second per account and mode (token bucket, one second of burst); 0: no limit.
+  // Over the limit: Stripe's 429 rate_limit error.
+  double rate_limit_live = 0;
+  double rate_limit_test = 0;
+  // Probability that a /v1 request answers 500 api_error.
+  double fail_rate = 0;
+  // Probability that a /v1 request gets its connection reset without an answer (needs an
+  // HttpServer: the response carries kCloseWithoutResponseHeader).
+  double reset_rate = 0;
+  // Webhook delivery attempts and backoff (webhook_dispatcher.h).
+  WebhookOptions webhooks;
 };
 
 // A key worth showing to a person starting the emulator, with what it does.
@@ -77,10 +121,11 @@ struct DemoKey {
 
 class Emulator {
  public:
-  // Loads the keys file (InvalidArgument naming the bad field, NotFound when unreadable) and
-  // generates every account's data in both modes.
+  // Loads the keys file (InvalidArgument naming the bad field, NotFound when unreadable),
+  // generates every account's data in both modes and starts the webhook delivery thread.
   static Result<std::unique_ptr<Emulator>> Create(const EmulatorOptions& options);
 
+  ~Emulator();
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 
@@ -98,23 +143,63 @@ class Emulator {
     int64_t remaining = 0;
     std::optional<bool> should_retry;
   };
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point refilled;
+  };
+  using DatasetMap = std::map<std::pair<std::string, bool>, std::shared_ptr<Dataset>>;
 
-  Emulator(EmulatorConfig config, uint64_t seed);
+  Emulator(EmulatorConfig config, const EmulatorOptions& options);
+
+  // Every account's data in both modes as of the emulated now.
+  DatasetMap BuildDatasets() const;
+  std::shared_ptr<Dataset> FindDataset(const std::string& account, bool livemode) const;
+  int64_t Now() const;
 
   HttpResponse HandleApi(const HttpRequest& request, const std::string& request_id);
-  HttpResponse HandleAdmin(const HttpRequest& request);
+  HttpResponse HandleAdmin(const HttpRequest& request, const std::string& request_id);
+  HttpResponse HandleObjects(const HttpRequest& request, const std::vector<std::string_view>& parts,
+                             const Fields& params, const std::string& request_id);
+  HttpResponse HandleTraffic(const Fields& params);
+  HttpResponse HandleWebhookEndpoints(const HttpRequest& request,
+                                      const std::vector<std::string_view>& parts,
+                                      const Fields& params);
+  HttpResponse Stats(const Fields& params);
+  // True when the account and mode may make one more request now (takes a token).
+  bool TakeToken(const std::string& account, bool livemode);
+
+  // Mutations; the caller holds the dataset's lock exclusively. They emit events.
+  Result<boost::json::object> CreateObject(Dataset& dataset, const ResourceSpec& spec,
+                                           const Fields& params, const std::string& request_id,
+                                           std::mt19937_64& rng);
+  Result<boost::json::object> UpdateObject(Dataset& dataset, const ResourceSpec& spec,
+                                           std::string_view id, const Fields& params,
+                                           const std::string& request_id);
+  Result<boost::json::object> DeleteObject(Dataset& dataset, const ResourceSpec& spec,
+                                           std::string_view id, const std::string& request_id);
+  // Appends an event to the dataset's events and queues its webhook deliveries.
+  void EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
+                 const boost::json::object& object, const boost::json::value& previous,
+                 const std::string& request_id, std::mt19937_64& rng);
+
   // "req_" + 14 random characters (also used for rolled/created keys' random part).
   std::string RandomChars(size_t n);
 
   const EmulatorConfig initial_config_;
-  // (account id, livemode) -> data; immutable after construction, read without the lock.
-  std::map<std::pair<std::string, bool>, Dataset> datasets_;
+  const EmulatorOptions options_;
+  Clock& clock_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
+  std::atomic<int64_t> offset_{0};  // emulated now = clock_.NowUnix() + offset_
 
   mutable std::mutex mu_;
+  DatasetMap datasets_;   // guarded by mu_ (the map; each Dataset has its own lock)
   KeyRegistry registry_;  // guarded by mu_
   Fault fault_;           // guarded by mu_
   std::mt19937_64 rng_;   // guarded by mu_
+  std::map<std::pair<std::string, bool>, Bucket> buckets_;  // guarded by mu_
   std::atomic<uint64_t> api_requests_{0};
+  std::atomic<uint64_t> rate_limited_{0};
+  std::atomic<uint64_t> faults_injected_{0};
 };
 
 }  // namespace stripeline::emulator

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace stripeline::emulator {
@@ -73,6 +74,8 @@ std::variant<ListQuery, ApiError> ListQuery::Parse(const ResourceSpec& spec, con
       if (op.empty() || op == "lte") lower_max(*t);
       if (op == "gt") raise_min(*t + 1);
       if (op == "lt") lower_max(*t - 1);
+    } else if (name == "types[]" && spec.path == "events") {
+      q.types_.push_back(value);
     } else if (name == "status" && !spec.hidden_status.empty()) {
       q.status_ = value;
     } else {
@@ -99,38 +102,67 @@ bool ListQuery::Matches(const json::object& object) const {
     const json::value* field = At(object, path);
     if (field == nullptr || !ValueMatches(*field, value)) return false;
   }
+  if (!types_.empty()) {
+    const json::value* type = object.if_contains("type");
+    if (type == nullptr) return false;
+    return std::any_of(types_.begin(), types_.end(),
+                       [&](const std::string& wanted) { return ValueMatches(*type, wanted); });
+  }
   return true;
 }
 
-std::variant<json::object, ApiError> ListQuery::Run(const Dataset& dataset) const {
-  const std::vector<json::object>& objects = dataset.Objects(spec_->path);
-  // Objects are newest first; a cursor splits them into newer (before it) and older (after).
-  size_t begin = 0;
-  size_t end = objects.size();
-  for (const auto& [param, cursor] : {std::pair{"starting_after", &starting_after_},
-                                      std::pair{"ending_before", &ending_before_}}) {
-    if (!*cursor) continue;
-    std::optional<size_t> at = dataset.Find(spec_->path, **cursor);
-    if (!at) return errors::NoSuchObject(400, spec_->object_name, **cursor, param);
-    if (cursor == &starting_after_) {
-      begin = *at + 1;
-    } else {
-      end = *at;
+std::variant<std::string, ApiError> ListQuery::Run(const Collection& objects,
+                                                   std::optional<int64_t> oldest) const {
+  std::optional<int64_t> min = created_min_;
+  if (oldest) min = std::max(min.value_or(*oldest), *oldest);
+  auto [first, last] = objects.CreatedRange(min, created_max_);
+  // Positions are oldest first; a cursor splits them into newer (above) and older (below).
+  std::optional<uint32_t> cursor;
+  for (const auto& [param, id] : {std::pair{"starting_after", &starting_after_},
+                                  std::pair{"ending_before", &ending_before_}}) {
+    if (!*id) continue;
+    cursor = objects.Find(**id);
+    if (!cursor || objects.Deleted(*cursor) || (oldest && objects.Created(*cursor) < *oldest)) {
+      return errors::NoSuchObject(400, spec_->object_name, **id, param);
     }
   }
-  std::vector<size_t> matching;
-  for (size_t i = begin; i < end; ++i) {
-    if (Matches(objects[i])) matching.push_back(i);
+  bool backwards = ending_before_.has_value();
+  auto wanted = static_cast<size_t>(limit_) + 1;
+  std::vector<std::string> page;
+  auto visit = [&](uint32_t position) {
+    if (objects.Deleted(position)) return;
+    if (NeedsObject()) {
+      json::object object = objects.Object(position);
+      if (Matches(object)) page.push_back(json::serialize(object));
+    } else {
+      page.push_back(objects.Json(position));
+    }
+  };
+  if (backwards) {
+    for (uint32_t p = std::max(first, *cursor + 1); p < last && page.size() < wanted; ++p) visit(p);
+  } else {
+    uint32_t end = cursor ? std::min(last, *cursor) : last;
+    for (uint32_t p = end; p > first && page.size() < wanted;) visit(--p);
   }
-  size_t count = std::min<size_t>(matching.size(), static_cast<size_t>(limit_));
-  // ending_before pages backwards: the `limit` objects closest to the cursor.
-  size_t first = ending_before_ ? matching.size() - count : 0;
-  json::array data;
-  for (size_t i = first; i < first + count; ++i) data.push_back(objects[matching[i]]);
-  return json::object{{"object", "list"},
-                      {"data", std::move(data)},
-                      {"has_more", matching.size() > count},
-                      {"url", "/v1/" + std::string(spec_->path)}};
+  bool has_more = page.size() > static_cast<size_t>(limit_);
+  if (has_more) page.pop_back();
+  // Paging backwards collected oldest first; a page is always newest first.
+  if (backwards) std::reverse(page.begin(), page.end());
+  size_t bytes = 64;
+  for (const std::string& object : page) bytes += object.size() + 1;
+  std::string out;
+  out.reserve(bytes);
+  out += R"({"object":"list","data":[)";
+  for (size_t i = 0; i < page.size(); ++i) {
+    if (i > 0) out += ',';
+    out += page[i];
+  }
+  out += R"(],"has_more":)";
+  out += has_more ? "true" : "false";
+  out += R"(,"url":"/v1/)";
+  out += spec_->path;
+  out += R"("})";
+  return out;
 }
 
 }  // namespace stripeline::emulator

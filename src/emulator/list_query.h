@@ -4,7 +4,8 @@
 // `ending_before` cursors, `created` / `created[gt|gte|lt|lte]`, the row's equality filters and
 // its hidden status (canceled subscriptions). (The generic retrieve is Emulator::HandleApi.)
 //
-// Thread-safety: immutable after Parse; Run only reads the (immutable) Dataset.
+// Thread-safety: immutable after Parse; Run only reads the Collection (the caller holds the
+// dataset's lock, shared).
 
 #include <boost/json/object.hpp>
 
@@ -17,7 +18,7 @@
 
 #include "common/http_message.h"
 #include "emulator/api_error.h"
-#include "emulator/dataset.h"
+#include "emulator/object_store.h"
 #include "emulator/resource_table.h"
 
 namespace stripeline::emulator {
@@ -29,14 +30,21 @@ class ListQuery {
   // both cursors given).
   static std::variant<ListQuery, ApiError> Parse(const ResourceSpec& spec, const Fields& query);
 
-  // The page `{"object":"list","data":[...],"has_more":bool,"url":"/v1/<path>"}`, newest first.
-  // A cursor naming no object of this resource (in this account and mode) is a 400
-  // resource_missing with the cursor's name as param.
-  std::variant<boost::json::object, ApiError> Run(const Dataset& dataset) const;
+  // The serialized page `{"object":"list","data":[...],"has_more":bool,"url":"/v1/<path>"}`,
+  // newest first. Objects created before `oldest` (when given: the events' 30-day window) and
+  // deleted ones are invisible. A cursor naming no visible object of this resource (in this
+  // account and mode) is a 400 resource_missing with the cursor's name as param.
+  // Cost: O(log n) to position, then O(limit) for an unfiltered page; equality filters scan
+  // (and render) objects until the page is full.
+  std::variant<std::string, ApiError> Run(const Collection& objects,
+                                          std::optional<int64_t> oldest = std::nullopt) const;
 
  private:
   explicit ListQuery(const ResourceSpec& spec) : spec_(&spec) {}
   bool Matches(const boost::json::object& object) const;
+  bool NeedsObject() const {
+    return !filters_.empty() || !types_.empty() || (!spec_->hidden_status.empty() && status_ != "all");
+  }
 
   const ResourceSpec* spec_;
   int64_t limit_ = 10;
@@ -46,6 +54,7 @@ class ListQuery {
   std::optional<int64_t> created_max_;
   std::vector<std::pair<std::string, std::string>> filters_;  // dotted path, value
   std::string status_;  // for resources with a hidden status: "" (default), "all" or a status
+  std::vector<std::string> types_;  // events' types[]: any of them (wildcards allowed)
 };
 
 // Parses a base-10 integer the way Stripe's form decoder does; nullopt when `text` is not one.

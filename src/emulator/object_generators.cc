@@ -17,8 +17,6 @@ namespace {
 
 constexpr int64_t kDay = DatasetBuilder::kDay;
 constexpr int64_t kHour = 3600;
-constexpr int64_t kEpoch = DatasetBuilder::kEpoch;
-constexpr int64_t kNow = DatasetBuilder::kNow;
 
 constexpr std::array<std::string_view, 10> kFirstNames = {
     "Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Margaret", "Linus", "Radia", "Dennis"};
@@ -104,7 +102,7 @@ void GenerateCustomers(DatasetBuilder& b) {
   for (int i = 0; i < 5; ++i) {
     std::string_view first = kFirstNames[b.Next() % kFirstNames.size()];
     std::string_view last = kLastNames[b.Next() % kLastNames.size()];
-    int64_t created = kEpoch + i * 4 * kDay + b.Uniform(0, 8 * kHour);
+    int64_t created = b.epoch() + i * 4 * kDay + b.Uniform(0, 8 * kHour);
     json::object c = b.NewObject(b.NewId("cus_", 14), "customer", created);
     c["address"] = nullptr;
     c["balance"] = 0;
@@ -132,7 +130,7 @@ void GenerateCustomers(DatasetBuilder& b) {
 
 void GenerateProducts(DatasetBuilder& b) {
   for (size_t i = 0; i < kCatalog.size(); ++i) {
-    int64_t created = kEpoch - 30 * kDay + static_cast<int64_t>(i) * kHour + b.Uniform(0, 600);
+    int64_t created = b.epoch() - 30 * kDay + static_cast<int64_t>(i) * kHour + b.Uniform(0, 600);
     json::object p = b.NewObject(b.NewId("prod_", 14), "product", created);
     p["active"] = true;
     p["default_price"] = nullptr;
@@ -199,7 +197,7 @@ void GenerateCoupons(DatasetBuilder& b) {
   }};
   for (size_t i = 0; i < kSeeds.size(); ++i) {
     const Seed& seed = kSeeds[i];
-    int64_t created = kEpoch - 20 * kDay + static_cast<int64_t>(i) * kDay + b.Uniform(0, kHour);
+    int64_t created = b.epoch() - 20 * kDay + static_cast<int64_t>(i) * kDay + b.Uniform(0, kHour);
     // Coupon ids are chosen by the merchant in Stripe: short upper-case codes, no prefix.
     json::object c = b.NewObject(b.RandomChars(8, true), "coupon", created);
     c["amount_off"] = seed.amount_off ? json::value(seed.amount_off) : json::value(nullptr);
@@ -229,7 +227,7 @@ void GenerateSubscriptions(DatasetBuilder& b) {
     const json::object& price = recurring[kSubscriptionPlans[i] % recurring.size()];
     int64_t period = IntervalSeconds(price.at("recurring").at("interval").as_string());
     int64_t quantity = 1 + static_cast<int64_t>(i % 3);
-    int64_t created = status == "trialing" ? kNow - 5 * kDay + b.Uniform(0, kHour)
+    int64_t created = status == "trialing" ? b.now() - 5 * kDay + b.Uniform(0, kHour)
                                            : Int(customers[i], "created") + 2 * kHour;
     int64_t period_start = created;
     json::value trial_start = nullptr, trial_end = nullptr, canceled_at = nullptr,
@@ -242,7 +240,7 @@ void GenerateSubscriptions(DatasetBuilder& b) {
       ended_at = created + 20 * kDay;
       cancel_reason = "cancellation_requested";
     } else {
-      period_start = created + (kNow - created) / period * period;
+      period_start = created + (b.now() - created) / period * period;
     }
     int64_t period_end = status == "trialing" ? created + 14 * kDay : period_start + period;
     if (status == "past_due") customers[i]["delinquent"] = true;
@@ -426,7 +424,7 @@ void GenerateCharges(DatasetBuilder& b) {
   }
   const std::vector<json::object>& customers = b.Objects("customers");
   if (!customers.empty()) {
-    payments.push_back({Str(customers.front(), "id"), kCatalog[3].unit_amount, kNow - 5 * kDay,
+    payments.push_back({Str(customers.front(), "id"), kCatalog[3].unit_amount, b.now() - 5 * kDay,
                         std::string(kCatalog[3].name), true});
   }
   for (const Payment& payment : payments) {
@@ -545,7 +543,7 @@ void GenerateRefunds(DatasetBuilder& b) {
     if (charges[i].at("status").as_string() != "succeeded") continue;
     if (!IsSubscriptionPayment(charges[i])) {
       targets.push_back({i, 1});
-    } else if (Int(charges[i], "created") + 40 * kDay < kNow) {
+    } else if (Int(charges[i], "created") + 40 * kDay < b.now()) {
       subscription_payments.push_back(i);
     }
   }
@@ -558,6 +556,7 @@ void GenerateRefunds(DatasetBuilder& b) {
     int64_t created = Int(charge, "created") + 3 * kDay;
     std::string txn = b.NewId("txn_");
     json::object r = b.NewObject(b.NewId("re_"), "refund", created);
+    r.erase("livemode");  // Stripe's refunds have none
     r["amount"] = amount;
     r["balance_transaction"] = txn;
     r["charge"] = charge.at("id");
@@ -593,7 +592,7 @@ void GenerateDisputes(DatasetBuilder& b) {
     // Old enough subscription payments that were not refunded.
     if (made == kStatuses.size() || charge.at("status").as_string() != "succeeded" ||
         !IsSubscriptionPayment(charge) || Int(charge, "amount_refunded") != 0 ||
-        Int(charge, "created") + (made == 0 ? 45 : 15) * kDay >= kNow) {
+        Int(charge, "created") + (made == 0 ? 45 : 15) * kDay >= b.now()) {
       continue;
     }
     std::string_view status = kStatuses[made++];
@@ -611,7 +610,7 @@ void GenerateDisputes(DatasetBuilder& b) {
                      {"receipt", nullptr},
                      {"uncategorized_text", answered ? json::value("Service was delivered.")
                                                      : json::value(nullptr)}};
-    d["evidence_details"] = {{"due_by", answered ? created + 21 * kDay : kNow + 7 * kDay},
+    d["evidence_details"] = {{"due_by", answered ? created + 21 * kDay : b.now() + 7 * kDay},
                              {"has_evidence", answered},
                              {"past_due", false},
                              {"submission_count", answered ? 1 : 0}};
@@ -649,7 +648,7 @@ void GeneratePayouts(DatasetBuilder& b) {
     return sum;
   };
   for (int64_t day : {20, 50, 80, 95}) {
-    int64_t created = kEpoch + day * kDay + 9 * kHour;
+    int64_t created = b.epoch() + day * kDay + 9 * kHour;
     // Pay most of what is available, but never so much that a later refund or dispute (all
     // already in the ledger) would take the balance below zero.
     int64_t payable = available_at(created);
@@ -659,7 +658,7 @@ void GeneratePayouts(DatasetBuilder& b) {
     int64_t amount = payable * 8 / 10;
     if (amount <= 0) continue;
     int64_t arrival = created + 2 * kDay;
-    bool arrived = arrival <= kNow;
+    bool arrived = arrival <= b.now();
     std::string txn = b.NewId("txn_");
     json::object p = b.NewObject(b.NewId("po_"), "payout", created);
     p["amount"] = amount;
@@ -716,7 +715,7 @@ void GenerateBalanceTransactions(DatasetBuilder& b) {
     t["net"] = entry.amount - entry.fee;
     t["reporting_category"] = entry.reporting_category;
     t["source"] = entry.source;
-    t["status"] = entry.available_on <= kNow ? "available" : "pending";
+    t["status"] = entry.available_on <= b.now() ? "available" : "pending";
     t["type"] = entry.type;
     if (entry.embed_in_source) {
       if (json::object* source = b.Find(entry.source_path, entry.source)) {
@@ -800,31 +799,35 @@ void GenerateEvents(DatasetBuilder& b) {
     if (!previous_attributes.is_null()) data["previous_attributes"] = std::move(previous_attributes);
     e["data"] = std::move(data);
     e["pending_webhooks"] = 0;
-    bool from_api = type == "customer.created";
+    bool from_api = type == "customer.updated";
     e["request"] = {{"id", from_api ? json::value("req_" + b.RandomChars(14)) : json::value(nullptr)},
                     {"idempotency_key", nullptr}};
     e["type"] = type;
     b.Objects("events").push_back(std::move(e));
   };
-  auto first = [&](std::string_view path, std::string_view field = {},
-                   std::string_view value = {}) -> const json::object* {
+  // The newest object matching, so that every event falls in /v1/events' 30-day window.
+  auto newest = [&](std::string_view path, std::string_view field = {},
+                    std::string_view value = {}) -> const json::object* {
+    const json::object* found = nullptr;
     for (const json::object& o : b.Objects(path)) {
-      if (field.empty() || (o.at(field).is_string() && o.at(field).as_string() == value)) return &o;
+      if (!field.empty() && !(o.at(field).is_string() && o.at(field).as_string() == value)) continue;
+      if (found == nullptr || Int(o, "created") >= Int(*found, "created")) found = &o;
     }
-    return nullptr;
+    return found;
   };
-  const std::vector<json::object>& customers = b.Objects("customers");
-  const json::object* customer = customers.empty() ? nullptr : &customers.back();
-  if (customer) add("customer.created", customer, Int(*customer, "created") + 1, nullptr);
-  if (auto* s = first("subscriptions")) add("customer.subscription.created", s, Int(*s, "created") + 1, nullptr);
-  if (auto* inv = first("invoices", "status", "paid")) add("invoice.paid", inv, Int(*inv, "created") + 3631, nullptr);
-  if (auto* c = first("charges", "status", "succeeded")) add("charge.succeeded", c, Int(*c, "created") + 1, nullptr);
-  if (const json::object* refund = first("refunds")) {
+  if (auto* c = newest("customers")) {
+    add("customer.updated", c, b.now() - 2 * kDay,
+        json::object{{"email", "old." + Str(*c, "email")}});
+  }
+  if (auto* s = newest("subscriptions")) add("customer.subscription.created", s, Int(*s, "created") + 1, nullptr);
+  if (auto* inv = newest("invoices", "status", "paid")) add("invoice.paid", inv, Int(*inv, "created") + 3631, nullptr);
+  if (auto* c = newest("charges", "status", "succeeded")) add("charge.succeeded", c, Int(*c, "created") + 1, nullptr);
+  if (const json::object* refund = newest("refunds")) {
     const json::object* charge = b.Find("charges", refund->at("charge").as_string());
     add("charge.refunded", charge, Int(*refund, "created") + 1,
         json::object{{"amount_refunded", 0}, {"refunded", false}});
   }
-  if (auto* p = first("payouts", "status", "paid")) add("payout.paid", p, Int(*p, "arrival_date"), nullptr);
+  if (auto* p = newest("payouts", "status", "paid")) add("payout.paid", p, Int(*p, "arrival_date"), nullptr);
 }
 
 }  // namespace stripeline::emulator

@@ -26,6 +26,13 @@ struct ListFilter {
   std::string_view path;
 };
 
+// How the admin API deletes an object of a resource, as Stripe does.
+enum class Deletion {
+  kRefused,  // not deletable (charges, invoices, ...): 400
+  kDelete,   // gone: retrieve answers 404, lists omit it, a "<prefix>.deleted" event
+  kArchive,  // prices: Stripe archives them (active=false), a "<prefix>.updated" event
+};
+
 struct ResourceSpec {
   std::string_view path;         // "charges": served at /v1/charges and /v1/charges/<id>
   std::string_view object_name;  // "charge": the object's `object`, named in "No such charge"
@@ -36,6 +43,12 @@ struct ResourceSpec {
   // `status=<it>` is asked for (Stripe hides canceled subscriptions by default).
   std::string_view hidden_status;
   ObjectGenerator generate = nullptr;
+  // Events about this resource are "<event_prefix>.created|updated|deleted"
+  // ("customer.subscription", "charge.dispute"); empty: the admin API cannot mutate it and it
+  // has no events (balance transactions, events themselves).
+  std::string_view event_prefix;
+  // What DELETE /_emulator/objects/<path>/<id> does.
+  Deletion deletion = Deletion::kRefused;
 };
 
 // Every resource, in generation order (a resource comes after those it references).

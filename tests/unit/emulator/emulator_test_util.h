@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/http_message.h"
 #include "emulator/emulator.h"
 
@@ -59,10 +60,16 @@ inline Reply ToReply(HttpResponse response) {
   return reply;
 }
 
+// The emulated "now" of tests that use the fake clock.
+inline constexpr int64_t kFakeNow = 1'760'000'000;
+
 class EmulatorTest : public ::testing::Test {
  protected:
+  // What SetUp creates the emulator with; fixtures override it (e.g. to use clock_).
+  virtual EmulatorOptions Options() { return {}; }
+
   void SetUp() override {
-    auto created = Emulator::Create({});
+    auto created = Emulator::Create(Options());
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     emulator_ = std::move(created).value();
   }
@@ -78,7 +85,18 @@ class EmulatorTest : public ::testing::Test {
     return ToReply(emulator_->Handle(MakeRequest(method, target, headers, std::move(body))));
   }
 
+  FakeClock clock_{kFakeNow};
   std::unique_ptr<Emulator> emulator_;
+};
+
+// An emulator on the fake clock, so time only moves when a test says so.
+class FakeClockTest : public EmulatorTest {
+ protected:
+  EmulatorOptions Options() override {
+    EmulatorOptions options;
+    options.clock = &clock_;
+    return options;
+  }
 };
 
 }  // namespace stripeline::emulator::testing

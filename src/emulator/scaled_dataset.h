@@ -1,0 +1,31 @@
+#pragma once
+// BuildScaledDataset: a large, realistic dataset for benchmarks and backfill tests
+// (`--objects N`): N charges and every other resource in proportion, spread over the two years
+// before `now`, with the field shapes of the small demo generators (fixtures3.json, API
+// 2025-03-31). Counts, for N charges:
+//   customers max(5, N/5); products max(5, N/1000); prices 2 per product (monthly, yearly);
+//   coupons 20; subscriptions customers/2 (1-2 items; active, trialing, past_due, unpaid,
+//   canceled); invoices up to 3 per subscription (its last periods); payment_intents N
+//   (one per charge); refunds every 20th charge (5%); disputes every 200th (0.5%); payouts one
+//   per day; balance_transactions one per succeeded charge, refund, dispute (and won-dispute
+//   reversal) and payout; credit_notes one per 100 invoices; events `<prefix>.created` for
+//   every object of the last 30 days.
+//
+// Every object is a pure function of (seed, account, mode, now, N, its position): the dataset
+// keeps only a few arrays (invoice and balance transaction order, event order) and renders
+// objects when asked (object_store.h), so 1,000,000 charges cost tens of MB, not GB. Ids
+// decode back to their position, so retrieving and paging by id need no index.
+//
+// Thread-safety: the result is a Dataset like any other (see dataset.h).
+
+#include <cstdint>
+#include <memory>
+
+#include "emulator/dataset.h"
+
+namespace stripeline::emulator {
+
+std::unique_ptr<Dataset> BuildScaledDataset(const AccountConfig& account, bool livemode,
+                                            uint64_t seed, int64_t now, int64_t charges);
+
+}  // namespace stripeline::emulator
