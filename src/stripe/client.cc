@@ -1,5 +1,7 @@
 #include "stripe/client.h"
 
+#include "common/http_message.h"
+
 #include <algorithm>
 #include <cctype>
 #include <random>
@@ -94,21 +96,6 @@ std::string TrimTrailingSlash(std::string base) {
 
 }  // namespace
 
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
 
 std::string FormEncode(const Params& params) {
   std::string out;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/http_message.h"
 #include "stripe/error.h"
 #include "stripe/retry_policy.h"
 #include "stripe/transport.h"
@@ -56,9 +57,9 @@ struct RequestOptions {
 // {"created[gte]", "1700000000"}, {"expand[]", "data.customer"}, {"metadata[k]", "v"}.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// RFC 3986 percent-encoding: unreserved characters (A-Z a-z 0-9 - . _ ~) stay, every other byte
-// becomes %XX (uppercase hex; space is %20).
-std::string PercentEncode(std::string_view text);
+// RFC 3986 percent-encoding (common/http_message.h): unreserved characters stay, every other
+// byte becomes %XX (uppercase hex; space is %20).
+using ::stripeline::PercentEncode;
 
 // "k1=v1&k2=v2" with keys and values percent-encoded, except that '[' and ']' stay literal in
 // keys (as stripe-go sends them: readable, and accepted by Stripe). Order is preserved.

@@ -92,6 +92,393 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+      // Synced Stripe data (one table per stream of src/sync/stream_table.h, typed columns in
+      // the same order) and the sync engine's state. Documented in docs/schema.md.
+      {2, "sync tables", R"sql(
+CREATE TABLE stripe_account (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  email TEXT,
+  country TEXT,
+  default_currency TEXT,
+  type TEXT,
+  business_name TEXT,
+  charges_enabled INTEGER,
+  payouts_enabled INTEGER,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_account_created ON stripe_account(account_id, created);
+CREATE TABLE stripe_customers (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  email TEXT,
+  name TEXT,
+  currency TEXT,
+  balance BIGINT,
+  delinquent INTEGER,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_customers_created ON stripe_customers(account_id, created);
+CREATE TABLE stripe_products (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  name TEXT,
+  active INTEGER,
+  type TEXT,
+  default_price TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_products_created ON stripe_products(account_id, created);
+CREATE TABLE stripe_prices (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  product TEXT,
+  active INTEGER,
+  currency TEXT,
+  unit_amount BIGINT,
+  type TEXT,
+  recurring_interval TEXT,
+  recurring_interval_count BIGINT,
+  recurring_usage_type TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_prices_created ON stripe_prices(account_id, created);
+CREATE TABLE stripe_coupons (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  name TEXT,
+  percent_off DOUBLE PRECISION,
+  amount_off BIGINT,
+  currency TEXT,
+  duration TEXT,
+  duration_in_months BIGINT,
+  valid INTEGER,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_coupons_created ON stripe_coupons(account_id, created);
+CREATE TABLE stripe_subscriptions (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  customer TEXT,
+  status TEXT,
+  currency TEXT,
+  start_date BIGINT,
+  canceled_at BIGINT,
+  ended_at BIGINT,
+  cancel_at BIGINT,
+  cancel_at_period_end INTEGER,
+  trial_start BIGINT,
+  trial_end BIGINT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_subscriptions_created ON stripe_subscriptions(account_id, created);
+CREATE TABLE stripe_invoices (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  customer TEXT,
+  subscription TEXT,
+  number TEXT,
+  status TEXT,
+  currency TEXT,
+  amount_due BIGINT,
+  amount_paid BIGINT,
+  amount_remaining BIGINT,
+  subtotal BIGINT,
+  total BIGINT,
+  period_start BIGINT,
+  period_end BIGINT,
+  due_date BIGINT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_invoices_created ON stripe_invoices(account_id, created);
+CREATE TABLE stripe_charges (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  customer TEXT,
+  amount BIGINT,
+  amount_captured BIGINT,
+  amount_refunded BIGINT,
+  currency TEXT,
+  status TEXT,
+  paid INTEGER,
+  captured INTEGER,
+  refunded INTEGER,
+  disputed INTEGER,
+  payment_intent TEXT,
+  balance_transaction TEXT,
+  failure_code TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_charges_created ON stripe_charges(account_id, created);
+CREATE TABLE stripe_refunds (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  charge TEXT,
+  payment_intent TEXT,
+  amount BIGINT,
+  currency TEXT,
+  status TEXT,
+  reason TEXT,
+  balance_transaction TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_refunds_created ON stripe_refunds(account_id, created);
+CREATE TABLE stripe_disputes (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  charge TEXT,
+  payment_intent TEXT,
+  amount BIGINT,
+  currency TEXT,
+  status TEXT,
+  reason TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_disputes_created ON stripe_disputes(account_id, created);
+CREATE TABLE stripe_payment_intents (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  customer TEXT,
+  amount BIGINT,
+  amount_received BIGINT,
+  currency TEXT,
+  status TEXT,
+  latest_charge TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_payment_intents_created ON stripe_payment_intents(account_id, created);
+CREATE TABLE stripe_payouts (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  amount BIGINT,
+  currency TEXT,
+  status TEXT,
+  arrival_date BIGINT,
+  automatic INTEGER,
+  method TEXT,
+  type TEXT,
+  balance_transaction TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_payouts_created ON stripe_payouts(account_id, created);
+CREATE TABLE stripe_balance_transactions (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  amount BIGINT,
+  fee BIGINT,
+  net BIGINT,
+  currency TEXT,
+  type TEXT,
+  reporting_category TEXT,
+  source TEXT,
+  status TEXT,
+  available_on BIGINT,
+  exchange_rate DOUBLE PRECISION,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_balance_transactions_created ON stripe_balance_transactions(account_id, created);
+CREATE TABLE stripe_credit_notes (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  customer TEXT,
+  invoice TEXT,
+  number TEXT,
+  status TEXT,
+  type TEXT,
+  reason TEXT,
+  currency TEXT,
+  amount BIGINT,
+  total BIGINT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_credit_notes_created ON stripe_credit_notes(account_id, created);
+CREATE TABLE stripe_events (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  created BIGINT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL,
+  last_event_id TEXT,
+  synced_at BIGINT NOT NULL,
+  raw TEXT NOT NULL,
+  type TEXT,
+  object_id TEXT,
+  object_type TEXT,
+  api_version TEXT,
+  request_id TEXT,
+  event_account TEXT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX stripe_events_created ON stripe_events(account_id, created);
+
+CREATE INDEX stripe_events_type ON stripe_events(account_id, type, created);
+CREATE INDEX stripe_events_object ON stripe_events(account_id, object_id);
+
+-- Sync bookkeeping. No foreign keys to integrations: run history outlives a deleted integration.
+CREATE TABLE sync_runs (
+  id TEXT PRIMARY KEY,
+  integration_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  objects BIGINT NOT NULL DEFAULT 0,
+  events BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_runs_integration ON sync_runs(integration_id, started_at);
+
+CREATE TABLE sync_run_streams (
+  run_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  state TEXT NOT NULL,
+  objects BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  missing_permission TEXT,
+  PRIMARY KEY (run_id, stream)
+);
+
+CREATE TABLE sync_streams (
+  integration_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  state TEXT NOT NULL,
+  objects_synced BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  missing_permission TEXT,
+  backfill_version BIGINT,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (integration_id, stream)
+);
+
+CREATE TABLE sync_slices (
+  integration_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  slice_start BIGINT NOT NULL,
+  slice_end BIGINT NOT NULL,
+  cursor TEXT,
+  done INTEGER NOT NULL DEFAULT 0,
+  objects BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (integration_id, stream, slice_end)
+);
+
+CREATE TABLE sync_cursors (
+  integration_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  last_event_id TEXT,
+  last_event_created BIGINT,
+  backfill_completed_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE sync_processed_events (
+  account_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_created BIGINT NOT NULL,
+  processed_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, event_id)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,491 @@
+#include "sync/backfill.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <thread>
+
+#include "common/log.h"
+#include "stripe/permissions.h"
+
+namespace stripeline::sync {
+
+namespace json = boost::json;
+
+bool IsAuthFailure(const stripe::StripeError& error) {
+  return error.kind == stripe::ErrorKind::kAuthentication ||
+         (error.kind == stripe::ErrorKind::kPermission && error.code == "account_invalid");
+}
+
+bool IsRetryable(const stripe::StripeError& error) {
+  return error.kind == stripe::ErrorKind::kApi || error.kind == stripe::ErrorKind::kConnection ||
+         error.kind == stripe::ErrorKind::kRateLimit;
+}
+
+namespace {
+
+std::optional<int64_t> CreatedOf(const json::object& object) {
+  const json::value* created = object.if_contains("created");
+  if (created != nullptr && created->is_int64()) return created->get_int64();
+  return std::nullopt;
+}
+
+std::string Describe(const stripe::StripeError& error) {
+  std::string text = error.message;
+  if (error.http_status != 0) text += " (HTTP " + std::to_string(error.http_status) + ")";
+  if (!error.request_id.empty()) text += " [" + error.request_id + "]";
+  return text;
+}
+
+}  // namespace
+
+Backfill::Backfill(store::Database& db, const stripe::Client& client, const SyncOptions& options,
+                   Clock& clock, const SyncTarget& target, RunContext& context, int64_t version)
+    : db_(db),
+      state_(db),
+      writer_(db),
+      client_(client),
+      options_(options),
+      clock_(clock),
+      target_(target),
+      context_(context),
+      version_(version) {}
+
+Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& streams) {
+  const int64_t now = clock_.NowUnix();
+  int64_t floor = options_.backfill_floor;
+  std::vector<const StreamSpec*> sliced;
+  for (const StreamSpec* stream : streams) {
+    SL_ASSIGN_OR_RETURN(std::optional<StreamRecord> record,
+                        state_.Stream(target_.integration_id, std::string(stream->name)));
+    StreamRecord r = record.value_or(StreamRecord{.stream = std::string(stream->name)});
+    r.state = kStateRunning;
+    r.last_error.clear();
+    r.missing_permission.reset();
+    r.updated_at = now;
+    SL_RETURN_IF_ERROR(state_.PutStream(target_.integration_id, r));
+    context_.SetState(r.stream, kStateRunning);
+    if (stream->kind == StreamKind::kSingleton) {
+      SL_RETURN_IF_ERROR(SyncAccount(*stream, &floor));
+    } else {
+      sliced.push_back(stream);
+    }
+  }
+  if (!context_.stopped() && !sliced.empty()) {
+    SL_RETURN_IF_ERROR(Plan(sliced, floor));
+    int workers = std::max(1, options_.workers);
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (int i = 0; i < workers; ++i) threads.emplace_back([this] { Worker(); });
+    for (std::thread& thread : threads) thread.join();
+  }
+
+  std::lock_guard lock(mu_);
+  SL_RETURN_IF_ERROR(db_error_);
+  Outcome outcome;
+  outcome.auth_error = auth_error_;
+  outcome.crashed = crashed_;
+  outcome.stopped = context_.stopped();
+  if (crashed_) return outcome;  // a crash writes nothing more
+  for (const StreamSpec* stream : sliced) {
+    const std::string name(stream->name);
+    StreamRun& run = streams_[name];
+    if (run.stopped) continue;
+    SL_ASSIGN_OR_RETURN(std::optional<StreamRecord> record,
+                        state_.Stream(target_.integration_id, name));
+    StreamRecord r = record.value_or(StreamRecord{.stream = name});
+    r.updated_at = clock_.NowUnix();
+    if (run.planned && run.done == run.total) {
+      r.state = kStateSynced;
+      r.last_error.clear();
+      SL_ASSIGN_OR_RETURN(int64_t swept, SweepDeleted(*stream, run.version));
+      if (swept > 0) {
+        log::Info("sync.deletions_found", {{"integration", target_.integration_id},
+                                           {"stream", name},
+                                           {"rows", std::to_string(swept)}});
+      }
+    } else {
+      r.state = auth_error_ ? kStatePaused : kStatePending;
+      r.last_error = auth_error_ ? "paused: " + auth_error_->message : "";
+    }
+    SL_RETURN_IF_ERROR(state_.PutStream(target_.integration_id, r));
+    context_.SetState(name, r.state, r.last_error);
+  }
+  context_.Report();
+  return outcome;
+}
+
+Status Backfill::SyncAccount(const StreamSpec& stream, int64_t* floor) {
+  const std::string name(stream.name);
+  target_.limiter->Acquire();
+  context_.CountRequest();
+  stripe::StripeResult<stripe::ApiResponse> response =
+      client_.Request("GET", stream.endpoint, {}, target_.request);
+  if (!response.ok()) {
+    const stripe::StripeError& error = response.error();
+    if (IsAuthFailure(error)) {
+      PauseForAuth(error);
+      return state_.PutStream(target_.integration_id,
+                              {.stream = name,
+                               .state = kStatePaused,
+                               .last_error = "paused: " + error.message,
+                               .updated_at = clock_.NowUnix()});
+    }
+    if (error.kind == stripe::ErrorKind::kPermission) {
+      auto permission = stripe::ParseMissingPermission(error.message);
+      if (permission) {
+        StopStream(stream, kStateMissingPermission, Describe(error), permission);
+      } else {
+        // Stripe closes /v1/account to restricted keys (stripe-api.md §1): nothing to grant.
+        StopStream(stream, kStateUnavailableToKey,
+                   "GET /v1/account is not available to this key: " + Describe(error), {});
+      }
+    } else {
+      StopStream(stream, kStateFailed, Describe(error), {});
+    }
+    std::lock_guard lock(mu_);
+    return db_error_;
+  }
+  const json::value& body = response.value().body;
+  if (!body.is_object()) {
+    StopStream(stream, kStateFailed, "GET /v1/account did not answer an object", {});
+    return Status::OK();
+  }
+  const json::object& account = body.get_object();
+  if (auto created = CreatedOf(account); created && *created > 0) *floor = *created;
+  WriteMeta meta{.account_id = target_.account_id,
+                 .default_livemode = target_.livemode,
+                 .version = version_,
+                 .synced_at = clock_.NowUnix()};
+  SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+    SL_RETURN_IF_ERROR(writer_.Upsert(stream, account, meta).status());
+    return state_.PutStream(target_.integration_id, {.stream = name,
+                                                     .state = kStateSynced,
+                                                     .objects_synced = 1,
+                                                     .updated_at = clock_.NowUnix()});
+  }));
+  context_.AddObjects(name, 1);
+  context_.SetState(name, kStateSynced);
+  context_.Report();
+  return Status::OK();
+}
+
+Status Backfill::Plan(const std::vector<const StreamSpec*>& streams, int64_t floor) {
+  SL_ASSIGN_OR_RETURN(std::vector<SliceRecord> existing, state_.Slices(target_.integration_id));
+  const int64_t now = clock_.NowUnix();
+  std::lock_guard lock(mu_);
+  for (const StreamSpec* stream : streams) {
+    const std::string name(stream->name);
+    StreamRun& run = streams_[name];
+    run.planned = true;
+    run.version = version_;
+    bool any = false;
+    for (const SliceRecord& s : existing) {
+      if (s.stream != name) continue;
+      any = true;
+      ++run.total;
+      if (s.done) {
+        ++run.done;
+        continue;
+      }
+      auto live = std::make_unique<LiveSlice>();
+      live->stream = stream;
+      live->start = s.start;
+      live->end = s.end;
+      live->cursor = s.cursor;
+      pending_.push_back(live.get());
+      slices_.push_back(std::move(live));
+    }
+    if (any) {
+      // Resuming: keep writing the version the plan started with.
+      SL_ASSIGN_OR_RETURN(std::optional<StreamRecord> record,
+                          state_.Stream(target_.integration_id, name));
+      if (record && record->backfill_version) run.version = *record->backfill_version;
+    } else {
+      // A fresh backfill of this stream: its count starts again, its version is fixed.
+      int n = std::max(1, options_.initial_slices);
+      int64_t top = std::max(now, floor + n);
+      std::vector<SliceRecord> planned;
+      for (int i = 0; i < n; ++i) {
+        SliceRecord s;
+        s.stream = name;
+        s.start = i == 0 ? 0 : floor + (top - floor) * i / n;
+        s.end = i == n - 1 ? kOpenEnd : floor + (top - floor) * (i + 1) / n;
+        planned.push_back(s);
+      }
+      SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+        SL_RETURN_IF_ERROR(db_.Execute("UPDATE sync_streams SET objects_synced = 0, "
+                                       "backfill_version = $3 WHERE integration_id = $1 AND "
+                                       "stream = $2",
+                                       {target_.integration_id, name, version_})
+                               .status());
+        for (const SliceRecord& s : planned) {
+          SL_RETURN_IF_ERROR(state_.InsertSlice(target_.integration_id, s, now));
+        }
+        return Status::OK();
+      }));
+      // Newest slices first: recent data is what people look at first.
+      for (auto it = planned.rbegin(); it != planned.rend(); ++it) {
+        auto live = std::make_unique<LiveSlice>();
+        live->stream = stream;
+        live->start = it->start;
+        live->end = it->end;
+        pending_.push_back(live.get());
+        slices_.push_back(std::move(live));
+        ++run.total;
+      }
+    }
+    ReportSlices(name);
+  }
+  return Status::OK();
+}
+
+void Backfill::ReportSlices(const std::string& stream) {
+  const StreamRun& run = streams_[stream];
+  context_.SetSlices(stream, run.done, run.total);
+}
+
+Result<int64_t> Backfill::SweepDeleted(const StreamSpec& stream, int64_t version) {
+  if (stream.kind != StreamKind::kList || version <= 0) return int64_t{0};
+  return db_.Execute("UPDATE " + std::string(stream.table) +
+                         " SET deleted = 1, synced_at = $3 WHERE account_id = $1 AND deleted = 0 "
+                         "AND version < $2",
+                     {target_.account_id, version, clock_.NowUnix()});
+}
+
+int64_t Backfill::EstimatedRemaining(const LiveSlice& slice) const {
+  if (!slice.first_created || !slice.last_created || slice.seen == 0) return 0;
+  // Objects per second of `created` seen so far, over at least one second.
+  const double span = static_cast<double>(std::max<int64_t>(1, *slice.first_created -
+                                                                   *slice.last_created + 1));
+  const double remaining_range = static_cast<double>(*slice.last_created - slice.start);
+  const double estimate = static_cast<double>(slice.seen) * remaining_range / span;
+  return estimate > 1e15 ? int64_t{1'000'000'000'000'000} : static_cast<int64_t>(estimate);
+}
+
+void Backfill::Worker() {
+  while (LiveSlice* slice = Take()) {
+    ProcessSlice(slice);
+    std::lock_guard lock(mu_);
+    slice->active = false;
+    --active_;
+    cv_.notify_all();
+  }
+}
+
+Backfill::LiveSlice* Backfill::Take() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (context_.stopped() || !db_error_.ok()) return nullptr;
+    while (!pending_.empty()) {
+      LiveSlice* slice = pending_.front();
+      pending_.pop_front();
+      if (streams_[std::string(slice->stream->name)].stopped) continue;
+      slice->active = true;
+      ++active_;
+      return slice;
+    }
+    // Nothing pending: split the active slice with the most work left.
+    LiveSlice* best = nullptr;
+    int64_t best_remaining = 0;
+    const int64_t threshold = 4 * static_cast<int64_t>(std::max(1, options_.page_size));
+    for (const auto& s : slices_) {
+      if (!s->active || !s->last_created || streams_[std::string(s->stream->name)].stopped) {
+        continue;
+      }
+      if (*s->last_created - s->start < 2) continue;
+      int64_t remaining = EstimatedRemaining(*s);
+      if (remaining < threshold) continue;
+      if (best == nullptr || remaining > best_remaining) {
+        best = s.get();
+        best_remaining = remaining;
+      }
+    }
+    if (best != nullptr) {
+      int64_t mid = best->start + (*best->last_created - best->start) / 2;
+      auto lower = std::make_unique<LiveSlice>();
+      lower->stream = best->stream;
+      lower->start = best->start;
+      lower->end = mid;
+      const std::string name(best->stream->name);
+      const int64_t now = clock_.NowUnix();
+      Status saved = db_.Transaction([&]() -> Status {
+        SL_RETURN_IF_ERROR(state_.SetSliceStart(target_.integration_id, name, best->end, mid, now));
+        return state_.InsertSlice(target_.integration_id,
+                                  {.stream = name, .start = lower->start, .end = lower->end}, now);
+      });
+      if (!saved.ok()) {
+        db_error_ = saved;
+        context_.RequestStop();
+        return nullptr;
+      }
+      best->start = mid;
+      lower->active = true;
+      ++active_;
+      ++streams_[name].total;
+      ReportSlices(name);
+      LiveSlice* taken = lower.get();
+      slices_.push_back(std::move(lower));
+      return taken;
+    }
+    if (active_ == 0) return nullptr;
+    cv_.wait(lock);
+  }
+}
+
+void Backfill::ProcessSlice(LiveSlice* slice) {
+  const StreamSpec& stream = *slice->stream;
+  const std::string name(stream.name);
+  int attempts = 0;
+  while (true) {
+    stripe::Params extra;
+    {
+      std::lock_guard lock(mu_);
+      if (context_.stopped() || streams_[name].stopped || !db_error_.ok()) return;
+      extra.emplace_back("created[gte]", std::to_string(slice->start));
+      if (slice->end != kOpenEnd) extra.emplace_back("created[lt]", std::to_string(slice->end));
+      if (slice->cursor) extra.emplace_back("starting_after", *slice->cursor);
+    }
+    target_.limiter->Acquire();
+    context_.CountRequest();
+    stripe::StripeResult<stripe::ListPage> page = client_.ListPage(
+        stream.endpoint, ListParams(stream, options_.page_size, extra), target_.request);
+    if (!page.ok()) {
+      const stripe::StripeError& error = page.error();
+      if (IsAuthFailure(error)) {
+        PauseForAuth(error);
+        return;
+      }
+      if (error.kind == stripe::ErrorKind::kPermission) {
+        auto permission = stripe::ParseMissingPermission(error.message);
+        StopStream(stream, permission ? kStateMissingPermission : kStateFailed, Describe(error),
+                   permission);
+        return;
+      }
+      if (error.kind == stripe::ErrorKind::kInvalidRequest && error.code == "resource_missing" &&
+          error.param == "starting_after") {
+        // The cursor object was deleted since the last page. Restart below its time: objects of
+        // the same second may be written again (idempotent), none is skipped.
+        std::lock_guard lock(mu_);
+        int64_t new_end = slice->last_created ? *slice->last_created + 1 : slice->end;
+        if (new_end > slice->end) new_end = slice->end;
+        Status saved = state_.RestartSlice(target_.integration_id, name, slice->end, new_end,
+                                           clock_.NowUnix());
+        if (!saved.ok()) {
+          db_error_ = saved;
+          context_.RequestStop();
+          return;
+        }
+        slice->end = new_end;
+        slice->cursor.reset();
+        continue;
+      }
+      if (IsRetryable(error) && ++attempts < options_.page_attempts) {
+        log::Warn("sync.page_retry", {{"integration", target_.integration_id},
+                                      {"stream", name},
+                                      {"error", error.message}});
+        continue;
+      }
+      StopStream(stream, kStateFailed, Describe(error), {});
+      return;
+    }
+    attempts = 0;
+    const stripe::ListPage& data = page.value();
+
+    bool done = false;
+    {
+      std::lock_guard lock(mu_);
+      if (context_.stopped() || streams_[name].stopped || !db_error_.ok()) return;
+      std::vector<const json::object*> kept;
+      bool below_start = false;
+      for (const json::object& object : data.data) {
+        std::optional<int64_t> created = CreatedOf(object);
+        if (created && *created < slice->start) {
+          below_start = true;  // the rest belongs to a slice split off below this one
+          continue;
+        }
+        if (created && *created >= slice->end) continue;
+        kept.push_back(&object);
+      }
+      done = !data.has_more || below_start || kept.empty();
+      std::optional<std::string> cursor = slice->cursor;
+      if (!kept.empty()) cursor = std::string(kept.back()->at("id").as_string());
+      const int64_t now = clock_.NowUnix();
+      WriteMeta meta{.account_id = target_.account_id,
+                     .default_livemode = target_.livemode,
+                     .version = streams_[name].version,
+                     .synced_at = now};
+      Status written = db_.Transaction([&]() -> Status {
+        for (const json::object* object : kept) {
+          SL_RETURN_IF_ERROR(writer_.Upsert(stream, *object, meta).status());
+        }
+        SL_RETURN_IF_ERROR(state_.CheckpointSlice(target_.integration_id, name, slice->end,
+                                                  cursor, done,
+                                                  static_cast<int64_t>(kept.size()), now));
+        return state_.AddStreamObjects(target_.integration_id, name,
+                                       static_cast<int64_t>(kept.size()), now);
+      });
+      if (!written.ok()) {
+        db_error_ = written;
+        context_.RequestStop();
+        cv_.notify_all();
+        return;
+      }
+      slice->cursor = cursor;
+      if (!kept.empty()) {
+        slice->last_created = CreatedOf(*kept.back());
+        if (!slice->first_created) slice->first_created = CreatedOf(*kept.front());
+        slice->seen += static_cast<int64_t>(kept.size());
+      }
+      context_.AddObjects(name, static_cast<int64_t>(kept.size()));
+      if (done) {
+        ++streams_[name].done;
+        ReportSlices(name);
+      }
+      int64_t pages = context_.CountPage();
+      if (options_.crash_after_pages > 0 && pages >= options_.crash_after_pages) {
+        crashed_ = true;
+        context_.RequestStop();
+      }
+      cv_.notify_all();
+    }
+    context_.Report();
+    if (done) return;
+  }
+}
+
+void Backfill::StopStream(const StreamSpec& stream, const std::string& state,
+                          const std::string& error, std::optional<std::string> permission) {
+  const std::string name(stream.name);
+  std::lock_guard lock(mu_);
+  StreamRun& run = streams_[name];
+  if (run.stopped) return;
+  run.stopped = true;
+  log::Warn("sync.stream_stopped", {{"integration", target_.integration_id},
+                                     {"stream", name},
+                                     {"state", state},
+                                     {"error", error}});
+  Result<std::optional<StreamRecord>> record = state_.Stream(target_.integration_id, name);
+  StreamRecord r;
+  if (record.ok() && record.value()) r = *record.value();
+  r.stream = name;
+  r.state = state;
+  r.last_error = error;
+  r.missing_permission = permission;
+  r.updated_at = clock_.NowUnix();
+  Status saved = state_.PutStream(target_.integration_id, r);
+  if (!saved.ok() && db_error_.ok()) db_error_ = saved;
+  context_.SetState(name, state, error, permission);
+  cv_.notify_all();
+}
+
+void Backfill::PauseForAuth(const stripe::StripeError& error) {
+  {
+    std::lock_guard lock(mu_);
+    if (!auth_error_) auth_error_ = error;
+    cv_.notify_all();
+  }
+  context_.RequestStop();
+}
+
+}  // namespace stripeline::sync

@@ -1,0 +1,78 @@
+#pragma once
+// StoreEventApplier: the EventApplier that writes events into the stream tables. It is the one
+// place the ordering rules live, whichever way an event arrives (polled from /v1/events by the
+// sync engine, or delivered by webhook):
+//
+// 1. Dedupe: an event id already in sync_processed_events (per Stripe account) changes nothing.
+// 2. Every event is stored in stripe_events (version = its `created`).
+// 3. `data.object` goes to the stream whose object type it is (FindStreamByObjectType), with
+//    version = event.created and last_event_id = event.id; `*.deleted` events (or objects
+//    saying `"deleted": true`) set deleted = 1 and keep the object's last JSON. The upsert's
+//    WHERE clause keeps a stored row with a larger version: an older event never overwrites
+//    newer data.
+// 4. Ties: when the stored row already carries a *different event* with the same `created`,
+//    the order of the two cannot be known from the events, so the object is re-fetched from
+//    Stripe (its current state is at least as new as both) and stored with this event's
+//    version; a 404 means it was deleted. Without a refetcher, or when the refetch fails, the
+//    larger event id wins (deterministic, whatever the arrival order). A row written by the
+//    backfill (last_event_id NULL) at the same version is overwritten by the event.
+// 5. Objects of a stream whose state is missing_permission are not written (the stream is
+//    reported as unreadable rather than half-filled); the event itself is stored.
+// 6. `account.application.deauthorized` records health needs_reconnect ("Access was revoked in
+//    Stripe") through IntegrationService::RecordCheck; the data is kept.
+// Event types of objects Stripeline does not sync are stored in stripe_events only.
+//
+// Thread-safety: thread-safe. Apply may run concurrently for the same integration; the
+// dedupe insert and the writes of one event share a transaction.
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "integrations/integration_service.h"
+#include "store/store.h"
+#include "stripe/error.h"
+#include "sync/event_applier.h"
+#include "sync/object_writer.h"
+#include "sync/stream_table.h"
+#include "sync/sync_state.h"
+
+namespace stripeline::sync {
+
+enum class ApplyOutcome {
+  kApplied,     // the object was written
+  kDuplicate,   // the event id was seen before: nothing changed
+  kOlder,       // stored data is newer: only the event row was written
+  kRefetched,   // a tie: the object was re-fetched from Stripe and written
+  kEventOnly,   // no synced stream for this object (or the stream is unreadable)
+  kDeauthorized,
+};
+
+class StoreEventApplier final : public EventApplier {
+ public:
+  // Re-fetches `object_id` of `stream` for `integration_id`: the current object, nullopt when
+  // Stripe answers 404 (deleted), or the error.
+  using Refetcher = std::function<stripe::StripeResult<std::optional<boost::json::object>>(
+      const std::string& integration_id, const StreamSpec& stream, const std::string& object_id)>;
+
+  StoreEventApplier(store::Store& store, integrations::IntegrationService& integrations,
+                    Clock& clock, Refetcher refetch = {});
+
+  Status Apply(const std::string& integration_id, const boost::json::object& event) override;
+  // As Apply, saying what happened. InvalidArgument for an event without id, type or created;
+  // NotFound for an unknown integration.
+  Result<ApplyOutcome> ApplyEvent(const std::string& integration_id,
+                                  const boost::json::object& event);
+
+ private:
+  store::Store& store_;
+  integrations::IntegrationService& integrations_;
+  Clock& clock_;
+  const Refetcher refetch_;
+};
+
+}  // namespace stripeline::sync

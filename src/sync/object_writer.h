@@ -1,0 +1,69 @@
+#pragma once
+// ObjectWriter: writes Stripe objects into their stream tables (`stripe_<stream>`) with one
+// prepared, portable upsert per stream, built once from the stream table's identifiers (values
+// are always bound, never pasted). The ordering rule lives in the SQL, à la stripe/sync-engine:
+//
+//   INSERT ... ON CONFLICT (account_id, id) DO UPDATE SET ... WHERE excluded.version >= version
+//
+// so a write carrying an older `version` than the stored row never changes it. `version` is the
+// `created` of the event that carried the object, or for a backfilled object the Stripe time
+// the backfill started from (see docs/schema.md). Equal versions overwrite: the caller decides
+// ties (the event applier refetches).
+//
+// The raw JSON is the object as received (Boost.JSON keeps key order; serialisation is
+// canonical, so a re-serialised object hashes the same as Stripe's body for the same content).
+//
+// Thread-safety: thread-safe (the Database is); use Database::Transaction to batch writes.
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/database.h"
+#include "sync/stream_table.h"
+
+namespace stripeline::sync {
+
+struct WriteMeta {
+  std::string account_id;        // the Stripe account the object belongs to
+  bool default_livemode = false; // used when the object has no `livemode` (account)
+  int64_t version = 0;           // ordering key, see above
+  std::optional<std::string> event_id;  // the event that carried it (NULL for backfill)
+  int64_t synced_at = 0;         // our clock, unix seconds
+  bool deleted = false;          // also set when the object says `"deleted": true`
+};
+
+// The stored ordering state of one row.
+struct RowVersion {
+  int64_t version = 0;
+  std::optional<std::string> last_event_id;
+  bool deleted = false;
+};
+
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(store::Database& db) : db_(db) {}
+
+  // Upserts `object` (which must have a string `id`; InvalidArgument otherwise) into
+  // stream.table. Returns 1 when the row was inserted or replaced, 0 when the stored row is
+  // newer (larger version) and was kept.
+  Result<int64_t> Upsert(const StreamSpec& stream, const boost::json::object& object,
+                         const WriteMeta& meta);
+
+  // The stored version of (account_id, id), or nullopt when there is no row.
+  Result<std::optional<RowVersion>> Version(const StreamSpec& stream,
+                                            const std::string& account_id,
+                                            const std::string& id);
+
+  // The upsert statement of a stream (exposed for tests and docs).
+  static const std::string& UpsertSql(const StreamSpec& stream);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace stripeline::sync

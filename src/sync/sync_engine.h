@@ -1,0 +1,149 @@
+#pragma once
+// SyncEngine: keeps a local copy of each integration's Stripe data — the API the REST handlers,
+// the CLI and the scheduler call. A run of an integration is:
+//
+//   1. a backfill (backfill.h) of every stream not yet synced — all of them the first time,
+//      then only those that failed, lacked a permission or were paused — resuming from the
+//      checkpoints of sync_slices; before the first backfill the event cursor is set to the
+//      newest event, so nothing that happens during the backfill is missed;
+//   2. an incremental poll (incremental.h) of /v1/events from the cursor, each event applied by
+//      the EventApplier (event_applier_impl.h). When the cursor fell out of Stripe's 30-day
+//      window, every stream is re-backfilled automatically and the run's note says why.
+//
+// Outcome rules (sync_runs.status), in order:
+//   paused                 the key was refused (401, or 403 account_invalid): health becomes
+//                          needs_reconnect via IntegrationService::RecordCheck; the checkpoints
+//                          are kept and the next run after a reconnect resumes from them;
+//   failed                 a stream failed (an error outlasting every retry), the events poll
+//                          failed, or a database error; never reported as success;
+//   succeeded_with_errors  every readable stream synced, but at least one stream lacks a named
+//                          permission (state missing_permission, missing_permission = rak_...);
+//   succeeded              everything synced.
+// A stream the key can never read by design (GET /v1/account with a restricted key) is
+// recorded as unavailable_to_key with the reason, and does not change the outcome.
+//
+// Every request to Stripe takes a token from the account's limiter (RateLimiterRegistry, shared
+// by every integration reaching that account). Inactive integrations are never called.
+//
+// Thread-safety: thread-safe. At most one run per integration at a time (in this process): a
+// second Run/Start while one runs is FailedPrecondition. Runs of different integrations proceed
+// in parallel. The store, integration service, client, registry and clock must outlive the
+// engine; the destructor stops the scheduler and waits for background runs (which stop after
+// their current page).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "integrations/integration_service.h"
+#include "store/store.h"
+#include "stripe/client.h"
+#include "stripe/rate_limiter.h"
+#include "sync/event_applier.h"
+#include "sync/event_applier_impl.h"
+#include "sync/sync_types.h"
+
+namespace stripeline::sync {
+
+class SyncEngine {
+ public:
+  SyncEngine(store::Store& store, integrations::IntegrationService& integrations,
+             const stripe::Client& client, stripe::RateLimiterRegistry& limiters, Clock& clock,
+             SyncOptions options = {});
+  ~SyncEngine();
+  SyncEngine(const SyncEngine&) = delete;
+  SyncEngine& operator=(const SyncEngine&) = delete;
+
+  // Runs one sync of `integration_id` in the calling thread (backfill if not complete, then the
+  // events poll) and returns its result, also when the run failed or paused (see status).
+  // Errors: NotFound (no such integration), FailedPrecondition (inactive, no Stripe account id
+  // known yet, or a run of it is already in progress), Internal "simulated crash"
+  // (SyncOptions::crash_after_pages), database errors.
+  Result<SyncRunResult> Run(const std::string& integration_id,
+                            const ProgressCallback& progress = {});
+
+  // Starts a run in a background thread and returns its run id. Same errors as Run, checked
+  // before returning.
+  Result<std::string> Start(const std::string& integration_id);
+  // Blocks until no background run is in progress.
+  void WaitForBackgroundRuns();
+
+  // Per-stream state and totals, the run in progress (live) and the last finished run.
+  Result<SyncStatus> Status(const std::string& integration_id);
+  // The integration's runs, newest first (at most `limit`).
+  Result<std::vector<SyncRunResult>> Runs(const std::string& integration_id, int limit = 20);
+
+  // Starts (or restarts with a new interval) a thread that, every `interval`, starts a run of
+  // each active integration that has none in progress.
+  void StartScheduler(std::chrono::milliseconds interval);
+  // One scheduler tick: starts a background run of every active integration not already
+  // running; returns their ids. Inactive integrations are never called.
+  Result<std::vector<std::string>> SyncActiveIntegrations();
+  // Stops the scheduler, asks every run to stop after its current page, and waits for the
+  // background ones. Idempotent; afterwards Run/Start refuse (FailedPrecondition). Runs stopped
+  // this way end `failed` ("stopped: ... shutting down") with their checkpoints kept, so the
+  // next run resumes.
+  void Stop();
+
+  // Compares the local ids of every stream with Stripe's (all ids listed, rate-limited):
+  // counts and up to 20 differing ids each way. Deleted rows count as absent. Streams the key
+  // cannot read are reported "unreadable".
+  Result<VerifyReport> Verify(const std::string& integration_id);
+
+  // Writes the non-deleted rows of `stream` for the integration's account to `out`, oldest
+  // first: CSV (header: id, livemode, created, the typed columns, version; RFC 4180 quoting)
+  // or JSON lines (the raw objects). InvalidArgument for an unknown stream.
+  ::stripeline::Status Export(const std::string& integration_id, const std::string& stream,
+                              ExportFormat format, std::ostream& out);
+
+  // The EventApplier that webhook intake calls (the same rules as the events poll).
+  StoreEventApplier& event_applier() { return applier_; }
+
+  const SyncOptions& options() const { return options_; }
+
+ private:
+  struct Prepared;
+  struct Live;
+
+  // Validates the integration and builds what a run needs.
+  Result<Prepared> Prepare(const std::string& integration_id);
+  // Claims the integration (FailedPrecondition when already running).
+  ::stripeline::Status Claim(const std::string& integration_id);
+  void Release(const std::string& integration_id);
+  Result<SyncRunResult> Execute(const Prepared& prepared, const std::string& run_id,
+                                const ProgressCallback& progress);
+  stripe::StripeResult<std::optional<boost::json::object>> Refetch(
+      const std::string& integration_id, const StreamSpec& stream, const std::string& id);
+  std::vector<const StreamSpec*> SelectedStreams() const;
+  void SchedulerLoop(std::chrono::milliseconds interval);
+  void ReapFinished();  // requires mu_
+
+  store::Store& store_;
+  integrations::IntegrationService& integrations_;
+  const stripe::Client& client_;
+  stripe::RateLimiterRegistry& limiters_;
+  Clock& clock_;
+  const SyncOptions options_;
+  StoreEventApplier applier_;
+
+  std::atomic<bool> shutdown_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> running_;                     // guarded by mu_
+  std::map<std::string, std::shared_ptr<Live>> live_;  // run in progress by integration; mu_
+  std::vector<std::pair<std::shared_ptr<std::atomic<bool>>, std::thread>> threads_;  // mu_
+  std::thread scheduler_;
+  bool scheduler_stop_ = false;  // guarded by mu_
+};
+
+}  // namespace stripeline::sync
