@@ -38,6 +38,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->integrations_ = std::make_unique<integrations::IntegrationService>(
       *runtime->store_, *runtime->box_, *runtime->checker_);
   runtime->clients_ = std::make_unique<integrations::ClientService>(*runtime->store_);
+  runtime->limiters_ = std::make_unique<stripe::RateLimiterRegistry>(options.rate_limits);
+  runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
+                                                      *runtime->stripe_, *runtime->limiters_,
+                                                      Clock::Real(), options.sync);
   return runtime;
 }
 

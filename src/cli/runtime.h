@@ -13,6 +13,8 @@
 #include "integrations/integration_service.h"
 #include "store/store.h"
 #include "stripe/client.h"
+#include "stripe/rate_limiter.h"
+#include "sync/sync_engine.h"
 
 namespace stripeline::cli {
 
@@ -23,6 +25,9 @@ struct RuntimeOptions {
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_connect_base = "https://connect.stripe.com";
   std::chrono::seconds session_idle_timeout{std::chrono::hours(12)};
+  // Requests per second to each Stripe account (shared by every integration reaching it).
+  stripe::RateLimiterOptions rate_limits;
+  sync::SyncOptions sync;
 };
 
 class Runtime {
@@ -34,6 +39,8 @@ class Runtime {
   access::UserService& users() { return *users_; }
   integrations::IntegrationService& integrations() { return *integrations_; }
   integrations::ClientService& clients() { return *clients_; }
+  stripe::Client& stripe() { return *stripe_; }
+  sync::SyncEngine& sync() { return *sync_; }
 
  private:
   explicit Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -46,6 +53,9 @@ class Runtime {
   std::unique_ptr<access::UserService> users_;
   std::unique_ptr<integrations::IntegrationService> integrations_;
   std::unique_ptr<integrations::ClientService> clients_;
+  std::unique_ptr<stripe::RateLimiterRegistry> limiters_;
+  // Last: destroyed first, so background runs stop while everything they use still exists.
+  std::unique_ptr<sync::SyncEngine> sync_;
 };
 
 }  // namespace stripeline::cli

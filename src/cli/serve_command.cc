@@ -65,7 +65,8 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
   http::Api api({.store = runtime->store(),
                  .users = runtime->users(),
                  .integrations = runtime->integrations(),
-                 .clients = runtime->clients()},
+                 .clients = runtime->clients(),
+                 .sync = runtime->sync()},
                 {.secure_cookies = options.secure_cookies,
                  .session_idle_timeout = options.common.runtime.session_idle_timeout});
   HttpServer server(HttpServerOptions{.listen = options.listen},

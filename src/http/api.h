@@ -18,6 +18,7 @@
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
 #include "store/store.h"
+#include "sync/sync_engine.h"
 
 namespace stripeline::http {
 
@@ -26,6 +27,7 @@ struct ApiServices {
   access::UserService& users;
   integrations::IntegrationService& integrations;
   integrations::ClientService& clients;
+  sync::SyncEngine& sync;
 };
 
 struct ApiOptions {

@@ -25,7 +25,9 @@ class ApiTest : public test_util::IntegrationsTest {
  protected:
   void SetUp() override {
     IntegrationsTest::SetUp();
-    api_ = std::make_unique<Api>(ApiServices{*store_, *users_, *integrations_, *clients_});
+    sync_ = std::make_unique<sync::SyncEngine>(*store_, *integrations_, stripe_, limiters_, clock_);
+    api_ = std::make_unique<Api>(
+        ApiServices{*store_, *users_, *integrations_, *clients_, *sync_});
     admin_user_ = AddUser(kAdminEmail, store::Role::kAdmin);
     auto issued = users_->CreateToken(ActorOf(admin_user_), kAdminEmail, "tests");
     ASSERT_TRUE(issued.ok()) << issued.status().ToString();
@@ -51,6 +53,10 @@ class ApiTest : public test_util::IntegrationsTest {
     return boost::json::serialize(boost::json::object{{"name", "Main"}, {"secret_key", key}});
   }
 
+  // Stripe is never reached by these tests: the connection checker is scripted.
+  stripe::Client stripe_{{}, std::make_shared<test_util::UnusableTransport>()};
+  stripe::RateLimiterRegistry limiters_;
+  std::unique_ptr<sync::SyncEngine> sync_;
   std::unique_ptr<Api> api_;
   store::User admin_user_;
   std::string token_, session_, csrf_;

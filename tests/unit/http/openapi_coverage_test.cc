@@ -34,7 +34,13 @@ TEST(OpenApi, DocumentsEveryRouteAndMethod) {
   access::UserService users(**store, Clock::Real());
   integrations::IntegrationService service(**store, box, checker);
   integrations::ClientService clients(**store);
-  Api api({.store = **store, .users = users, .integrations = service, .clients = clients});
+  stripe::RateLimiterRegistry limiters;
+  sync::SyncEngine sync(**store, service, client, limiters, Clock::Real());
+  Api api({.store = **store,
+           .users = users,
+           .integrations = service,
+           .clients = clients,
+           .sync = sync});
 
   std::ifstream in(std::string(STRIPELINE_SOURCE_DIR) + "/docs/openapi.yaml");
   ASSERT_TRUE(in) << "docs/openapi.yaml is missing";
