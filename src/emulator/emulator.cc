@@ -765,8 +765,12 @@ HttpResponse Emulator::HandleWebhookEndpoints(const HttpRequest& request,
     for (const auto& [name, value] : params) {
       if (name == "enabled_events[]" || name == "enabled_events") enabled.push_back(value);
     }
+    std::optional<std::string> secret = Param(params, "secret");
+    if (secret && (!secret->starts_with("whsec_") || secret->size() < 16)) {
+      return AdminError(400, "secret must start with whsec_ and have at least 10 more characters");
+    }
     WebhookDispatcher::Endpoint endpoint =
-        webhooks_->Add(*url, account, *livemode, std::move(enabled));
+        webhooks_->Add(*url, account, *livemode, std::move(enabled), std::move(secret));
     json::array events;
     for (const std::string& e : endpoint.enabled_events) events.emplace_back(e);
     if (events.empty()) events.emplace_back("*");

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "common/secrets.h"
 #include "emulator/http_post.h"
+#include "stripe/webhook_signature.h"
 
 namespace stripeline::emulator {
 
@@ -46,9 +46,13 @@ std::string WebhookDispatcher::RandomChars(size_t n) {
 
 WebhookDispatcher::Endpoint WebhookDispatcher::Add(std::string url, std::string account,
                                                    bool livemode,
-                                                   std::vector<std::string> enabled_events) {
+                                                   std::vector<std::string> enabled_events,
+                                                   std::optional<std::string> secret) {
   std::lock_guard lock(mu_);
-  Endpoint endpoint{"we_" + RandomChars(24), "whsec_" + RandomChars(32), std::move(url),
+  std::string id = "we_" + RandomChars(24);
+  // Drawn even when a secret is given, so the ids that follow stay the same for a seed.
+  std::string generated = "whsec_" + RandomChars(32);
+  Endpoint endpoint{std::move(id), secret.value_or(std::move(generated)), std::move(url),
                     std::move(account), livemode, std::move(enabled_events)};
   endpoints_[endpoint.id] = endpoint;
   log_[endpoint.id];
@@ -136,10 +140,9 @@ void WebhookDispatcher::Run() {
     lock.unlock();
 
     int64_t t = clock_.NowUnix();
-    std::string timestamp = std::to_string(t);
-    std::string signature = HmacSha256Hex(endpoint.secret, timestamp + "." + delivery.body);
     Fields headers{{"Content-Type", "application/json; charset=utf-8"},
-                   {"Stripe-Signature", "t=" + timestamp + ",v1=" + signature}};
+                   {std::string(stripe::kWebhookSignatureHeader),
+                    stripe::WebhookSignatureHeader(endpoint.secret, t, delivery.body)}};
     Result<int> posted = poster_(endpoint.url, headers, delivery.body);
     bool delivered = posted.ok() && *posted >= 200 && *posted < 300;
 

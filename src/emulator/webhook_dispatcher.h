@@ -64,9 +64,11 @@ class WebhookDispatcher {
     bool livemode = false;
     std::vector<std::string> enabled_events;  // empty or "*": all; "charge.*" wildcards
   };
-  // Registers an endpoint (id and secret are made here).
+  // Registers an endpoint. The id is made here; so is the secret unless one is given (a test
+  // registering the secret the receiver already holds, as one pastes it into Stripe).
   Endpoint Add(std::string url, std::string account, bool livemode,
-               std::vector<std::string> enabled_events);
+               std::vector<std::string> enabled_events,
+               std::optional<std::string> secret = std::nullopt);
   // False when no such endpoint. Its pending deliveries are dropped.
   bool Remove(const std::string& id);
   // Forgets every endpoint and delivery.

@@ -11,6 +11,7 @@
 #include "common/http_server.h"
 #include "common/secrets.h"
 #include "emulator/emulator.h"
+#include "stripe/webhook_signature.h"
 #include "emulator_test_util.h"
 
 namespace stripeline::emulator {
@@ -112,6 +113,24 @@ TEST_F(WebhookTest, DeliversSignedEvents) {
   EXPECT_EQ(attempts[0].at("event"), event.at("id"));
   EXPECT_EQ(attempts[0].at("status"), 200);
   EXPECT_TRUE(attempts[0].at("delivered").as_bool());
+}
+
+TEST_F(WebhookTest, SignsWithTheSecretGivenAtRegistration) {
+  Receiver receiver;
+  const std::string given = "whsec_given_by_the_receiver_0123456789";
+  auto [id, secret] = Register(receiver.url(), "&secret=" + given);
+  EXPECT_EQ(secret, given);
+  ASSERT_EQ(Admin("POST", "/_emulator/objects/customers", "name=Hooked").status, 200);
+  std::vector<HttpRequest> received = receiver.WaitFor(1);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_TRUE(stripe::VerifyWebhookSignature(received[0].body,
+                                             received[0].Header("stripe-signature"), {given},
+                                             testing::kFakeNow)
+                  .ok());
+
+  Reply refused = Admin("POST", "/_emulator/webhook_endpoints",
+                        "url=" + PercentEncode(receiver.url()) + "&secret=sk_test_not_a_secret");
+  EXPECT_EQ(refused.status, 400);
 }
 
 TEST_F(WebhookTest, RetriesFailuresWithBackoff) {
