@@ -106,6 +106,12 @@ class Database {
   // own work, and nothing is durable before the outermost call commits. Returns the body's
   // error, or the commit's.
   [[nodiscard]] virtual Status Transaction(const std::function<Status()>& body) = 0;
+  // As Transaction, and an OK return means the commit reached stable storage (it survives a
+  // power loss, not only a crash of the process). Nested in another transaction it is part of
+  // that one, whose commit decides. Backends whose every commit is durable need not override.
+  [[nodiscard]] virtual Status DurableTransaction(const std::function<Status()>& body) {
+    return Transaction(body);
+  }
   // Runs several `;`-separated statements without parameters (migrations, DDL).
   [[nodiscard]] virtual Status ExecuteScript(std::string_view sql) = 0;
   // "sqlite" or "postgres": for code that must pick backend-specific DDL (migrations).

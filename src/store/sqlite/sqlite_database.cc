@@ -279,6 +279,16 @@ Status SqliteDatabase::Transaction(const std::function<Status()>& body) {
   return committed;
 }
 
+Status SqliteDatabase::DurableTransaction(const std::function<Status()>& body) {
+  std::lock_guard lock(mu_);
+  if (transaction_depth_ > 0) return Transaction(body);  // the outer commit decides
+  // synchronous is read at commit time; the mutex keeps other threads' commits out meanwhile.
+  SL_RETURN_IF_ERROR(Run("PRAGMA synchronous=FULL", {}, nullptr));
+  Status status = Transaction(body);
+  Status restored = Run("PRAGMA synchronous=NORMAL", {}, nullptr);
+  return status.ok() ? restored : status;
+}
+
 Status SqliteDatabase::ExecuteScript(std::string_view sql) {
   std::lock_guard lock(mu_);
   char* error = nullptr;

@@ -36,6 +36,9 @@ class SqliteDatabase final : public Database {
   Result<int64_t> Execute(std::string_view sql, const std::vector<Value>& params) override;
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override;
   Status Transaction(const std::function<Status()>& body) override;
+  // Commits with synchronous=FULL (the WAL is flushed to disk before COMMIT returns); every
+  // other commit keeps the connection's synchronous=NORMAL (safe against a process crash).
+  Status DurableTransaction(const std::function<Status()>& body) override;
   Status ExecuteScript(std::string_view sql) override;
   std::string_view BackendName() const override { return "sqlite"; }
 
