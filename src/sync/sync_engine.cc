@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "common/log.h"
@@ -80,8 +81,12 @@ std::string ValueText(const store::Row& row, size_t i) {
   if (row.IsNull(i)) return "";
   const store::Value& v = row.at(i);
   if (std::holds_alternative<double>(v)) {
-    json::value d = std::get<double>(v);
-    return json::serialize(d);
+    // The shortest text that reads back as the same double, in plain notation ("5", "0.25"):
+    // JSON serialisation would write 5.0 as "5E0", which spreadsheets do not read as 5.
+    char buffer[64];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::get<double>(v),
+                                   std::chars_format::fixed);
+    return ec == std::errc() ? std::string(buffer, end) : std::to_string(std::get<double>(v));
   }
   return row.GetString(i);
 }

@@ -1,0 +1,45 @@
+// SyncEngine::Export's CSV cells, as spreadsheets and pipelines read them.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sync/sync_engine.h"
+#include "unit/sync/sync_test_util.h"
+
+namespace stripeline::sync {
+namespace {
+
+using testing::SyncTest;
+
+// Regression: DOUBLE PRECISION columns were written as JSON numbers, so a 5 % coupon read
+// "5E0", which spreadsheets take for text.
+TEST_F(SyncTest, CsvWritesDecimalColumnsInPlainNotation) {
+  std::string id = AddIntegration();
+  SyncEngine& engine = Engine(SmallPages());
+  auto run = engine.Run(id);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+
+  auto coupons = store_->database().Query(
+      "SELECT id, raw FROM stripe_coupons WHERE percent_off IS NOT NULL ORDER BY id", {});
+  ASSERT_TRUE(coupons.ok());
+  ASSERT_FALSE(coupons->empty()) << "the demo data has percentage coupons";
+  std::ostringstream csv;
+  ASSERT_TRUE(engine.Export(id, "coupons", ExportFormat::kCsv, csv).ok());
+  const std::string text = csv.str();
+  for (const auto& row : *coupons) {
+    auto raw = boost::json::parse(row.GetString(1)).as_object();
+    const auto& percent = raw.at("percent_off");
+    std::string expected = percent.is_int64() ? std::to_string(percent.as_int64())
+                                              : boost::json::serialize(percent);
+    // id,livemode,created,name,percent_off,...
+    size_t line = text.find("\n" + row.GetString(0) + ",");
+    ASSERT_NE(line, std::string::npos) << row.GetString(0);
+    std::istringstream cells(text.substr(line + 1, text.find('\r', line) - line - 1));
+    std::string cell;
+    for (int column = 0; column < 5; ++column) std::getline(cells, cell, ',');
+    EXPECT_EQ(cell, expected) << text.substr(line + 1, 80);
+  }
+}
+
+}  // namespace
+}  // namespace stripeline::sync
