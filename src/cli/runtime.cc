@@ -42,6 +42,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
                                                       *runtime->stripe_, *runtime->limiters_,
                                                       Clock::Real(), options.sync);
+  runtime->integrations_->SetSyncedDataRemover(
+      [engine = runtime->sync_.get()](const store::Integration& integration) {
+        return engine->DeleteSyncedData(integration);
+      });
   return runtime;
 }
 

@@ -308,16 +308,21 @@ Result<std::string> IntegrationService::Delete(const access::Actor& actor, const
                                                bool keep_data) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "delete integrations"));
   SL_ASSIGN_OR_RETURN(store::Integration integration, Visible(actor, id));
+  std::string data_outcome = keep_data ? "synced data kept" : "synced data removed";
+  std::string removed;  // what the remover says it removed
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
+    if (!keep_data && remove_synced_data_) {
+      SL_ASSIGN_OR_RETURN(removed, remove_synced_data_(integration));
+      data_outcome += ": " + removed;
+    }
     SL_RETURN_IF_ERROR(store_.DeleteIntegration(integration.id));
     boost::json::object details{{"name", integration.name}, {"keep_data", keep_data}};
     return AppendAudit(actor, "integration.deleted", integration,
-                       "Deleted integration '" + integration.name + "' (" +
-                           (keep_data ? "synced data kept" : "synced data removed") + ")",
+                       "Deleted integration '" + integration.name + "' (" + data_outcome + ")",
                        boost::json::serialize(details));
   }));
   log::Info("integration.deleted", {{"id", integration.id}, {"by", actor.email}});
-  return std::string("Integration deleted");
+  return removed.empty() ? std::string("Integration deleted") : "Integration deleted; " + removed;
 }
 
 Result<Saved> IntegrationService::SetActive(const access::Actor& actor, const std::string& id,

@@ -5,6 +5,7 @@
 // checks, audit entries (never the secret) and health tracking. The REST API and the CLI are
 // thin layers over it. Thread-safe: no mutable state of its own.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,10 +54,19 @@ struct Saved {
   std::vector<std::string> warnings;
 };
 
+// Removes an integration's synced data when it is deleted with keep_data=false; returns a
+// sentence saying what was removed. The sync layer implements it (SyncEngine::DeleteSyncedData);
+// it runs inside the transaction that deletes the integration, so a failure keeps both.
+using SyncedDataRemover = std::function<Result<std::string>(const store::Integration&)>;
+
 class IntegrationService {
  public:
   IntegrationService(store::Store& store, const SecretBox& box, const ConnectionChecker& checker,
                      Clock& clock = Clock::Real());
+
+  // Set once by the composition root, before the service is shared between threads. Without
+  // one, a delete with keep_data=false has no synced data to remove.
+  void SetSyncedDataRemover(SyncedDataRemover remover) { remove_synced_data_ = std::move(remover); }
 
   Result<Saved> Add(const access::Actor& actor, const NewIntegration& request);
   // Integrations the actor may see, optionally only those of one client.
@@ -97,6 +107,7 @@ class IntegrationService {
   const SecretBox& box_;
   const ConnectionChecker& checker_;
   Clock& clock_;
+  SyncedDataRemover remove_synced_data_;
 };
 
 // The health state a check leads to.

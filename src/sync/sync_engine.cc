@@ -91,6 +91,12 @@ std::string ValueText(const store::Row& row, size_t i) {
   return row.GetString(i);
 }
 
+// The Stripe account an integration's rows belong to (docs/schema.md: account_id): the
+// connected account it acts for, else its own.
+std::string DataAccountOf(const store::Integration& integration) {
+  return integration.account_id.value_or(integration.stripe_account_id);
+}
+
 }  // namespace
 
 SyncEngine::SyncEngine(store::Store& store, integrations::IntegrationService& integrations,
@@ -129,7 +135,7 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
             "' is inactive, and inactive integrations are never called. Activate it first.",
         "integration_inactive");
   }
-  std::string account_id = integration.account_id.value_or(integration.stripe_account_id);
+  std::string account_id = DataAccountOf(integration);
   if (account_id.empty()) {
     return ::stripeline::Status::FailedPrecondition(
         "The Stripe account of integration '" + integration.name +
@@ -697,7 +703,7 @@ Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {
                                                  "sync_unknown_stream");
   }
   SL_ASSIGN_OR_RETURN(store::Integration integration, store_.GetIntegration(integration_id));
-  std::string account_id = integration.account_id.value_or(integration.stripe_account_id);
+  std::string account_id = DataAccountOf(integration);
   std::vector<std::string> columns{"id", "livemode", "created"};
   for (const Column& c : stream->columns) columns.emplace_back(c.name);
   columns.emplace_back("version");
@@ -721,6 +727,59 @@ Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {
   }
   if (!out) return ::stripeline::Status::Internal("Writing the export failed", "export_failed");
   return ::stripeline::Status::OK();
+}
+
+Result<std::string> SyncEngine::DeleteSyncedData(const store::Integration& integration) {
+  SL_RETURN_IF_ERROR(Claim(integration.id));
+  struct ReleaseOnExit {
+    SyncEngine* engine;
+    const std::string& id;
+    ~ReleaseOnExit() { engine->Release(id); }
+  } release{this, integration.id};
+
+  store::Database& db = store_.database();
+  const std::string account_id = DataAccountOf(integration);
+  std::vector<std::string> sharing;  // other integrations whose rows are the same rows
+  SL_ASSIGN_OR_RETURN(std::vector<store::Integration> all, store_.ListIntegrations(std::nullopt));
+  for (const store::Integration& other : all) {
+    if (other.id != integration.id && !account_id.empty() && DataAccountOf(other) == account_id) {
+      sharing.push_back(other.id);
+    }
+  }
+  int64_t rows_removed = 0;
+  SL_RETURN_IF_ERROR(db.Transaction([&]() -> ::stripeline::Status {
+    for (const char* table : {"sync_streams", "sync_slices", "sync_cursors"}) {
+      SL_RETURN_IF_ERROR(db.Execute("DELETE FROM " + std::string(table) +
+                                        " WHERE integration_id = $1",
+                                    {integration.id})
+                             .status());
+    }
+    SL_RETURN_IF_ERROR(db.Execute("DELETE FROM sync_run_streams WHERE run_id IN "
+                                  "(SELECT id FROM sync_runs WHERE integration_id = $1)",
+                                  {integration.id})
+                           .status());
+    SL_RETURN_IF_ERROR(
+        db.Execute("DELETE FROM sync_runs WHERE integration_id = $1", {integration.id}).status());
+    if (!sharing.empty() || account_id.empty()) return ::stripeline::Status::OK();
+    for (const StreamSpec& stream : Streams()) {
+      SL_ASSIGN_OR_RETURN(int64_t removed,
+                          db.Execute("DELETE FROM " + std::string(stream.table) +
+                                         " WHERE account_id = $1",
+                                     {account_id}));
+      rows_removed += removed;
+    }
+    return db.Execute("DELETE FROM sync_processed_events WHERE account_id = $1", {account_id})
+        .status();
+  }));
+  log::Info("sync.data_deleted", {{"integration", integration.id},
+                                  {"account", account_id},
+                                  {"rows", std::to_string(rows_removed)}});
+  if (!sharing.empty()) {
+    return "its sync state was removed; the synced rows of " + account_id +
+           " were kept because integration " + sharing.front() + " uses the same Stripe account";
+  }
+  return "its sync state and " + std::to_string(rows_removed) + " synced rows of " +
+         (account_id.empty() ? std::string("its account") : account_id) + " were removed";
 }
 
 }  // namespace stripeline::sync

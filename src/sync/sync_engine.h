@@ -106,6 +106,15 @@ class SyncEngine {
   ::stripeline::Status Export(const std::string& integration_id, const std::string& stream,
                               ExportFormat format, std::ostream& out);
 
+  // Removes what syncing `integration` stored, for a delete with keep_data=false: its sync
+  // state (streams, slices, event cursor, runs) and — only when no other integration reaches
+  // the same Stripe account, since rows are keyed by account and shared — that account's rows
+  // in every stream table and its event dedupe records. Returns a sentence saying what was
+  // removed (for the user and the audit log). FailedPrecondition (sync_running) while a run of
+  // the integration is in progress; no run of it starts meanwhile. Call it inside the
+  // transaction that deletes the integration, so both happen or neither.
+  Result<std::string> DeleteSyncedData(const store::Integration& integration);
+
   // The EventApplier that webhook intake calls (the same rules as the events poll).
   StoreEventApplier& event_applier() { return applier_; }
 

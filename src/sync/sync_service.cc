@@ -1,0 +1,39 @@
+#include "sync/sync_service.h"
+
+namespace stripeline::sync {
+
+Result<std::string> SyncService::Start(const access::Actor& actor,
+                                       const std::string& integration_id) {
+  SL_RETURN_IF_ERROR(access::RequireMember(actor, "starting a sync"));
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  return engine_.Start(integration_id);
+}
+
+Result<SyncStatus> SyncService::Status(const access::Actor& actor,
+                                       const std::string& integration_id) {
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  return engine_.Status(integration_id);
+}
+
+Result<std::vector<SyncRunResult>> SyncService::Runs(const access::Actor& actor,
+                                                     const std::string& integration_id,
+                                                     int limit) {
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  return engine_.Runs(integration_id, limit);
+}
+
+Result<VerifyReport> SyncService::Verify(const access::Actor& actor,
+                                         const std::string& integration_id) {
+  SL_RETURN_IF_ERROR(access::RequireMember(actor, "verifying synced data"));
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  SL_ASSIGN_OR_RETURN(SyncStatus status, engine_.Status(integration_id));
+  if (status.running) {
+    return ::stripeline::Status::FailedPrecondition(
+        "A sync of integration " + integration_id +
+            " is running; verify once it has finished (the tables are changing).",
+        "sync_running");
+  }
+  return engine_.Verify(integration_id);
+}
+
+}  // namespace stripeline::sync

@@ -1,0 +1,43 @@
+#pragma once
+// SyncService: what people may do with an integration's syncs, over the SyncEngine — the role
+// rules the REST API applies (the CLI acts as the local operator, an admin):
+//   - reading sync status and run history: anyone who can see the integration;
+//   - starting a sync or a verification: administrators and members who can see it (both
+//     call Stripe on the integration's behalf and spend its rate budget); viewers only read.
+// An integration the actor cannot see is NotFound, as in IntegrationService.
+//
+// Thread-safety: thread-safe; holds no state of its own. The engine and the integration
+// service must outlive it.
+
+#include <string>
+#include <vector>
+
+#include "access/actor.h"
+#include "common/result.h"
+#include "integrations/integration_service.h"
+#include "sync/sync_engine.h"
+
+namespace stripeline::sync {
+
+class SyncService {
+ public:
+  SyncService(SyncEngine& engine, integrations::IntegrationService& integrations)
+      : engine_(engine), integrations_(integrations) {}
+
+  // Starts a background run; returns its id. FailedPrecondition when one is running
+  // (sync_running) or the integration is inactive (integration_inactive).
+  Result<std::string> Start(const access::Actor& actor, const std::string& integration_id);
+  Result<SyncStatus> Status(const access::Actor& actor, const std::string& integration_id);
+  Result<std::vector<SyncRunResult>> Runs(const access::Actor& actor,
+                                          const std::string& integration_id, int limit);
+  // Compares the local tables with Stripe. FailedPrecondition (sync_running) while a sync of
+  // the integration runs in this process: the tables are changing, so differences would mean
+  // nothing.
+  Result<VerifyReport> Verify(const access::Actor& actor, const std::string& integration_id);
+
+ private:
+  SyncEngine& engine_;
+  integrations::IntegrationService& integrations_;
+};
+
+}  // namespace stripeline::sync

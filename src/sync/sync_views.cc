@@ -1,0 +1,118 @@
+#include "sync/sync_views.h"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+#include "integrations/views.h"
+
+namespace stripeline::sync {
+
+namespace json = boost::json;
+
+namespace {
+
+template <typename T>
+json::value OrNull(const std::optional<T>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+// Rates are shown to one decimal: more digits are noise.
+double Rounded(double value) { return std::round(value * 10) / 10; }
+
+json::array Ids(const std::vector<std::string>& ids) {
+  json::array out;
+  for (const std::string& id : ids) out.emplace_back(id);
+  return out;
+}
+
+}  // namespace
+
+json::object StreamProgressJson(const StreamProgress& stream) {
+  return {{"stream", stream.stream},
+          {"state", stream.state},
+          {"objects", stream.objects},
+          {"slices_done", stream.slices_done},
+          {"slices_total", stream.slices_total},
+          {"error", stream.error},
+          {"missing_permission", OrNull(stream.missing_permission)}};
+}
+
+json::object SyncRunJson(const SyncRunResult& run) {
+  json::array streams;
+  for (const StreamProgress& s : run.streams) streams.push_back(StreamProgressJson(s));
+  return {{"id", run.run_id},
+          {"integration_id", run.integration_id},
+          {"kind", run.kind},
+          {"status", run.status},
+          {"error", run.error},
+          {"note", run.note},
+          {"started_at", run.started_at},
+          {"finished_at", OrNull(run.finished_at)},
+          {"objects", run.objects},
+          {"events", run.events},
+          {"requests", run.requests},
+          {"seconds", Rounded(run.seconds)},
+          {"objects_per_second", Rounded(run.objects_per_second)},
+          {"streams", std::move(streams)}};
+}
+
+json::object SyncStatusJson(const SyncStatus& status) {
+  json::array streams;
+  for (const StreamProgress& s : status.streams) streams.push_back(StreamProgressJson(s));
+  json::array missing;
+  for (const StreamProgress& s : status.streams) {
+    if (s.missing_permission) {
+      missing.push_back(json::object{{"stream", s.stream}, {"permission", *s.missing_permission}});
+    }
+  }
+  auto run_or_null = [](const std::optional<SyncRunResult>& run) {
+    return run ? json::value(SyncRunJson(*run)) : json::value(nullptr);
+  };
+  return {{"integration_id", status.integration_id},
+          {"running", status.running},
+          {"streams", std::move(streams)},
+          {"missing_permissions", std::move(missing)},
+          {"current_run", run_or_null(status.current_run)},
+          {"last_run", run_or_null(status.last_run)},
+          {"objects_per_second", Rounded(status.objects_per_second)},
+          {"last_event", json::object{{"id", OrNull(status.last_event_id)},
+                                      {"created", OrNull(status.last_event_created)}}},
+          {"backfill_completed_at", OrNull(status.backfill_completed_at)}};
+}
+
+json::object VerifyReportJson(const VerifyReport& report) {
+  json::array streams;
+  for (const StreamVerification& v : report.streams) {
+    streams.push_back(json::object{{"stream", v.stream},
+                                   {"result", v.result},
+                                   {"local_count", v.local_count},
+                                   {"remote_count", v.remote_count},
+                                   {"missing_locally", Ids(v.missing_locally)},
+                                   {"extra_locally", Ids(v.extra_locally)},
+                                   {"error", v.error}});
+  }
+  return {{"integration_id", report.integration_id},
+          {"equal", report.equal},
+          {"streams", std::move(streams)}};
+}
+
+json::object IntegrationJson(const store::Integration& integration, SyncEngine& engine) {
+  json::object out = integrations::IntegrationJson(integration);
+  json::value last_sync = nullptr;
+  // A failed read of the run history leaves last_sync null rather than failing the whole view:
+  // the integration itself was read fine.
+  Result<std::vector<SyncRunResult>> runs = engine.Runs(integration.id, 1);
+  if (runs.ok() && !runs.value().empty()) {
+    const SyncRunResult& run = runs.value().front();
+    last_sync = json::object{{"run_id", run.run_id},
+                             {"status", run.status},
+                             {"kind", run.kind},
+                             {"started_at", run.started_at},
+                             {"finished_at", OrNull(run.finished_at)}};
+  }
+  out["last_sync"] = std::move(last_sync);
+  return out;
+}
+
+}  // namespace stripeline::sync
