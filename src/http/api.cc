@@ -111,6 +111,7 @@ Api::Api(ApiServices services, ApiOptions options)
   RegisterIntegrationRoutes(*routes_);
   RegisterClientRoutes(*routes_);
   RegisterUserRoutes(*routes_);
+  RegisterSyncRoutes(*routes_);
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) const { return router_.Dispatch(request); }

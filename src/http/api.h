@@ -102,5 +102,6 @@ void RegisterAuthRoutes(ApiRoutes& routes);
 void RegisterIntegrationRoutes(ApiRoutes& routes);
 void RegisterClientRoutes(ApiRoutes& routes);
 void RegisterUserRoutes(ApiRoutes& routes);
+void RegisterSyncRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http

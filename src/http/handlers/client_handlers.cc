@@ -4,6 +4,7 @@
 #include "http/api.h"
 #include "http/json_body.h"
 #include "integrations/views.h"
+#include "sync/sync_views.h"
 
 namespace stripeline::http {
 
@@ -36,12 +37,12 @@ void RegisterClientRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"message", "Client deleted"}, {"id", call.Param("id")}});
   });
   routes.Authenticated("GET", "/api/v1/clients/{id}/integrations",
-                       [&clients, &integrations](const Call& call) -> Result<HttpResponse> {
+                       [&clients, &integrations, &routes](const Call& call) -> Result<HttpResponse> {
                          SL_ASSIGN_OR_RETURN(auto client, clients.Get(call.actor, call.Param("id")));
                          SL_ASSIGN_OR_RETURN(auto list, integrations.List(call.actor, client.id));
                          boost::json::array data;
                          for (const auto& integration : list) {
-                           data.push_back(integrations::IntegrationJson(integration));
+                           data.push_back(sync::IntegrationJson(integration, routes.services().sync));
                          }
                          return JsonAnswer(200, {{"data", data}});
                        });

@@ -4,12 +4,13 @@
 #include "http/api.h"
 #include "http/json_body.h"
 #include "integrations/views.h"
+#include "sync/sync_views.h"
 
 namespace stripeline::http {
 
 namespace {
 
-using integrations::IntegrationJson;
+using sync::IntegrationJson;  // the integration with its last sync
 
 Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::object& body,
                                                         bool for_test) {
@@ -35,10 +36,10 @@ Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::objec
   return request;
 }
 
-HttpResponse SavedAnswer(int status, const integrations::Saved& saved) {
+HttpResponse SavedAnswer(sync::SyncEngine& engine, int status, const integrations::Saved& saved) {
   boost::json::array warnings;
   for (const auto& warning : saved.warnings) warnings.push_back(boost::json::string(warning));
-  return JsonAnswer(status, {{"integration", IntegrationJson(saved.integration)},
+  return JsonAnswer(status, {{"integration", IntegrationJson(saved.integration, engine)},
                              {"message", saved.message},
                              {"warnings", warnings}});
 }
@@ -47,6 +48,7 @@ HttpResponse SavedAnswer(int status, const integrations::Saved& saved) {
 
 void RegisterIntegrationRoutes(ApiRoutes& routes) {
   auto& service = routes.services().integrations;
+  auto& engine = routes.services().sync;
 
   routes.Authenticated("GET", "/api/v1/integration-types", [](const Call&) -> Result<HttpResponse> {
     boost::json::array types;
@@ -56,18 +58,18 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", types}});
   });
 
-  routes.Authenticated("GET", "/api/v1/integrations", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("GET", "/api/v1/integrations", [&service, &engine](const Call& call) -> Result<HttpResponse> {
     std::optional<std::string> client_id = call.request.Query("client_id");
     SL_ASSIGN_OR_RETURN(auto list, service.List(call.actor, client_id));
     boost::json::array data;
-    for (const auto& integration : list) data.push_back(IntegrationJson(integration));
+    for (const auto& integration : list) data.push_back(IntegrationJson(integration, engine));
     return JsonAnswer(200, {{"data", data}});
   });
 
-  routes.Authenticated("POST", "/api/v1/integrations", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations", [&service, &engine](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, false));
     SL_ASSIGN_OR_RETURN(auto saved, service.Add(call.actor, request));
-    return SavedAnswer(201, saved);
+    return SavedAnswer(engine, 201, saved);
   });
 
   routes.Authenticated("POST", "/api/v1/integrations/test", [&service](const Call& call) -> Result<HttpResponse> {
@@ -76,12 +78,12 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, integrations::ConnectionCheckJson(check));
   });
 
-  routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service, &engine](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
-    return JsonAnswer(200, {{"integration", IntegrationJson(integration)}});
+    return JsonAnswer(200, {{"integration", IntegrationJson(integration, engine)}});
   });
 
-  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service, &engine](const Call& call) -> Result<HttpResponse> {
     integrations::IntegrationEdit edit;
     SL_ASSIGN_OR_RETURN(edit.name, OptionalString(call.body, "name"));
     SL_ASSIGN_OR_RETURN(edit.secret_key, OptionalString(call.body, "secret_key"));
@@ -90,7 +92,7 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(edit.account_id, NullableString(call.body, "account_id"));
     SL_ASSIGN_OR_RETURN(edit.client_id, NullableString(call.body, "client_id"));
     SL_ASSIGN_OR_RETURN(auto saved, service.Edit(call.actor, call.Param("id"), edit));
-    return SavedAnswer(200, saved);
+    return SavedAnswer(engine, 200, saved);
   });
 
   routes.Authenticated("DELETE", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
@@ -108,18 +110,18 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
   for (bool active : {true, false}) {
     routes.Authenticated("POST", active ? "/api/v1/integrations/{id}/activate"
                                         : "/api/v1/integrations/{id}/deactivate",
-                         [&service, active](const Call& call) -> Result<HttpResponse> {
+                         [&service, &engine, active](const Call& call) -> Result<HttpResponse> {
                            SL_ASSIGN_OR_RETURN(auto saved,
                                                service.SetActive(call.actor, call.Param("id"), active));
-                           return SavedAnswer(200, saved);
+                           return SavedAnswer(engine, 200, saved);
                          });
   }
 
-  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service, &engine](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto check, service.Test(call.actor, call.Param("id")));
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
     boost::json::object body = integrations::ConnectionCheckJson(check);
-    body["integration"] = IntegrationJson(integration);
+    body["integration"] = IntegrationJson(integration, engine);
     return JsonAnswer(200, std::move(body));
   });
 
