@@ -28,6 +28,24 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
   command.add_flag("--json", options.json, "Print machine-readable JSON");
 }
 
+void AddSyncTuningOptions(CLI::App& command, RuntimeOptions& options) {
+  command.add_option("--rate-limit-live", options.rate_limits.live.requests_per_second,
+                     "Requests/s to each Stripe account in live mode (Stripe allows 100)")
+      ->envname("STRIPELINE_RATE_LIMIT_LIVE")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command.add_option("--rate-limit-test", options.rate_limits.test.requests_per_second,
+                     "Requests/s to each Stripe account in test mode (Stripe allows 25)")
+      ->envname("STRIPELINE_RATE_LIMIT_TEST")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command.add_option("--sync-workers", options.sync.workers,
+                     "Parallel requests per sync run (the rate limit still applies)")
+      ->envname("STRIPELINE_SYNC_WORKERS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+}
+
 int Fail(const Status& status) {
   std::cerr << "error: " << status.message() << " (" << status.error_code() << ")\n";
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
@@ -65,6 +83,7 @@ int Main(int argc, char** argv) {
   AddUserCommands(app);
   AddClientCommands(app);
   AddIntegrationCommands(app);
+  AddSyncCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

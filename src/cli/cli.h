@@ -1,5 +1,6 @@
 #pragma once
-// The `stripeline` command line: serve, demo, emulator, users, tokens, clients, integrations.
+// The `stripeline` command line: serve, demo, emulator, users, tokens, clients, integrations,
+// sync, verify, export.
 // Each subcommand lives in its own file under src/cli/ and registers itself on the app.
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,9 @@ struct CommonOptions {
 };
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+// How hard syncs may drive Stripe: --rate-limit-live, --rate-limit-test (requests/s per Stripe
+// account) and --sync-workers, for the commands that sync (serve, demo, sync, verify).
+void AddSyncTuningOptions(CLI::App& command, RuntimeOptions& options);
 // Starts logging and opens the data directory; on failure prints the error and returns null.
 std::unique_ptr<Runtime> OpenRuntime(const CommonOptions& options);
 // Prints "error: <message>" to stderr and returns the exit code for a Status (1, or 2 for
@@ -36,5 +40,6 @@ void AddEmulatorCommand(CLI::App& app);
 void AddUserCommands(CLI::App& app);   // users, tokens
 void AddClientCommands(CLI::App& app);
 void AddIntegrationCommands(CLI::App& app);
+void AddSyncCommands(CLI::App& app);  // sync, verify, export
 
 }  // namespace stripeline::cli

@@ -6,6 +6,7 @@
 #include "cli/output.h"
 #include "cli/prompt.h"
 #include "integrations/views.h"
+#include "sync/sync_views.h"
 
 namespace stripeline::cli {
 
@@ -30,7 +31,15 @@ std::optional<std::string> NonEmpty(const std::string& value) {
   return value.empty() ? std::nullopt : std::optional<std::string>(value);
 }
 
-void PrintIntegration(const store::Integration& i) {
+// "succeeded, 2026-11-23 10:00 UTC" for the newest sync run (running ones included), or "-".
+std::string LastSyncText(sync::SyncEngine& engine, const std::string& integration_id) {
+  auto runs = engine.Runs(integration_id, 1);
+  if (!runs.ok() || runs->empty()) return "-";
+  const sync::SyncRunResult& run = runs->front();
+  return run.status + ", " + FormatTime(run.finished_at.value_or(run.started_at));
+}
+
+void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
   std::cout << "ID:           " << i.id << "\n"
             << "Name:         " << i.name << "\n"
             << "Client:       " << i.client_id.value_or("(system-wide)") << "\n"
@@ -48,19 +57,20 @@ void PrintIntegration(const store::Integration& i) {
     std::cout << "\n";
   }
   std::cout << "Last check:   " << FormatTime(i.health_checked_at) << "\n"
-            << "Last sync:    " << FormatTime(i.last_sync_at.value_or(0)) << "\n";
+            << "Last sync:    " << LastSyncText(engine, i.id) << "\n";
 }
 
-void PrintSaved(const Options& options, const integrations::Saved& saved) {
+void PrintSaved(const Options& options, const integrations::Saved& saved,
+                sync::SyncEngine& engine) {
   if (options.common.json) {
-    boost::json::object out{{"integration", integrations::IntegrationJson(saved.integration)},
+    boost::json::object out{{"integration", sync::IntegrationJson(saved.integration, engine)},
                             {"message", saved.message}};
     PrintJson(out);
     return;
   }
   std::cout << saved.message << "\n";
   for (const auto& warning : saved.warnings) std::cout << "warning: " << warning << "\n";
-  PrintIntegration(saved.integration);
+  PrintIntegration(saved.integration, engine);
 }
 
 // Prints the check; a failed check is a failed command (exit 3) so scripts can tell.
@@ -101,7 +111,7 @@ void AddIntegrationCommands(CLI::App& app) {
                                          .client_id = NonEmpty(options->client),
                                          .account_id = NonEmpty(options->account_id)};
     SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().Add(actor, request));
-    PrintSaved(*options, saved);
+    PrintSaved(*options, saved, runtime.sync());
     return Status::OK();
   });
 
@@ -112,7 +122,7 @@ void AddIntegrationCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto all, runtime.integrations().List(actor, NonEmpty(options->client)));
     if (options->common.json) {
       boost::json::array data;
-      for (const auto& i : all) data.push_back(integrations::IntegrationJson(i));
+      for (const auto& i : all) data.push_back(sync::IntegrationJson(i, runtime.sync()));
       PrintJson(data);
       return Status::OK();
     }
@@ -121,9 +131,10 @@ void AddIntegrationCommands(CLI::App& app) {
       rows.push_back({i.id, i.name, i.client_id.value_or("-"),
                       i.stripe_account_id.empty() ? "-" : i.stripe_account_id,
                       i.livemode ? "live" : "test", i.active ? "active" : "inactive", i.health,
-                      i.secret_key_masked});
+                      i.secret_key_masked, LastSyncText(runtime.sync(), i.id)});
     }
-    PrintTable({"ID", "NAME", "CLIENT", "ACCOUNT", "MODE", "STATUS", "HEALTH", "KEY"}, rows);
+    PrintTable({"ID", "NAME", "CLIENT", "ACCOUNT", "MODE", "STATUS", "HEALTH", "KEY", "LAST SYNC"},
+               rows);
     return Status::OK();
   });
 
@@ -133,9 +144,9 @@ void AddIntegrationCommands(CLI::App& app) {
   OnRun(show, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto integration, runtime.integrations().Get(actor, options->id));
     if (options->common.json) {
-      PrintJson(integrations::IntegrationJson(integration));
+      PrintJson(sync::IntegrationJson(integration, runtime.sync()));
     } else {
-      PrintIntegration(integration);
+      PrintIntegration(integration, runtime.sync());
     }
     return Status::OK();
   });
@@ -154,7 +165,7 @@ void AddIntegrationCommands(CLI::App& app) {
       SL_ASSIGN_OR_RETURN(change.secret_key, ReadKey());
     }
     SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().Edit(actor, options->id, change));
-    PrintSaved(*options, saved);
+    PrintSaved(*options, saved, runtime.sync());
     return Status::OK();
   });
 
@@ -186,7 +197,7 @@ void AddIntegrationCommands(CLI::App& app) {
     toggle->add_option("id", options->id, "Integration id")->required();
     OnRun(toggle, options->common, [options, actor, active](Runtime& runtime) -> Status {
       SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().SetActive(actor, options->id, active));
-      PrintSaved(*options, saved);
+      PrintSaved(*options, saved, runtime.sync());
       return Status::OK();
     });
   }

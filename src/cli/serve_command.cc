@@ -1,7 +1,10 @@
 // `stripeline serve` (the service) and `stripeline demo` (the service plus the built-in Stripe
 // emulator, what `make run` starts).
+#include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <iostream>
 
 #include "cli/cli.h"
@@ -21,7 +24,22 @@ struct ServeOptions {
   int session_idle_minutes = 720;
   // demo only
   std::string emulator_listen = "127.0.0.1:12111";
+  // Scheduled syncs of every active integration; "0" turns them off.
+  std::string sync_interval = "15m";
 };
+
+// "90s", "15m", "1h", or plain seconds ("900"); nullopt when malformed or negative.
+std::optional<std::chrono::seconds> ParseDuration(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  const int64_t amount = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return std::chrono::seconds(amount);
+  if (unit == "m") return std::chrono::minutes(amount);
+  if (unit == "h") return std::chrono::hours(amount);
+  return std::nullopt;
+}
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
@@ -73,6 +91,12 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
                     [&api](const HttpRequest& request) { return api.Handle(request); });
   if (Status started = server.Start(); !started.ok()) return Fail(started);
 
+  const std::chrono::seconds sync_interval = *ParseDuration(options.sync_interval);
+  if (sync_interval.count() > 0) {
+    runtime->sync().StartScheduler(sync_interval);
+    std::cout << "Syncing active integrations every " << options.sync_interval << "\n";
+  }
+
   if (emulator_server) {
     std::cout << "Stripe emulator listening on " << emulator_server->base_url() << "\n"
               << "Demo keys (account acct_emu_demo, \"Emulator Demo Ltd\"):\n";
@@ -88,6 +112,8 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
   int signal = shutdown.Wait();
   log::Info("server.stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.Stop();
+  // Runs stop after their current page, checkpoints kept, while the services they use exist.
+  runtime->sync().Stop();
   if (emulator_server) emulator_server->Stop();
   log::Info("server.stopped");
   return 0;
@@ -95,6 +121,16 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
 
 void AddServeOptions(CLI::App& command, ServeOptions& options) {
   AddCommonOptions(command, options.common);
+  AddSyncTuningOptions(command, options.common.runtime);
+  command.add_option("--sync-interval", options.sync_interval,
+                     "Sync every active integration this often (90s, 15m, 1h; 0: never)")
+      ->envname("STRIPELINE_SYNC_INTERVAL")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            return ParseDuration(value) ? "" : "expected a duration such as 90s, 15m or 1h";
+          },
+          "DURATION"))
+      ->capture_default_str();
   command.add_option("--listen", options.listen, "Address to serve on (host:port)")
       ->envname("STRIPELINE_LISTEN")
       ->capture_default_str();

@@ -28,4 +28,15 @@ int ShutdownSignal::Wait() {
   return signal;
 }
 
+std::optional<int> ShutdownSignal::WaitFor(std::chrono::milliseconds timeout) {
+  sigset_t set = ShutdownSignals();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  timespec wait{.tv_sec = static_cast<time_t>(seconds.count()),
+                .tv_nsec = static_cast<long>(
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(timeout - seconds).count())};
+  int signal = sigtimedwait(&set, nullptr, &wait);
+  if (signal < 0) return std::nullopt;  // EAGAIN: timed out; EINTR: another signal, same answer
+  return signal;
+}
+
 }  // namespace stripeline

@@ -5,6 +5,9 @@
 // thing in main, before any server or library starts a thread; Wait() then takes the signal
 // synchronously. Not copyable; one per process.
 
+#include <chrono>
+#include <optional>
+
 namespace stripeline {
 
 class ShutdownSignal {
@@ -15,6 +18,9 @@ class ShutdownSignal {
 
   // Blocks until SIGINT or SIGTERM arrives; returns the signal number.
   int Wait();
+  // Like Wait, but gives up after `timeout` and returns nullopt: for a thread that must also
+  // notice that the work it guards has finished by itself.
+  std::optional<int> WaitFor(std::chrono::milliseconds timeout);
 };
 
 }  // namespace stripeline
