@@ -135,6 +135,27 @@ int ChildProcess::Stop() {
   return -1;
 }
 
+void ChildProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+bool WaitUntil(const std::function<bool()>& condition, int timeout_seconds,
+               const std::string& what) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "timed out after " << timeout_seconds << " s waiting for " << what;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text,
                      const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {STRIPELINE_BINARY};
@@ -179,20 +200,23 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& path,
   return result;
 }
 
-Stack::Stack() : data_dir_(MakeTempDir()) {
+Stack::Stack(const StackOptions& options) : data_dir_(MakeTempDir()) {
   server_log_ = data_dir_ / "server.log";
+  std::vector<std::string> emulator_argv{STRIPELINE_BINARY, "emulator", "--listen", "127.0.0.1:0"};
+  emulator_argv.insert(emulator_argv.end(), options.emulator_args.begin(),
+                       options.emulator_args.end());
   emulator_process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{STRIPELINE_BINARY, "emulator", "--listen", "127.0.0.1:0"},
-      std::map<std::string, std::string>{}, data_dir_ / "emulator.log");
+      emulator_argv, std::map<std::string, std::string>{}, data_dir_ / "emulator.log");
   auto emulator_line = emulator_process_->WaitForLine("listening on");
   if (!emulator_line) return;
   emulator_url_ = UrlFromLine(*emulator_line);
 
+  std::vector<std::string> serve_argv{STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0",
+                                      "--data-dir", data_dir_.string(), "--stripe-api-base",
+                                      emulator_url_, "--log-level", "debug"};
+  serve_argv.insert(serve_argv.end(), options.serve_args.begin(), options.serve_args.end());
   server_process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0",
-                               "--data-dir", data_dir_.string(), "--stripe-api-base",
-                               emulator_url_, "--log-level", "debug"},
-      std::map<std::string, std::string>{{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}},
+      serve_argv, std::map<std::string, std::string>{{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}},
       server_log_);
   auto server_line = server_process_->WaitForLine("listening on");
   if (!server_line) return;

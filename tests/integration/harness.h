@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,8 @@ class ChildProcess {
   const std::string& output() const { return output_; }
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
+  // kill -9: the process gets no chance to clean up (a crash, for resume tests).
+  void Kill();
   // Waits for the process to exit by itself; reads all of stdout.
   int Wait();
 
@@ -49,6 +52,11 @@ struct CommandResult {
   std::string out;  // stdout
   std::string err;  // stderr
 };
+
+// Polls `condition` every 50 ms until it holds or `timeout_seconds` pass; on timeout fails the
+// test naming `what` and returns false. For waits on another process: never a fixed sleep.
+bool WaitUntil(const std::function<bool()>& condition, int timeout_seconds,
+               const std::string& what);
 
 // Runs `stripeline <args>` to completion with `stdin_text` on stdin.
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
@@ -76,6 +84,10 @@ class HttpClient {
     return Send("PATCH", path, boost::json::serialize(body));
   }
   HttpResult Delete(const std::string& path) { return Send("DELETE", path); }
+  // A form-encoded POST, as the emulator's admin endpoints take ("count=5&seed=1").
+  HttpResult PostForm(const std::string& path, const std::string& form) {
+    return Send("POST", path, form, {{"Content-Type", "application/x-www-form-urlencoded"}});
+  }
   void set_token(std::string token) { token_ = std::move(token); }
   const std::string& base_url() const { return base_url_; }
 
@@ -85,11 +97,18 @@ class HttpClient {
   std::unique_ptr<stripe::CurlTransport> transport_ = std::make_unique<stripe::CurlTransport>();
 };
 
+// Extra command-line arguments of the stack's processes (e.g. the emulator's --objects or
+// --latency-ms, serve's --sync-interval).
+struct StackOptions {
+  std::vector<std::string> emulator_args;
+  std::vector<std::string> serve_args;
+};
+
 // The emulator plus the service on a fresh data directory, with the first admin and an admin
 // API token ready.
 class Stack {
  public:
-  Stack();
+  explicit Stack(const StackOptions& options = {});
   ~Stack();
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
@@ -105,6 +124,8 @@ class Stack {
   // Creates a user with `role` and returns a client holding their API token.
   HttpClient ClientFor(const std::string& email, const std::string& role);
   std::string ReadServerLog() const;
+  // SIGTERM to the service; its exit status (0 after a graceful shutdown).
+  int StopServer() { return server_process_ ? server_process_->Stop() : -1; }
 
   static constexpr char kAdminPassword[] = "correct-horse-battery";
 

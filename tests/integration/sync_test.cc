@@ -1,0 +1,612 @@
+// The sync engine end to end: `stripeline emulator` (with small generated datasets, latency and
+// faults) and `stripeline serve` run as processes; syncs are started over the REST API, by the
+// scheduler and by `stripeline sync`; the synced tables are read from the data directory's
+// SQLite file, as pipelines read them. Every wait is a bounded poll on a condition.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "integration/harness.h"
+#include "store/open_store.h"
+
+namespace stripeline::testing {
+namespace {
+
+using boost::json::object;
+using boost::json::value;
+
+// The list streams and the emulator resource each mirrors (same names); plus `account`.
+const std::vector<std::string> kListStreams = {
+    "customers", "products",        "prices",   "coupons",      "subscriptions",
+    "invoices",  "charges",         "refunds",  "disputes",     "payment_intents",
+    "payouts",   "balance_transactions", "credit_notes", "events"};
+
+constexpr char kAccount[] = "acct_emu_demo";
+// Small datasets keep the suite at seconds: --objects is the number of charges; every other
+// stream follows in proportion (a few hundred objects in all).
+constexpr char kObjects[] = "120";
+// The service's own pacing must not be what a test waits for.
+const std::vector<std::string> kFastSync = {"--rate-limit-test", "2000", "--sync-interval", "0"};
+
+std::string Str(const value& v) { return std::string(v.as_string()); }
+
+int64_t NumberIn(const std::string& text, const std::string& pattern) {
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex(pattern))) return -1;
+  return std::stoll(match[1].str());
+}
+
+// A sync test's view of one stack: the API, the emulator, the synced tables.
+class SyncStack {
+ public:
+  explicit SyncStack(std::vector<std::string> emulator_args = {},
+                     std::vector<std::string> serve_args = kFastSync)
+      : stack_([&] {
+          StackOptions options{.emulator_args = {"--objects", kObjects},
+                               .serve_args = std::move(serve_args)};
+          options.emulator_args.insert(options.emulator_args.end(), emulator_args.begin(),
+                                       emulator_args.end());
+          return options;
+        }()) {}
+
+  Stack& stack() { return stack_; }
+  HttpClient& api() { return stack_.api(); }
+  HttpClient& emulator() { return stack_.emulator(); }
+
+  std::string AddIntegration(const std::string& key, bool active = true,
+                             const std::string& name = "Synced") {
+    auto added = api().Post("/api/v1/integrations", object{{"name", name},
+                                                           {"secret_key", key},
+                                                           {"active", active}});
+    EXPECT_EQ(added.status, 201) << added.body;
+    return added.status == 201 ? Str(added.json.at("integration").at("id")) : "";
+  }
+
+  // A fresh secret key of the demo account, so revoking it affects one test only.
+  std::string NewKey() {
+    auto created = emulator().PostForm("/_emulator/keys",
+                                       "account=acct_emu_demo&kind=secret&livemode=false");
+    EXPECT_EQ(created.status, 200) << created.body;
+    return Str(created.json.at("key"));
+  }
+
+  value SyncStatus(const std::string& id) {
+    auto status = api().Get("/api/v1/integrations/" + id + "/sync");
+    EXPECT_EQ(status.status, 200) << status.body;
+    return status.json;
+  }
+
+  // Starts a run over the API and waits for it to end; returns the finished run.
+  value SyncViaApi(const std::string& id) {
+    auto started = api().Post("/api/v1/integrations/" + id + "/sync");
+    EXPECT_EQ(started.status, 202) << started.body;
+    if (started.status != 202) return nullptr;
+    return WaitForRun(id, Str(started.json.at("run_id")));
+  }
+
+  // Waits until run `run_id` of the integration has finished; returns it.
+  value WaitForRun(const std::string& id, const std::string& run_id) {
+    value run = nullptr;
+    WaitUntil(
+        [&] {
+          auto runs = api().Get("/api/v1/integrations/" + id + "/sync/runs?limit=5");
+          for (const auto& r : runs.json.at("data").as_array()) {
+            if (r.at("id") == value(run_id) && r.at("status") != "running") run = r;
+          }
+          return !run.is_null();
+        },
+        60, "run " + run_id + " to finish");
+    return run;
+  }
+
+  value Verify(const std::string& id) {
+    auto verified = api().Post("/api/v1/integrations/" + id + "/sync/verify");
+    EXPECT_EQ(verified.status, 200) << verified.body;
+    return verified.json;
+  }
+
+  void ExpectVerifyEqual(const std::string& id, const std::set<std::string>& unreadable = {}) {
+    value report = Verify(id);
+    for (const auto& s : report.at("streams").as_array()) {
+      std::string expected = unreadable.count(Str(s.at("stream"))) ? "unreadable" : "equal";
+      EXPECT_EQ(s.at("result"), value(expected)) << boost::json::serialize(s);
+    }
+    EXPECT_EQ(report.at("equal"), true);
+  }
+
+  // The emulator's live objects per resource (events: those of the last 30 days).
+  object EmulatorObjects() {
+    auto stats = emulator().Get("/_emulator/stats");
+    EXPECT_EQ(stats.status, 200) << stats.body;
+    return stats.json.at("objects").as_object();
+  }
+  int64_t EmulatorRequests() {
+    return emulator().Get("/_emulator/requests/count").json.at("count").as_int64();
+  }
+
+  store::Database& db() {
+    if (!store_) {
+      auto opened = store::OpenStore("sqlite:" + (stack_.data_dir() / "stripeline.db").string());
+      EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+      store_ = std::move(opened).value();
+    }
+    return store_->database();
+  }
+  int64_t Count(const std::string& sql, const std::vector<store::Value>& params = {}) {
+    auto rows = db().Query(sql, params);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    return rows.ok() && !rows->empty() ? (*rows)[0].GetInt(0) : -1;
+  }
+  int64_t LiveRows(const std::string& stream) {
+    return Count("SELECT COUNT(*) FROM stripe_" + stream + " WHERE account_id = $1 AND deleted = 0",
+                 {std::string(kAccount)});
+  }
+
+  // The tables hold exactly the emulator's objects, stream by stream (but `skip`).
+  void ExpectTablesMatchEmulator(const std::set<std::string>& skip = {}) {
+    object remote = EmulatorObjects();
+    for (const std::string& stream : kListStreams) {
+      if (skip.count(stream)) continue;
+      EXPECT_EQ(LiveRows(stream), remote.at(stream).as_int64()) << stream;
+    }
+    EXPECT_EQ(LiveRows("account"), 1);
+  }
+
+  // `stripeline <args> --data-dir D --stripe-api-base URL`.
+  CommandResult Cli(std::vector<std::string> args) {
+    return RunCli(stack_.CliArgs(std::move(args)));
+  }
+
+ private:
+  Stack stack_;
+  std::unique_ptr<store::Store> store_;
+};
+
+const value* StreamIn(const value& streams, const std::string& name) {
+  for (const auto& s : streams.as_array()) {
+    if (s.at("stream") == value(name)) return &s;
+  }
+  return nullptr;
+}
+
+TEST(SyncApi, FullSyncEqualsTheEmulatorAndVerifies) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kSecretKey);
+  value run = s.SyncViaApi(id);
+  ASSERT_FALSE(run.is_null());
+  EXPECT_EQ(run.at("status"), "succeeded") << run.at("error");
+  EXPECT_EQ(run.at("kind"), "backfill");
+
+  // Per stream: synced, and as many objects as the emulator holds.
+  object remote = s.EmulatorObjects();
+  value status = s.SyncStatus(id);
+  EXPECT_EQ(status.at("running"), false);
+  EXPECT_EQ(status.at("last_run").at("id"), run.at("id"));
+  EXPECT_TRUE(status.at("last_event").at("id").is_string()) << "the events cursor is set";
+  EXPECT_TRUE(status.at("backfill_completed_at").is_int64());
+  for (const std::string& stream : kListStreams) {
+    const value* st = StreamIn(status.at("streams"), stream);
+    ASSERT_NE(st, nullptr) << stream;
+    EXPECT_EQ(st->at("state"), "synced") << stream;
+    EXPECT_EQ(st->at("objects").as_int64(), remote.at(stream).as_int64()) << stream;
+    EXPECT_EQ(st->at("slices_done"), st->at("slices_total")) << stream;
+  }
+  EXPECT_EQ(StreamIn(status.at("streams"), "account")->at("objects"), 1);
+  s.ExpectTablesMatchEmulator();
+  s.ExpectVerifyEqual(id);
+
+  // The integration lists show the last sync.
+  auto list = s.api().Get("/api/v1/integrations");
+  const auto& shown = list.json.at("data").at(0);
+  EXPECT_EQ(shown.at("last_sync").at("status"), "succeeded");
+  EXPECT_EQ(shown.at("last_sync").at("run_id"), run.at("id"));
+  EXPECT_TRUE(shown.at("last_sync_at").is_int64());
+
+  // A second run has nothing to backfill: an incremental events poll.
+  value again = s.SyncViaApi(id);
+  EXPECT_EQ(again.at("kind"), "incremental");
+  EXPECT_EQ(again.at("status"), "succeeded");
+  EXPECT_EQ(again.at("objects"), 0);
+  auto runs = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+  ASSERT_EQ(runs.json.at("data").as_array().size(), 2u);
+  EXPECT_EQ(runs.json.at("data").at(0).at("id"), again.at("id")) << "newest first";
+}
+
+TEST(SyncApi, OneRunAtATimeAndInactiveIntegrationsAreRefused) {
+  // Slow pages, so the first run is certainly still going when the second is asked for.
+  SyncStack s({"--latency-ms", "150"});
+  std::string id = s.AddIntegration(kSecretKey);
+  auto first = s.api().Post("/api/v1/integrations/" + id + "/sync");
+  ASSERT_EQ(first.status, 202) << first.body;
+  auto second = s.api().Post("/api/v1/integrations/" + id + "/sync");
+  EXPECT_EQ(second.status, 409) << second.body;
+  EXPECT_EQ(second.json.at("error").at("code"), "sync_running");
+  value live = s.SyncStatus(id);
+  EXPECT_EQ(live.at("running"), true);
+  EXPECT_EQ(live.at("current_run").at("status"), "running");
+  EXPECT_EQ(live.at("current_run").at("id"), first.json.at("run_id"));
+  s.WaitForRun(id, Str(first.json.at("run_id")));
+
+  std::string inactive = s.AddIntegration(kSecretKey, /*active=*/false, "Switched off");
+  auto refused = s.api().Post("/api/v1/integrations/" + inactive + "/sync");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.json.at("error").at("code"), "integration_inactive");
+  EXPECT_NE(Str(refused.json.at("error").at("message")).find("inactive"), std::string::npos);
+
+  auto viewer = s.stack().ClientFor("viewer@example.com", "viewer");
+  EXPECT_EQ(viewer.Post("/api/v1/integrations/" + id + "/sync").status, 403);
+  EXPECT_EQ(viewer.Get("/api/v1/integrations/" + id + "/sync").status, 200);
+  auto member = s.stack().ClientFor("member@example.com", "member");
+  auto by_member = member.Post("/api/v1/integrations/" + id + "/sync");
+  EXPECT_EQ(by_member.status, 202) << by_member.body;
+  s.WaitForRun(id, Str(by_member.json.at("run_id")));
+}
+
+TEST(SyncCli, SyncsWithASummaryThenVerifiesAndExports) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kSecretKey);
+  CommandResult sync = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  EXPECT_NE(sync.out.find(": succeeded (backfill)"), std::string::npos) << sync.out;
+  EXPECT_GT(NumberIn(sync.out, R"(events, (\d+) requests)"), 0) << sync.out;
+  EXPECT_NE(sync.out.find("objects/s"), std::string::npos);
+  const int64_t charges = s.EmulatorObjects().at("charges").as_int64();
+  EXPECT_TRUE(std::regex_search(
+      sync.out, std::regex("charges +synced +" + std::to_string(charges) + "\\b")))
+      << sync.out;
+  EXPECT_EQ(sync.out.find(kSecretKey), std::string::npos);
+  s.ExpectTablesMatchEmulator();
+
+  CommandResult verify = s.Cli({"verify", "--integration", id});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(std::regex_search(verify.out, std::regex("charges +equal")));
+  EXPECT_NE(verify.out.find("Every readable stream is equal"), std::string::npos);
+
+  // JSON lines: exactly the stored objects, oldest first.
+  CommandResult jsonl = s.Cli({"export", "--integration", id, "--stream", "charges",
+                               "--format", "jsonl"});
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  auto rows = s.db().Query(
+      "SELECT id, raw, amount FROM stripe_charges WHERE account_id = $1 AND deleted = 0 "
+      "ORDER BY created, id",
+      {std::string(kAccount)});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(static_cast<int64_t>(rows->size()), charges);
+  std::string expected;
+  for (const auto& row : *rows) expected += row.GetString(1) + "\n";
+  EXPECT_EQ(jsonl.out, expected);
+
+  // CSV into a file: a header, then one line per row with the typed columns.
+  auto file = s.stack().data_dir() / "charges.csv";
+  CommandResult csv = s.Cli({"export", "--integration", id, "--stream", "charges", "--format",
+                             "csv", "--output", file.string()});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, "");
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("id,livemode,created,customer,amount,", 0), 0u) << header;
+  size_t line_number = 0;
+  for (std::string line; std::getline(in, line); ++line_number) {
+    ASSERT_LT(line_number, rows->size());
+    const auto& row = (*rows)[line_number];
+    std::string id_cell = line.substr(0, line.find(','));
+    EXPECT_EQ(id_cell, row.GetString(0));
+    // amount is the 5th column; no earlier column of a charge holds a comma.
+    std::stringstream cells(line);
+    std::string cell;
+    for (int i = 0; i < 5; ++i) std::getline(cells, cell, ',');
+    EXPECT_EQ(cell, std::to_string(row.GetInt(2))) << line;
+  }
+  EXPECT_EQ(line_number, rows->size());
+
+  CommandResult unknown = s.Cli({"export", "--integration", id, "--stream", "widgets"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("Unknown stream 'widgets'"), std::string::npos) << unknown.err;
+}
+
+TEST(SyncCli, KilledMidBackfillResumesFromCheckpoints) {
+  // Slow pages and two workers: the backfill takes a few seconds, so it is killed mid-way.
+  SyncStack s({"--latency-ms", "60"});
+  const std::vector<std::string> slow = {"--sync-workers", "2", "--rate-limit-test", "2000"};
+  auto sync_args = [&](const std::string& id, const std::filesystem::path& dir) {
+    std::vector<std::string> args = {STRIPELINE_BINARY, "sync", "--integration", id,
+                                     "--data-dir", dir.string(), "--stripe-api-base",
+                                     s.stack().emulator_url()};
+    args.insert(args.end(), slow.begin(), slow.end());
+    return args;
+  };
+
+  // What a whole backfill costs, in a data directory of its own.
+  auto reference_dir = s.stack().data_dir() / "reference";
+  auto added = RunCli({"integrations", "add", "--name", "Reference", "--json", "--data-dir",
+                       reference_dir.string(), "--stripe-api-base", s.stack().emulator_url()},
+                      std::string(kSecretKey) + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  std::string reference_id = Str(boost::json::parse(added.out).at("integration").at("id"));
+  ChildProcess reference(sync_args(reference_id, reference_dir), {},
+                         s.stack().data_dir() / "reference.err");
+  ASSERT_EQ(reference.Wait(), 0) << reference.output();
+  const int64_t full_requests = NumberIn(reference.output(), R"(events, (\d+) requests)");
+  ASSERT_GT(full_requests, 50) << reference.output();
+
+  std::string id = s.AddIntegration(kSecretKey);
+  int64_t total = 0;
+  for (const auto& [resource, count] : s.EmulatorObjects()) total += count.as_int64();
+  {
+    ChildProcess sync(sync_args(id, s.stack().data_dir()), {}, s.stack().data_dir() / "sync.err");
+    // Kill once a fifth of the objects are written: mid-backfill, checkpoints behind it.
+    int64_t written = 0;
+    while (written < total / 5) {
+      auto line = sync.WaitForLine("progress:");
+      ASSERT_TRUE(line.has_value());
+      written = NumberIn(*line, R"(progress: (\d+) objects)");
+    }
+    ASSERT_LT(written, total) << "killed before the end";
+    sync.Kill();
+  }
+  const int64_t rows_after_kill = s.Count("SELECT COUNT(*) FROM stripe_charges");
+  EXPECT_GT(s.Count("SELECT COUNT(*) FROM sync_slices WHERE integration_id = $1 AND done = 1",
+                    {id}),
+            0);
+
+  ChildProcess resumed(sync_args(id, s.stack().data_dir()), {},
+                       s.stack().data_dir() / "resumed.err");
+  ASSERT_EQ(resumed.Wait(), 0) << resumed.output();
+  const int64_t resumed_requests = NumberIn(resumed.output(), R"(events, (\d+) requests)");
+  EXPECT_LT(resumed_requests, full_requests)
+      << "the rerun starts from the checkpoints, not from scratch";
+  EXPECT_GE(s.Count("SELECT COUNT(*) FROM stripe_charges"), rows_after_kill);
+
+  // Exact: every object once, counters equal to rows, equal to Stripe.
+  s.ExpectTablesMatchEmulator();
+  for (const std::string& stream : kListStreams) {
+    EXPECT_EQ(s.Count("SELECT objects_synced FROM sync_streams WHERE integration_id = $1 AND "
+                      "stream = $2",
+                      {id, stream}),
+              s.Count("SELECT COUNT(*) FROM stripe_" + stream))
+        << stream;
+  }
+  s.ExpectVerifyEqual(id);
+  // The killed run is recorded as interrupted, never as success.
+  auto runs = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+  ASSERT_EQ(runs.json.at("data").as_array().size(), 2u);
+  EXPECT_EQ(runs.json.at("data").at(0).at("status"), "succeeded");
+  EXPECT_EQ(runs.json.at("data").at(1).at("status"), "failed");
+  EXPECT_NE(Str(runs.json.at("data").at(1).at("error")).find("interrupted"), std::string::npos)
+      << runs.json.at("data").at(1);
+}
+
+TEST(SyncHealth, RevokedKeyPausesUntilAReconnect) {
+  SyncStack s;
+  std::string key = s.NewKey();
+  std::string id = s.AddIntegration(key);
+  auto revoked = s.emulator().PostForm("/_emulator/keys/revoke", "key=" + key);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+
+  CommandResult cli = s.Cli({"sync", "--integration", id});
+  EXPECT_EQ(cli.exit_code, 3) << cli.out << cli.err;
+  EXPECT_NE(cli.err.find("paused"), std::string::npos) << cli.err;
+  EXPECT_EQ(cli.out.find(key), std::string::npos) << "the key is never echoed";
+  EXPECT_EQ(cli.err.find(key), std::string::npos) << "the key is never echoed";
+
+  value paused = s.SyncViaApi(id);
+  EXPECT_EQ(paused.at("status"), "paused");
+  EXPECT_NE(Str(paused.at("error")).find("reconnect"), std::string::npos) << paused.at("error");
+  auto shown = s.api().Get("/api/v1/integrations/" + id);
+  EXPECT_EQ(shown.json.at("integration").at("health").at("state"), "needs_reconnect");
+  EXPECT_EQ(shown.json.at("integration").at("last_sync").at("status"), "paused");
+
+  // Reconnect with a valid key: the next sync resumes and succeeds.
+  auto edited = s.api().Patch("/api/v1/integrations/" + id, object{{"secret_key", s.NewKey()}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.json.at("integration").at("health").at("state"), "ok");
+  value resumed = s.SyncViaApi(id);
+  EXPECT_EQ(resumed.at("status"), "succeeded") << resumed.at("error");
+  s.ExpectTablesMatchEmulator();
+  s.ExpectVerifyEqual(id);
+}
+
+TEST(SyncHealth, RestrictedKeyNamesTheStreamsItCannotRead) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kRestrictedKey);
+  CommandResult cli = s.Cli({"sync", "--integration", id});
+  EXPECT_EQ(cli.exit_code, 0) << cli.out << cli.err;
+  EXPECT_NE(cli.out.find("succeeded_with_errors"), std::string::npos) << cli.out;
+  EXPECT_TRUE(std::regex_search(
+      cli.out, std::regex("subscriptions +missing_permission +0 +missing rak_subscription_read")))
+      << cli.out;
+  EXPECT_NE(cli.err.find("rak_subscription_read"), std::string::npos) << cli.err;
+  EXPECT_NE(cli.err.find("rak_payout_read"), std::string::npos) << cli.err;
+
+  value status = s.SyncStatus(id);
+  EXPECT_EQ(status.at("last_run").at("status"), "succeeded_with_errors");
+  std::map<std::string, std::string> missing;
+  for (const auto& m : status.at("missing_permissions").as_array()) {
+    missing[Str(m.at("stream"))] = Str(m.at("permission"));
+  }
+  EXPECT_EQ(missing, (std::map<std::string, std::string>{
+                         {"payouts", "rak_payout_read"},
+                         {"subscriptions", "rak_subscription_read"}}));
+  object remote = s.EmulatorObjects();
+  for (const std::string& stream : kListStreams) {
+    const value* st = StreamIn(status.at("streams"), stream);
+    if (stream == "subscriptions" || stream == "payouts") {
+      EXPECT_EQ(st->at("state"), "missing_permission") << stream;
+      EXPECT_NE(Str(st->at("error")), "") << stream << ": Stripe's message is kept";
+      EXPECT_EQ(s.LiveRows(stream), 0) << stream;
+    } else {
+      EXPECT_EQ(st->at("state"), "synced") << stream;
+      EXPECT_EQ(s.LiveRows(stream), remote.at(stream).as_int64()) << stream;
+    }
+  }
+  // GET /v1/account is closed to restricted keys by design: said, not an error.
+  EXPECT_EQ(StreamIn(status.at("streams"), "account")->at("state"), "unavailable_to_key");
+  s.ExpectVerifyEqual(id, {"account", "subscriptions", "payouts"});
+}
+
+TEST(SyncIncremental, MutationsArriveThroughEvents) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kSecretKey);
+  ASSERT_EQ(s.SyncViaApi(id).at("status"), "succeeded");
+
+  const int64_t events_before = s.EmulatorObjects().at("events").as_int64();
+  // An update, a delete and a create through the admin API, then random traffic.
+  auto customers = s.db().Query(
+      "SELECT id FROM stripe_customers WHERE deleted = 0 ORDER BY created DESC LIMIT 2", {});
+  ASSERT_TRUE(customers.ok());
+  ASSERT_EQ(customers->size(), 2u);
+  std::string renamed = (*customers)[0].GetString(0), removed = (*customers)[1].GetString(0);
+  auto update = s.emulator().PostForm("/_emulator/objects/customers/" + renamed,
+                                      "name=Renamed+Ltd&email=new%40example.com");
+  ASSERT_EQ(update.status, 200) << update.body;
+  auto deletion = s.emulator().Delete("/_emulator/objects/customers/" + removed);
+  ASSERT_EQ(deletion.status, 200) << deletion.body;
+  auto created = s.emulator().PostForm("/_emulator/objects/charges", "amount=4242");
+  ASSERT_EQ(created.status, 200) << created.body;
+  std::string new_charge = Str(created.json.at("id"));
+  auto traffic = s.emulator().PostForm("/_emulator/traffic", "count=30&seed=7");
+  ASSERT_EQ(traffic.status, 200) << traffic.body;
+
+  value run = s.SyncViaApi(id);
+  EXPECT_EQ(run.at("kind"), "incremental");
+  EXPECT_EQ(run.at("status"), "succeeded") << run.at("error");
+  const int64_t new_events = s.EmulatorObjects().at("events").as_int64() - events_before;
+  EXPECT_GE(new_events, 30);
+  EXPECT_EQ(run.at("events").as_int64(), new_events) << "every new event applied, once";
+  EXPECT_EQ(run.at("objects"), 0) << "nothing re-backfilled";
+
+  // The renamed customer is as Stripe has it now (the traffic may have changed it again, or
+  // deleted it), written from an event.
+  auto customer = s.db().Query(
+      "SELECT name, deleted, last_event_id FROM stripe_customers WHERE id = $1", {renamed});
+  ASSERT_TRUE(customer.ok());
+  ASSERT_EQ(customer->size(), 1u);
+  EXPECT_TRUE((*customer)[0].GetOptionalString(2).has_value()) << "written from an event";
+  HttpClient stripe(s.stack().emulator_url());
+  stripe.set_token(kSecretKey);
+  auto current = stripe.Get("/v1/customers/" + renamed);
+  if (current.status == 200) {
+    EXPECT_EQ((*customer)[0].GetInt(1), 0);
+    EXPECT_EQ((*customer)[0].GetString(0), Str(current.json.at("name")));
+  } else {
+    EXPECT_EQ(current.status, 404) << current.body;
+    EXPECT_EQ((*customer)[0].GetInt(1), 1) << "deleted in Stripe, flagged here";
+  }
+  EXPECT_EQ(s.Count("SELECT deleted FROM stripe_customers WHERE id = $1", {removed}), 1);
+  EXPECT_EQ(s.Count("SELECT amount FROM stripe_charges WHERE id = $1", {new_charge}), 4242);
+  s.ExpectTablesMatchEmulator();
+  s.ExpectVerifyEqual(id);
+}
+
+TEST(SyncIncremental, ThirtyDayGapReBackfillsAndSaysWhy) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kSecretKey);
+  ASSERT_EQ(s.SyncViaApi(id).at("status"), "succeeded");
+  ASSERT_EQ(s.emulator().PostForm("/_emulator/traffic", "count=10&seed=3").status, 200);
+  ASSERT_EQ(s.emulator().PostForm("/_emulator/clock/advance", "seconds=2678400").status, 200);
+
+  value run = s.SyncViaApi(id);
+  EXPECT_EQ(run.at("status"), "succeeded") << run.at("error");
+  EXPECT_EQ(run.at("kind"), "backfill");
+  EXPECT_NE(Str(run.at("note")).find("re-backfill of every stream"), std::string::npos)
+      << run.at("note");
+  EXPECT_NE(Str(run.at("note")).find("30-day"), std::string::npos) << run.at("note");
+  // Stripe lists only the last 30 days of events; the table keeps the older ones.
+  s.ExpectTablesMatchEmulator({"events"});
+  s.ExpectVerifyEqual(id);
+}
+
+TEST(SyncFaults, RandomFailuresAndResetsAreRetriedAndLoseNothing) {
+  SyncStack s({"--fail-rate", "0.05", "--reset-rate", "0.03", "--seed", "11"});
+  std::string id = s.AddIntegration(kSecretKey);
+  value run = s.SyncViaApi(id);
+  ASSERT_FALSE(run.is_null());
+  // Either every retry got through and the data is complete, or the run says it failed.
+  if (run.at("status") == "failed") {
+    EXPECT_NE(Str(run.at("error")), "");
+  } else {
+    EXPECT_EQ(run.at("status"), "succeeded") << run.at("error");
+    s.ExpectTablesMatchEmulator();
+  }
+  auto stats = s.emulator().Get("/_emulator/stats");
+  EXPECT_GT(stats.json.at("faults_injected").as_int64(), 0) << "faults were really injected";
+}
+
+TEST(SyncFaults, FaultsThatOutlastTheRetriesFailTheRunThenARerunCompletes) {
+  SyncStack s;
+  std::string id = s.AddIntegration(kSecretKey);
+  ASSERT_EQ(s.emulator().PostForm("/_emulator/faults", "status=500&count=100000").status, 200);
+  CommandResult failed = s.Cli({"sync", "--integration", id});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_NE(failed.out.find(": failed"), std::string::npos) << failed.out;
+  EXPECT_EQ(failed.out.find(": succeeded"), std::string::npos);
+
+  ASSERT_EQ(s.emulator().PostForm("/_emulator/faults", "status=500&count=0").status, 200);
+  value run = s.SyncViaApi(id);
+  EXPECT_EQ(run.at("status"), "succeeded") << run.at("error");
+  s.ExpectTablesMatchEmulator();
+  s.ExpectVerifyEqual(id);
+}
+
+TEST(SyncScheduler, SyncsActiveIntegrationsByItselfAndNeverInactiveOnes) {
+  SyncStack s({}, {"--rate-limit-test", "2000", "--sync-interval", "1s"});
+  std::string active = s.AddIntegration(kSecretKey, true, "Active");
+  std::string inactive = s.AddIntegration(kSecretKey, false, "Inactive");
+  auto finished_runs = [&](const std::string& id) {
+    auto runs = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+    int64_t finished = 0;
+    for (const auto& r : runs.json.at("data").as_array()) finished += r.at("status") != "running";
+    return finished;
+  };
+  // Two scheduled runs: a backfill, then at least one incremental tick.
+  ASSERT_TRUE(WaitUntil([&] { return finished_runs(active) >= 2; }, 30,
+                        "two scheduled runs of the active integration"));
+  auto runs = s.api().Get("/api/v1/integrations/" + active + "/sync/runs");
+  for (const auto& r : runs.json.at("data").as_array()) {
+    if (r.at("status") != "running") EXPECT_EQ(r.at("status"), "succeeded") << r;
+  }
+  EXPECT_EQ(s.api().Get("/api/v1/integrations/" + inactive + "/sync/runs")
+                .json.at("data").as_array().size(),
+            0u);
+  auto shown = s.api().Get("/api/v1/integrations/" + inactive);
+  EXPECT_EQ(shown.json.at("integration").at("last_sync"), nullptr);
+  s.ExpectTablesMatchEmulator();
+  // SIGTERM stops the scheduler and the engine before the services go: a clean exit.
+  EXPECT_EQ(s.stack().StopServer(), 0);
+}
+
+TEST(SyncData, DeletingWithoutKeepingDataRemovesTheAccountsRows) {
+  SyncStack s;
+  std::string kept = s.AddIntegration(kSecretKey, true, "Kept");
+  std::string doomed = s.AddIntegration(kSecretKey, true, "Doomed");
+  ASSERT_EQ(s.SyncViaApi(doomed).at("status"), "succeeded");
+  const int64_t charges = s.LiveRows("charges");
+  ASSERT_GT(charges, 0);
+
+  // Another integration reaches the same account: its rows are shared, so they stay.
+  auto shared = s.api().Delete("/api/v1/integrations/" + doomed + "?keep_data=false");
+  ASSERT_EQ(shared.status, 200) << shared.body;
+  EXPECT_NE(Str(shared.json.at("message")).find("were kept because integration " + kept),
+            std::string::npos)
+      << shared.body;
+  EXPECT_EQ(s.LiveRows("charges"), charges);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_runs WHERE integration_id = $1", {doomed}), 0);
+
+  // The last one on the account: rows and sync state go with it.
+  ASSERT_EQ(s.SyncViaApi(kept).at("status"), "succeeded");
+  auto last = s.api().Delete("/api/v1/integrations/" + kept + "?keep_data=false");
+  ASSERT_EQ(last.status, 200) << last.body;
+  EXPECT_NE(Str(last.json.at("message")).find("were removed"), std::string::npos) << last.body;
+  for (const std::string& stream : kListStreams) {
+    EXPECT_EQ(s.Count("SELECT COUNT(*) FROM stripe_" + stream), 0) << stream;
+  }
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_streams"), 0);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_cursors"), 0);
+}
+
+}  // namespace
+}  // namespace stripeline::testing
