@@ -245,6 +245,30 @@ TEST(SyncApi, OneRunAtATimeAndInactiveIntegrationsAreRefused) {
   s.WaitForRun(id, Str(by_member.json.at("run_id")));
 }
 
+TEST(SyncApi, SigtermStopsARunningSyncAfterItsPageThenTheNextRunResumes) {
+  // Two workers on slow pages: the run lasts seconds, so it is certainly stopped mid-way.
+  SyncStack s({"--latency-ms", "150"},
+              {"--rate-limit-test", "2000", "--sync-interval", "0", "--sync-workers", "2"});
+  std::string id = s.AddIntegration(kSecretKey);
+  auto started = s.api().Post("/api/v1/integrations/" + id + "/sync");
+  ASSERT_EQ(started.status, 202) << started.body;
+  ASSERT_TRUE(WaitUntil([&] { return s.LiveRows("customers") > 0; }, 30, "the first pages"));
+  // Graceful: the engine stops before the services it uses go (the harness would SIGKILL
+  // after 10 s and report -1).
+  EXPECT_EQ(s.stack().StopServer(), 0);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'"), 0);
+  auto run = s.db().Query("SELECT status, error FROM sync_runs WHERE id = $1",
+                          {Str(started.json.at("run_id"))});
+  ASSERT_TRUE(run.ok() && run->size() == 1u);
+  EXPECT_EQ((*run)[0].GetString(0), "failed");
+  EXPECT_NE((*run)[0].GetString(1).find("shutting down"), std::string::npos)
+      << (*run)[0].GetString(1);
+
+  CommandResult resumed = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  s.ExpectTablesMatchEmulator();
+}
+
 TEST(SyncCli, SyncsWithASummaryThenVerifiesAndExports) {
   SyncStack s;
   std::string id = s.AddIntegration(kSecretKey);
