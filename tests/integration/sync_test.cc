@@ -437,7 +437,7 @@ TEST(SyncHealth, RevokedKeyPausesUntilAReconnect) {
 TEST(SyncHealth, RestrictedKeyNamesTheStreamsItCannotRead) {
   SyncStack s;
   std::string id = s.AddIntegration(kRestrictedKey);
-  CommandResult cli = s.Cli({"sync", "--integration", id});
+  CommandResult cli = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
   EXPECT_EQ(cli.exit_code, 0) << cli.out << cli.err;
   EXPECT_NE(cli.out.find("succeeded_with_errors"), std::string::npos) << cli.out;
   EXPECT_TRUE(std::regex_search(
