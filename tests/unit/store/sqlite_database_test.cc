@@ -30,6 +30,7 @@ TEST(SqliteDatabase, OpensInWalModeWithOurSettings) {
   EXPECT_EQ(Pragma(**db, "foreign_keys"), "1");
   EXPECT_EQ(Pragma(**db, "busy_timeout"), "5000");
   EXPECT_EQ(Pragma(**db, "synchronous"), "1");  // NORMAL
+  EXPECT_EQ(Pragma(**db, "cache_size"), "-32768");  // KiB
   EXPECT_EQ((*db)->BackendName(), "sqlite");
 }
 
