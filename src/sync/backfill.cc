@@ -336,6 +336,11 @@ Backfill::LiveSlice* Backfill::Take() {
 void Backfill::ProcessSlice(LiveSlice* slice) {
   const StreamSpec& stream = *slice->stream;
   const std::string name(stream.name);
+  int64_t version = 0;
+  {
+    std::lock_guard lock(mu_);
+    version = streams_[name].version;  // fixed by Plan() for the whole run
+  }
   int attempts = 0;
   while (true) {
     stripe::Params extra;
@@ -392,32 +397,46 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
     attempts = 0;
     const stripe::ListPage& data = page.value();
 
+    // Rows are built before taking the lock: serialising the raw JSON and extracting the typed
+    // columns is most of a page's CPU and needs nothing shared, so workers do it in parallel
+    // while the lock (and the database) serve only the writes.
+    const int64_t now = clock_.NowUnix();
+    const WriteMeta meta{.account_id = target_.account_id,
+                         .default_livemode = target_.livemode,
+                         .version = version,
+                         .synced_at = now};
+    struct PageRow {
+      const json::object* object;
+      std::optional<int64_t> created;
+      Result<std::vector<store::Value>> values;
+    };
+    std::vector<PageRow> rows;
+    rows.reserve(data.data.size());
+    for (const json::object& object : data.data) {
+      rows.push_back({&object, CreatedOf(object), ObjectWriter::Row(stream, object, meta)});
+    }
+
     bool done = false;
     {
       std::lock_guard lock(mu_);
       if (context_.stopped() || streams_[name].stopped || !db_error_.ok()) return;
-      std::vector<const json::object*> kept;
+      std::vector<const PageRow*> kept;
       bool below_start = false;
-      for (const json::object& object : data.data) {
-        std::optional<int64_t> created = CreatedOf(object);
-        if (created && *created < slice->start) {
+      for (const PageRow& row : rows) {
+        if (row.created && *row.created < slice->start) {
           below_start = true;  // the rest belongs to a slice split off below this one
           continue;
         }
-        if (created && *created >= slice->end) continue;
-        kept.push_back(&object);
+        if (row.created && *row.created >= slice->end) continue;
+        kept.push_back(&row);
       }
       done = !data.has_more || below_start || kept.empty();
       std::optional<std::string> cursor = slice->cursor;
-      if (!kept.empty()) cursor = std::string(kept.back()->at("id").as_string());
-      const int64_t now = clock_.NowUnix();
-      WriteMeta meta{.account_id = target_.account_id,
-                     .default_livemode = target_.livemode,
-                     .version = streams_[name].version,
-                     .synced_at = now};
+      if (!kept.empty()) cursor = std::string(kept.back()->object->at("id").as_string());
       Status written = db_.Transaction([&]() -> Status {
-        for (const json::object* object : kept) {
-          SL_RETURN_IF_ERROR(writer_.Upsert(stream, *object, meta).status());
+        for (const PageRow* row : kept) {
+          SL_RETURN_IF_ERROR(row->values.status());
+          SL_RETURN_IF_ERROR(writer_.Write(stream, *row->values).status());
         }
         SL_RETURN_IF_ERROR(state_.CheckpointSlice(target_.integration_id, name, slice->end,
                                                   cursor, done,
@@ -433,8 +452,8 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
       }
       slice->cursor = cursor;
       if (!kept.empty()) {
-        slice->last_created = CreatedOf(*kept.back());
-        if (!slice->first_created) slice->first_created = CreatedOf(*kept.front());
+        slice->last_created = kept.back()->created;
+        if (!slice->first_created) slice->first_created = kept.front()->created;
         slice->seen += static_cast<int64_t>(kept.size());
       }
       context_.AddObjects(name, static_cast<int64_t>(kept.size()));

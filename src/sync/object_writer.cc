@@ -47,6 +47,18 @@ const std::string& ObjectWriter::UpsertSql(const StreamSpec& stream) {
 
 Result<int64_t> ObjectWriter::Upsert(const StreamSpec& stream, const json::object& object,
                                      const WriteMeta& meta) {
+  SL_ASSIGN_OR_RETURN(std::vector<store::Value> row, Row(stream, object, meta));
+  return Write(stream, row);
+}
+
+Result<int64_t> ObjectWriter::Write(const StreamSpec& stream,
+                                    const std::vector<store::Value>& row) {
+  return db_.Execute(UpsertSql(stream), row);
+}
+
+Result<std::vector<store::Value>> ObjectWriter::Row(const StreamSpec& stream,
+                                                    const json::object& object,
+                                                    const WriteMeta& meta) {
   const json::value* id = object.if_contains("id");
   if (id == nullptr || !id->is_string() || id->get_string().empty()) {
     return Status::InvalidArgument("A Stripe " + std::string(stream.object_type) +
@@ -76,7 +88,7 @@ Result<int64_t> ObjectWriter::Upsert(const StreamSpec& stream, const json::objec
   params.emplace_back(meta.synced_at);
   params.emplace_back(json::serialize(object));
   for (const Column& column : stream.columns) params.push_back(ExtractColumn(object, column));
-  return db_.Execute(UpsertSql(stream), params);
+  return params;
 }
 
 Result<std::optional<RowVersion>> ObjectWriter::Version(const StreamSpec& stream,

@@ -12,9 +12,11 @@ namespace stripeline::sync {
 
 struct SyncOptions {
   // Worker threads per run: parallel requests to Stripe (a page takes 0.2-1 s, so reaching
-  // 100 requests/s needs many in flight: at 250 ms per page, 32 workers measured 94 req/s,
-  // 16 only 55). The rate limiter keeps them under the account's limit.
-  int workers = 32;
+  // 100 requests/s needs many in flight: at 250 ms per page a worker's round trip is ~0.3 s
+  // with parsing and writing, so 30 are the bare minimum; 48 leave room for a busy machine
+  // and slower pages). The rate limiter keeps them under the account's limit, and idle
+  // workers hold no page, so memory does not grow with them (docs/PERFORMANCE.md).
+  int workers = 48;
   // `limit` of every list page (Stripe's maximum is 100).
   int page_size = 100;
   // Time slices each sliceable stream starts with, between the account's creation (or

@@ -167,5 +167,30 @@ TEST_F(ObjectWriterTest, KeepsRawJsonAndRefusesObjectsWithoutId) {
             true);
 }
 
+TEST_F(ObjectWriterTest, RowsBuiltAheadWriteWhatUpsertWrites) {
+  // The backfill builds rows outside its locks (Row), then writes them (Write).
+  ObjectWriter writer(store_->database());
+  const StreamSpec& charges = *FindStream("charges");
+  json::object charge{{"id", "ch_1"}, {"object", "charge"}, {"amount", 100}, {"created", 5},
+                      {"currency", "usd"}, {"paid", true}};
+  const WriteMeta meta{.account_id = "acct_1", .version = 9, .synced_at = 3};
+  auto row = ObjectWriter::Row(charges, charge, meta);
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->size(), CommonColumns().size() + charges.columns.size());
+  EXPECT_EQ(*writer.Write(charges, *row), 1);
+  auto stored = store_->database().Query(
+      "SELECT raw, amount, currency, paid, version FROM stripe_charges WHERE id = 'ch_1'", {});
+  ASSERT_TRUE(stored.ok() && stored->size() == 1);
+  EXPECT_EQ((*stored)[0].GetString(0), json::serialize(charge));
+  EXPECT_EQ((*stored)[0].GetInt(1), 100);
+  EXPECT_EQ((*stored)[0].GetString(2), "usd");
+  EXPECT_EQ((*stored)[0].GetInt(3), 1);
+  EXPECT_EQ((*stored)[0].GetInt(4), 9);
+  EXPECT_EQ(ObjectWriter::Row(charges, json::object{{"object", "charge"}}, meta)
+                .status()
+                .error_code(),
+            "sync_object_without_id");
+}
+
 }  // namespace
 }  // namespace stripeline::sync
