@@ -3,6 +3,8 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
+# Benchmarks build in their own directory, always optimized (Release).
+BENCH_DIR ?= build-bench
 
 .PHONY: all deps build run test unit integration bench clean
 
@@ -28,6 +30,12 @@ unit: build
 
 integration: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+# Not part of `test`: builds and runs every benchmark of bench/ (a few minutes) and prints its
+# figures (docs/PERFORMANCE.md).
+bench: deps
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS) --target run_benchmarks
 
 clean:
 	rm -rf $(BUILD_DIR)

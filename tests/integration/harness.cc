@@ -143,6 +143,10 @@ void ChildProcess::Kill() {
   pid_ = -1;
 }
 
+void ChildProcess::SendSignal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 bool WaitUntil(const std::function<bool()>& condition, int timeout_seconds,
                const std::string& what) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);

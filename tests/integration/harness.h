@@ -37,6 +37,8 @@ class ChildProcess {
   int Stop();
   // kill -9: the process gets no chance to clean up (a crash, for resume tests).
   void Kill();
+  // Sends `signal` (SIGINT: what Ctrl-C does) without waiting; Wait() then collects the rest.
+  void SendSignal(int signal);
   // Waits for the process to exit by itself; reads all of stdout.
   int Wait();
 

@@ -3,6 +3,7 @@
 // scheduler and by `stripeline sync`; the synced tables are read from the data directory's
 // SQLite file, as pipelines read them. Every wait is a bounded poll on a condition.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <regex>
@@ -327,6 +328,17 @@ TEST(SyncCli, SyncsWithASummaryThenVerifiesAndExports) {
   }
   EXPECT_EQ(line_number, rows->size());
 
+  // A charge Stripe has and the tables do not yet: verify names it and exits 1.
+  auto created = s.emulator().PostForm("/_emulator/objects/charges", "amount=777");
+  ASSERT_EQ(created.status, 200) << created.body;
+  CommandResult different = s.Cli({"verify", "--integration", id});
+  EXPECT_EQ(different.exit_code, 1) << different.out << different.err;
+  EXPECT_TRUE(std::regex_search(different.out, std::regex("charges +different")))
+      << different.out;
+  EXPECT_NE(different.out.find("missing here: " + Str(created.json.at("id"))), std::string::npos)
+      << different.out;
+  EXPECT_NE(different.err.find("differ from Stripe"), std::string::npos) << different.err;
+
   CommandResult unknown = s.Cli({"export", "--integration", id, "--stream", "widgets"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("Unknown stream 'widgets'"), std::string::npos) << unknown.err;
@@ -402,6 +414,30 @@ TEST(SyncCli, KilledMidBackfillResumesFromCheckpoints) {
   EXPECT_EQ(runs.json.at("data").at(1).at("status"), "failed");
   EXPECT_NE(Str(runs.json.at("data").at(1).at("error")).find("interrupted"), std::string::npos)
       << runs.json.at("data").at(1);
+}
+
+TEST(SyncCli, InterruptedSyncStopsAfterThePageAndTheNextResumes) {
+  SyncStack s({"--latency-ms", "60"});
+  std::string id = s.AddIntegration(kSecretKey);
+  {
+    ChildProcess sync({STRIPELINE_BINARY, "sync", "--integration", id, "--data-dir",
+                       s.stack().data_dir().string(), "--stripe-api-base",
+                       s.stack().emulator_url(), "--sync-workers", "2", "--rate-limit-test",
+                       "2000"},
+                      {}, s.stack().data_dir() / "sync.err");
+    ASSERT_TRUE(sync.WaitForLine("progress:").has_value());
+    sync.SendSignal(SIGINT);  // Ctrl-C: stop after the current page
+    EXPECT_EQ(sync.Wait(), 130) << sync.output();
+    EXPECT_NE(sync.output().find(": failed (backfill)"), std::string::npos) << sync.output();
+  }
+  auto interrupted = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+  ASSERT_EQ(interrupted.json.at("data").as_array().size(), 1u);
+  EXPECT_NE(Str(interrupted.json.at("data").at(0).at("error")).find("resumes from the checkpoints"),
+            std::string::npos);
+
+  CommandResult resumed = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  s.ExpectTablesMatchEmulator();
 }
 
 TEST(SyncHealth, RevokedKeyPausesUntilAReconnect) {
