@@ -83,6 +83,7 @@ int Main(int argc, char** argv) {
   AddUserCommands(app);
   AddClientCommands(app);
   AddIntegrationCommands(app);
+  AddWebhookCommands(app);
   AddSyncCommands(app);
   try {
     app.parse(argc, argv);

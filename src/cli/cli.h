@@ -40,6 +40,8 @@ void AddEmulatorCommand(CLI::App& app);
 void AddUserCommands(CLI::App& app);   // users, tokens
 void AddClientCommands(CLI::App& app);
 void AddIntegrationCommands(CLI::App& app);
+// `integrations webhook-secret`; after AddIntegrationCommands (it adds to that command).
+void AddWebhookCommands(CLI::App& app);
 void AddSyncCommands(CLI::App& app);  // sync, verify, export
 
 }  // namespace stripeline::cli

@@ -42,6 +42,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
                                                       *runtime->stripe_, *runtime->limiters_,
                                                       Clock::Real(), options.sync);
+  runtime->webhooks_ = std::make_unique<sync::WebhookIntake>(
+      *runtime->store_, *runtime->integrations_, *runtime->box_,
+      runtime->sync_->event_applier(), Clock::Real(), options.webhooks);
   runtime->integrations_->SetSyncedDataRemover(
       [engine = runtime->sync_.get()](const store::Integration& integration) {
         return engine->DeleteSyncedData(integration);

@@ -15,6 +15,7 @@
 #include "stripe/client.h"
 #include "stripe/rate_limiter.h"
 #include "sync/sync_engine.h"
+#include "sync/webhook_intake.h"
 
 namespace stripeline::cli {
 
@@ -28,6 +29,7 @@ struct RuntimeOptions {
   // Requests per second to each Stripe account (shared by every integration reaching it).
   stripe::RateLimiterOptions rate_limits;
   sync::SyncOptions sync;
+  sync::WebhookIntakeOptions webhooks;
 };
 
 class Runtime {
@@ -41,6 +43,8 @@ class Runtime {
   integrations::ClientService& clients() { return *clients_; }
   stripe::Client& stripe() { return *stripe_; }
   sync::SyncEngine& sync() { return *sync_; }
+  // Its applier thread runs only once started (`serve` does).
+  sync::WebhookIntake& webhooks() { return *webhooks_; }
 
  private:
   explicit Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -56,6 +60,8 @@ class Runtime {
   std::unique_ptr<stripe::RateLimiterRegistry> limiters_;
   // Last: destroyed first, so background runs stop while everything they use still exists.
   std::unique_ptr<sync::SyncEngine> sync_;
+  // After sync_ (it applies events through the engine's applier), so destroyed before it.
+  std::unique_ptr<sync::WebhookIntake> webhooks_;
 };
 
 }  // namespace stripeline::cli

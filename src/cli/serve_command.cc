@@ -84,12 +84,15 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
                  .users = runtime->users(),
                  .integrations = runtime->integrations(),
                  .clients = runtime->clients(),
-                 .sync = runtime->sync()},
+                 .sync = runtime->sync(),
+                 .webhooks = &runtime->webhooks()},
                 {.secure_cookies = options.secure_cookies,
                  .session_idle_timeout = options.common.runtime.session_idle_timeout});
-  HttpServer server(HttpServerOptions{.listen = options.listen},
-                    [&api](const HttpRequest& request) { return api.Handle(request); });
+  HttpServer server(
+      HttpServerOptions{.listen = options.listen, .worker_threads = http::kApiWorkerThreads},
+      [&api](const HttpRequest& request) { return api.Handle(request); });
   if (Status started = server.Start(); !started.ok()) return Fail(started);
+  runtime->webhooks().Start();  // first applies what a previous run left pending
 
   const std::chrono::seconds sync_interval = *ParseDuration(options.sync_interval);
   if (sync_interval.count() > 0) {
@@ -114,6 +117,7 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
   server.Stop();
   // Runs stop after their current page, checkpoints kept, while the services they use exist.
   runtime->sync().Stop();
+  runtime->webhooks().Stop();  // after the server: no delivery is being stored any more
   if (emulator_server) emulator_server->Stop();
   log::Info("server.stopped");
   return 0;

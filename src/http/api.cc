@@ -111,6 +111,7 @@ Api::Api(ApiServices services, ApiOptions options)
   RegisterIntegrationRoutes(*routes_);
   RegisterClientRoutes(*routes_);
   RegisterUserRoutes(*routes_);
+  RegisterWebhookRoutes(*routes_);
   RegisterSyncRoutes(*routes_);
 }
 

@@ -19,6 +19,7 @@
 #include "integrations/integration_service.h"
 #include "store/store.h"
 #include "sync/sync_engine.h"
+#include "sync/webhook_intake.h"
 
 namespace stripeline::http {
 
@@ -28,6 +29,9 @@ struct ApiServices {
   integrations::IntegrationService& integrations;
   integrations::ClientService& clients;
   sync::SyncEngine& sync;
+  // Webhook intake (/webhooks/stripe/...); null where the process receives none: its routes
+  // then answer 503.
+  sync::WebhookIntake* webhooks = nullptr;
 };
 
 struct ApiOptions {
@@ -36,6 +40,11 @@ struct ApiOptions {
   std::chrono::seconds session_idle_timeout{std::chrono::hours(12)};
   std::string version = "0.1.0";
 };
+
+// Worker threads of the server that runs the Api (HttpServerOptions::worker_threads). Handlers
+// block — on Stripe, and webhook deliveries on their group commit — so more threads mean more
+// deliveries sharing each disk flush; the threads mostly wait.
+inline constexpr int kApiWorkerThreads = 32;
 
 inline constexpr char kSessionCookie[] = "sl_session";
 inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
@@ -102,6 +111,7 @@ void RegisterAuthRoutes(ApiRoutes& routes);
 void RegisterIntegrationRoutes(ApiRoutes& routes);
 void RegisterClientRoutes(ApiRoutes& routes);
 void RegisterUserRoutes(ApiRoutes& routes);
+void RegisterWebhookRoutes(ApiRoutes& routes);
 void RegisterSyncRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http
