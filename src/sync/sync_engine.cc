@@ -23,9 +23,10 @@ struct SyncEngine::Prepared {
 };
 
 struct SyncEngine::Live {
-  std::shared_ptr<RunContext> context;
+  std::shared_ptr<RunContext> context;  // null until Execute has set the run up
   int64_t started_at = 0;
   std::string kind;
+  std::string run_id;
 };
 
 namespace {
@@ -189,6 +190,10 @@ Result<std::string> SyncEngine::Start(const std::string& integration_id) {
   SL_RETURN_IF_ERROR(Claim(integration_id));
   std::string run_id = NewId("run");
   std::lock_guard lock(mu_);
+  // Visible to Status() from now on, before the thread has set the run up: whoever started it
+  // and asks at once must see it running, not "running" without a current run.
+  live_[integration_id] =
+      std::make_shared<Live>(Live{nullptr, clock_.NowUnix(), "incremental", run_id});
   ReapFinished();
   auto finished = std::make_shared<std::atomic<bool>>(false);
   threads_.emplace_back(finished, std::thread([this, prepared, run_id, finished] {
@@ -251,7 +256,7 @@ Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::s
   auto context = std::make_shared<RunContext>(run_id, clock_, progress, &shutdown_);
   {
     std::lock_guard lock(mu_);
-    live_[integration_id] = std::make_shared<Live>(Live{context, started_at, run.kind});
+    live_[integration_id] = std::make_shared<Live>(Live{context, started_at, run.kind, run_id});
   }
   log::Info("sync.run_started", {{"integration", integration_id}, {"run", run_id}});
 
@@ -521,18 +526,20 @@ Result<SyncStatus> SyncEngine::Status(const std::string& integration_id) {
     status.streams.push_back(std::move(p));
   }
   if (live) {
-    SyncProgress progress = live->context->Snapshot();
     SyncRunResult current;
-    current.run_id = progress.run_id;
+    current.run_id = live->run_id;
     current.integration_id = integration_id;
     current.kind = live_kind;
     current.status = kRunRunning;
     current.started_at = live->started_at;
-    current.objects = progress.objects;
-    current.requests = progress.requests;
-    current.seconds = live->context->Seconds();
-    current.objects_per_second = progress.objects_per_second;
-    current.streams = progress.streams;
+    if (live->context) {
+      SyncProgress progress = live->context->Snapshot();
+      current.objects = progress.objects;
+      current.requests = progress.requests;
+      current.seconds = live->context->Seconds();
+      current.objects_per_second = progress.objects_per_second;
+      current.streams = progress.streams;
+    }
     status.objects_per_second = current.objects_per_second;
     status.current_run = std::move(current);
   }

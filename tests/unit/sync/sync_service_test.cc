@@ -101,6 +101,28 @@ TEST_F(SyncServiceTest, MembersStartSyncsOfIntegrationsTheyCanSee) {
   EXPECT_EQ(runs->front().status, kRunSucceeded) << runs->front().error;
 }
 
+// Regression: right after Start, Status said running with no current run (the run's thread
+// had not set it up yet), so a client polling at once saw a run it could not name.
+TEST_F(SyncServiceTest, AStartedRunIsVisibleAtOnce) {
+  std::string id = AddIntegration();
+  const access::Actor admin = access::Actor::LocalOperator();
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto started = service_->Start(admin, id);
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    auto status = service_->Status(admin, id);
+    ASSERT_TRUE(status.ok()) << status.status().ToString();
+    if (status->running) {
+      ASSERT_TRUE(status->current_run.has_value()) << "attempt " << attempt;
+      EXPECT_EQ(status->current_run->run_id, *started);
+      EXPECT_EQ(status->current_run->status, kRunRunning);
+    } else {
+      ASSERT_TRUE(status->last_run.has_value());
+      EXPECT_EQ(status->last_run->run_id, *started);
+    }
+    engine_->WaitForBackgroundRuns();
+  }
+}
+
 TEST_F(SyncServiceTest, DeletingWithoutKeepingDataRemovesTheRowsAndTheSyncState) {
   std::string id = AddIntegration();
   SyncOnce(id);
