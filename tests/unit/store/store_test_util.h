@@ -12,30 +12,13 @@
 #include <vector>
 
 #include "store/migrations.h"
+#include "unit/common/temp_dir.h"
 #include "store/sqlite/migrations.h"
 
 namespace stripeline::store::test_util {
 
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("stripeline_store_test_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// The unit tests' temp directory (unit/common/temp_dir.h), under the name these suites use.
+using TempDir = ::stripeline::test_util::TempDir;
 
 struct Backend {
   std::string name;
