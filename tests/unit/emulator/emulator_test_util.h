@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/http_message.h"
 #include "emulator/emulator.h"
+#include "unit/http/http_test_util.h"
 
 namespace stripeline::emulator::testing {
 
@@ -21,22 +22,7 @@ inline constexpr char kExpired[] = "sk_test_emu_demo_expired_000000000000000";
 inline constexpr char kPublishable[] = "pk_test_emu_demo_publishable_00000000000";
 
 // target = path and query, e.g. "/v1/charges?limit=2"; header names any case.
-inline HttpRequest MakeRequest(std::string method, std::string target, Fields headers = {},
-                               std::string body = {}) {
-  HttpRequest request;
-  request.method = std::move(method);
-  request.target = target;
-  size_t q = target.find('?');
-  request.path = PercentDecode(target.substr(0, q), false);
-  if (q != std::string::npos) request.query = ParseFormEncoded(target.substr(q + 1));
-  for (auto& [name, value] : headers) {
-    std::string lower = name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(lower, value);
-  }
-  request.body = std::move(body);
-  return request;
-}
+using ::stripeline::test_util::MakeRequest;
 
 struct Reply {
   int status = 0;
