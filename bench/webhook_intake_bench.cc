@@ -38,6 +38,7 @@
 #include "common/log.h"
 #include "http/api.h"
 #include "stripe/webhook_signature.h"
+#include "sync/webhook_intake.h"
 
 namespace stripeline::bench {
 namespace {
@@ -188,6 +189,19 @@ Figures Run(uint16_t port, int connections, int64_t per_connection, double rate,
   return figures;
 }
 
+// How the deliveries of one phase shared their disk flushes.
+void PrintGroupCommits(const char* phase, const sync::GroupCommitStats& before,
+                       const sync::GroupCommitStats& after) {
+  const int64_t groups = after.groups - before.groups;
+  if (groups == 0) return;
+  const double seconds =
+      std::chrono::duration<double>(after.commit_time - before.commit_time).count();
+  std::printf("  %s group commits: %lld, %.1f deliveries each, %.2f ms each\n", phase,
+              static_cast<long long>(groups),
+              static_cast<double>(after.deliveries - before.deliveries) / groups,
+              seconds * 1000 / groups);
+}
+
 int64_t StoredEvents(store::Store& store) {
   auto rows = store.database().Query("SELECT COUNT(*) FROM webhook_events", {});
   return rows.ok() ? (*rows)[0].GetInt(0) : -1;
@@ -255,13 +269,16 @@ int Main(int argc, char** argv) {
   // Warm-up: connections, statement cache, page cache.
   Figures warm_up = Run(server.port(), 4, 250, 0, next_event);
 
+  const sync::GroupCommitStats before_full = rt.webhooks().CommitStats();
   Figures full = Run(server.port(), connections, full_speed_events / connections, 0, next_event);
+  const sync::GroupCommitStats after_full = rt.webhooks().CommitStats();
   const double per_second = static_cast<double>(full.ok) / full.seconds;
   std::printf("full speed: %lld events in %.2f s = %.0f verified, durably stored events/s "
               "(%d connections; p50 %.2f ms, p99 %.2f ms; %lld failed)\n",
               static_cast<long long>(full.ok), full.seconds, per_second, connections,
               Percentile(full.latencies_ms, 0.50), Percentile(full.latencies_ms, 0.99),
               static_cast<long long>(full.failed));
+  PrintGroupCommits("full speed", before_full, after_full);
 
   const int rate_connections = 16;
   const int64_t rate_events = static_cast<int64_t>(kRate) * rate_seconds;
@@ -273,6 +290,7 @@ int Main(int argc, char** argv) {
               Percentile(paced.latencies_ms, 0.99), Percentile(paced.latencies_ms, 1.0),
               static_cast<long long>(paced.ok), static_cast<double>(paced.ok) / paced.seconds,
               static_cast<long long>(paced.failed));
+  PrintGroupCommits("paced", after_full, rt.webhooks().CommitStats());
 
   // The applier works behind the intake; how long until everything is applied.
   const auto drain_start = Clock::now();

@@ -317,8 +317,13 @@ Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
   const size_t count = std::min(writers_.size(), options_.max_group_commit);
   std::vector<Writer*> group(writers_.begin(), writers_.begin() + count);
   lock.unlock();
+  const auto commit_start = std::chrono::steady_clock::now();
   CommitGroup(group);
+  const auto commit_time = std::chrono::steady_clock::now() - commit_start;
   lock.lock();
+  ++commit_stats_.groups;
+  commit_stats_.deliveries += static_cast<int64_t>(count);
+  commit_stats_.commit_time += commit_time;
   for (size_t i = 0; i < count; ++i) {
     Writer* writer = writers_.front();
     writers_.pop_front();
@@ -327,6 +332,11 @@ Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
   }
   if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next leader
   return std::move(self.result);
+}
+
+GroupCommitStats WebhookIntake::CommitStats() const {
+  std::lock_guard lock(writers_mu_);
+  return commit_stats_;
 }
 
 void WebhookIntake::CommitGroup(const std::vector<Writer*>& group) {

@@ -497,6 +497,31 @@ TEST_F(WebhookIntakeTest, ConcurrentDeliveriesAreAllStoredOnce) {
   EXPECT_EQ(StoredEvents(), kThreads * kPerThread / 2);
 }
 
+TEST_F(WebhookIntakeTest, CommitStatsCountGroupsAndTheirDeliveries) {
+  SetSecret(kPasted);
+  EXPECT_EQ(intake_->CommitStats().groups, 0);
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());  // a duplicate is committed too
+  EXPECT_FALSE(Deliver(CustomerEvent("evt_2", kNow, "A"), "whsec_wrong_secret_0123456789").ok());
+  const GroupCommitStats sequential = intake_->CommitStats();
+  EXPECT_EQ(sequential.groups, 2);  // one caller at a time: a group each; rejections none
+  EXPECT_EQ(sequential.deliveries, 2);
+  EXPECT_GT(sequential.commit_time.count(), 0);
+
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      EXPECT_TRUE(Deliver(CustomerEvent("evt_c" + std::to_string(t), kNow, "x")).ok());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const GroupCommitStats concurrent = intake_->CommitStats();
+  EXPECT_EQ(concurrent.deliveries - sequential.deliveries, kThreads);
+  EXPECT_GE(concurrent.groups - sequential.groups, 1);
+  EXPECT_LE(concurrent.groups - sequential.groups, kThreads);
+}
+
 TEST_F(WebhookIntakeTest, EventsOfADeletedIntegrationGoWithIt) {
   SetSecret(kPasted);
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
