@@ -10,8 +10,12 @@
 #include <chrono>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
+
+#include "common/secrets.h"
+#include "store/sqlite/sqlite_database.h"
 
 namespace stripeline::testing {
 
@@ -258,5 +262,195 @@ HttpClient Stack::ClientFor(const std::string& email, const std::string& role) {
 }
 
 std::string Stack::ReadServerLog() const { return ReadFile(server_log_); }
+
+namespace {
+
+std::string Canonical(const boost::json::value& object) { return boost::json::serialize(object); }
+
+// GET `url` with `key`, retrying 429, 5xx and transport failures (resets) with a short backoff;
+// the last answer, or an error text.
+std::pair<HttpResult, std::string> GetWithRetries(stripe::CurlTransport& transport,
+                                                  const std::string& url,
+                                                  const std::string& key) {
+  stripe::TransportRequest request;
+  request.method = "GET";
+  request.url = url;
+  request.timeout = std::chrono::seconds(30);
+  request.headers.emplace_back("Authorization", "Bearer " + key);
+  std::string last_error;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(25 * attempt, 500)));
+    }
+    auto response = transport.Send(request);
+    if (!response.ok()) {
+      last_error = response.status().ToString();
+      continue;
+    }
+    if (response->status == 429 || response->status >= 500) {
+      last_error = "HTTP " + std::to_string(response->status) + ": " + response->body;
+      continue;
+    }
+    HttpResult result;
+    result.status = response->status;
+    result.body = response->body;
+    boost::system::error_code ec;
+    result.json = boost::json::parse(result.body, ec);
+    if (ec) result.json = nullptr;
+    return {std::move(result), ""};
+  }
+  return {HttpResult{}, "GET " + url + " kept failing: " + last_error};
+}
+
+// Every object of one stream as the emulator lists it; adds a test failure on an error.
+StreamObjects ListStream(stripe::CurlTransport& transport, const std::string& emulator_url,
+                         const std::string& key, const std::string& stream) {
+  StreamObjects objects;
+  if (stream == "account") {
+    auto [result, error] = GetWithRetries(transport, emulator_url + "/v1/account", key);
+    if (!error.empty() || result.status != 200 || !result.json.is_object()) {
+      ADD_FAILURE() << "GET /v1/account: " << error << result.status << " " << result.body;
+      return objects;
+    }
+    objects[std::string(result.json.at("id").as_string())] = Canonical(result.json);
+    return objects;
+  }
+  std::string base = emulator_url + "/v1/" + stream + "?limit=100";
+  if (stream == "subscriptions") base += "&status=all";
+  std::string starting_after;
+  for (int page = 0; page < 10000; ++page) {
+    std::string url = base + (starting_after.empty() ? "" : "&starting_after=" + starting_after);
+    auto [result, error] = GetWithRetries(transport, url, key);
+    if (!error.empty() || result.status != 200 || !result.json.is_object()) {
+      ADD_FAILURE() << "listing " << stream << ": " << error << result.status << " "
+                    << result.body;
+      return objects;
+    }
+    const auto& data = result.json.at("data").as_array();
+    for (const auto& item : data) {
+      std::string id(item.at("id").as_string());
+      if (!objects.emplace(id, Canonical(item)).second) {
+        ADD_FAILURE() << stream << ": the emulator listed " << id << " twice";
+      }
+      starting_after = id;
+    }
+    if (!result.json.at("has_more").as_bool() || data.empty()) return objects;
+  }
+  ADD_FAILURE() << "listing " << stream << " never ended";
+  return objects;
+}
+
+std::string Shorten(const std::string& text) {
+  return text.size() <= 400 ? text : text.substr(0, 400) + "...";
+}
+
+}  // namespace
+
+std::map<std::string, StreamObjects> EmulatorContent(const std::string& emulator_url,
+                                                     const std::string& key,
+                                                     const std::vector<std::string>& streams) {
+  // One thread per stream: the emulator may have --latency-ms, and pages of different streams
+  // do not depend on each other. gtest's ADD_FAILURE is thread-safe.
+  stripe::CurlTransport transport;
+  std::vector<StreamObjects> listed(streams.size());
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < streams.size(); ++i) {
+      threads.emplace_back([&, i] { listed[i] = ListStream(transport, emulator_url, key, streams[i]); });
+    }
+  }
+  std::map<std::string, StreamObjects> content;
+  for (size_t i = 0; i < streams.size(); ++i) content[streams[i]] = std::move(listed[i]);
+  return content;
+}
+
+std::map<std::string, StreamObjects> SyncedContent(const std::filesystem::path& db_file,
+                                                   const std::string& account_id,
+                                                   const std::vector<std::string>& streams) {
+  std::map<std::string, StreamObjects> content;
+  auto db = store::sqlite::SqliteDatabase::Open(db_file.string());
+  if (!db.ok()) {
+    ADD_FAILURE() << "opening " << db_file << ": " << db.status().ToString();
+    return content;
+  }
+  for (const std::string& stream : streams) {
+    StreamObjects& objects = content[stream];
+    auto rows = (*db)->Query("SELECT id, raw FROM stripe_" + stream +
+                                 " WHERE account_id = $1 AND deleted = 0",
+                             {account_id});
+    if (!rows.ok()) {
+      ADD_FAILURE() << stream << ": " << rows.status().ToString();
+      continue;
+    }
+    for (const auto& row : *rows) {
+      boost::system::error_code ec;
+      boost::json::value raw = boost::json::parse(row.GetString(1), ec);
+      EXPECT_FALSE(ec) << stream << " " << row.GetString(0) << ": raw is not JSON";
+      objects[row.GetString(0)] = ec ? row.GetString(1) : Canonical(raw);
+    }
+  }
+  return content;
+}
+
+std::string ContentHash(const StreamObjects& objects) {
+  std::string lines;
+  for (const auto& [id, json] : objects) lines += id + "\t" + json + "\n";
+  return Sha256Hex(lines);
+}
+
+::testing::AssertionResult ContentEqual(const std::map<std::string, StreamObjects>& remote,
+                                        const std::map<std::string, StreamObjects>& local) {
+  std::ostringstream differences;
+  std::set<std::string> streams;
+  for (const auto& [stream, objects] : remote) streams.insert(stream);
+  for (const auto& [stream, objects] : local) streams.insert(stream);
+  const StreamObjects none;
+  for (const std::string& stream : streams) {
+    const StreamObjects& theirs = remote.count(stream) ? remote.at(stream) : none;
+    const StreamObjects& ours = local.count(stream) ? local.at(stream) : none;
+    const std::string their_hash = ContentHash(theirs), our_hash = ContentHash(ours);
+    if (their_hash == our_hash) continue;
+    std::vector<std::string> missing, extra, different;
+    for (const auto& [id, json] : theirs) {
+      auto it = ours.find(id);
+      if (it == ours.end()) {
+        missing.push_back(id);
+      } else if (it->second != json) {
+        different.push_back(id);
+      }
+    }
+    for (const auto& [id, json] : ours) {
+      if (!theirs.count(id)) extra.push_back(id);
+    }
+    differences << "\n" << stream << ": Stripe " << theirs.size() << " objects (hash "
+                << their_hash.substr(0, 12) << "), here " << ours.size() << " (hash "
+                << our_hash.substr(0, 12) << "); " << missing.size() << " missing here, "
+                << extra.size() << " extra here, " << different.size() << " different";
+    for (size_t i = 0; i < missing.size() && i < 3; ++i) {
+      differences << "\n  missing here: " << missing[i];
+    }
+    for (size_t i = 0; i < extra.size() && i < 3; ++i) {
+      differences << "\n  extra here: " << extra[i];
+    }
+    for (size_t i = 0; i < different.size() && i < 3; ++i) {
+      differences << "\n  different: " << different[i]
+                  << "\n    Stripe: " << Shorten(theirs.at(different[i]))
+                  << "\n    here:   " << Shorten(ours.at(different[i]));
+    }
+  }
+  if (differences.str().empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the synced tables differ from the emulator:"
+                                       << differences.str();
+}
+
+::testing::AssertionResult SyncedContentEqualsEmulator(const std::filesystem::path& db_file,
+                                                       const std::string& emulator_url,
+                                                       const std::string& key,
+                                                       const std::string& account_id,
+                                                       const std::vector<std::string>& streams) {
+  auto remote = EmulatorContent(emulator_url, key, streams);
+  auto local = SyncedContent(db_file, account_id, streams);
+  return ContentEqual(remote, local);
+}
 
 }  // namespace stripeline::testing

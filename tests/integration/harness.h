@@ -3,6 +3,7 @@
 // processes on free loopback ports, runs CLI commands, and talks HTTP to them with the same
 // libcurl transport the product uses. Not thread-safe; one per test.
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <boost/json.hpp>
@@ -138,6 +139,43 @@ class Stack {
   std::unique_ptr<ChildProcess> emulator_process_, server_process_;
   std::unique_ptr<HttpClient> api_, emulator_;
 };
+
+// Content comparison of the synced tables with the emulator ("ids and content hash").
+//
+// The emulator's side is what its /v1 API lists with a key: every list stream paged with
+// limit=100 and starting_after (subscriptions with status=all, as the sync reads them; events:
+// the last 30 days, which is all Stripe lists), and `account` from GET /v1/account. Requests
+// that meet 429, 5xx or a connection reset are retried, so it works against an emulator with
+// fault flags. The local side is the stream tables' non-deleted rows of `account_id`. Each
+// object is compared as canonical JSON: boost::json re-serialisation of the emulator's item and
+// of the row's `raw`. docs/schema.md says `raw` is the object as Stripe sent it, re-serialised
+// without changes to keys, order or values, so the two texts must be identical (key order
+// included), not just equal as values.
+
+// One stream's objects: id -> canonical JSON.
+using StreamObjects = std::map<std::string, std::string>;
+
+// The emulator's objects of each of `streams`, listed through /v1 with `key`.
+std::map<std::string, StreamObjects> EmulatorContent(const std::string& emulator_url,
+                                                     const std::string& key,
+                                                     const std::vector<std::string>& streams);
+// The synced rows (deleted = 0) of `account_id` in stripe_<stream> of the SQLite file `db_file`.
+std::map<std::string, StreamObjects> SyncedContent(const std::filesystem::path& db_file,
+                                                   const std::string& account_id,
+                                                   const std::vector<std::string>& streams);
+// SHA-256 (hex) of the objects as "id\tjson\n" lines in id order.
+std::string ContentHash(const StreamObjects& objects);
+// Success when, for every stream, both sides hold the same ids with the same canonical JSON
+// (so the same content hash). Otherwise names each differing stream with its counts and hashes
+// and up to 3 ids missing here, extra here and different (with both texts, shortened).
+::testing::AssertionResult ContentEqual(const std::map<std::string, StreamObjects>& remote,
+                                        const std::map<std::string, StreamObjects>& local);
+// EmulatorContent vs SyncedContent of the demo account, in one call.
+::testing::AssertionResult SyncedContentEqualsEmulator(const std::filesystem::path& db_file,
+                                                       const std::string& emulator_url,
+                                                       const std::string& key,
+                                                       const std::string& account_id,
+                                                       const std::vector<std::string>& streams);
 
 inline constexpr char kSecretKey[] = "sk_test_emu_demo_secret_0000000000000000";
 inline constexpr char kLiveKey[] = "sk_live_emu_demo_secret_0000000000000000";
