@@ -557,6 +557,12 @@ Status Store::UpdateIntegration(const Integration& i) {
   });
 }
 
+Status Store::SetIntegrationLastSync(const std::string& id, int64_t last_sync_at) {
+  return ExpectRow(db_->Execute("UPDATE integrations SET last_sync_at = $2 WHERE id = $1",
+                                {id, last_sync_at}),
+                   "No integration with id " + Quoted(id));
+}
+
 Status Store::DeleteIntegration(const std::string& id) {
   return ExpectRow(db_->Execute("DELETE FROM integrations WHERE id = $1", {id}),
                    "No integration with id " + Quoted(id));

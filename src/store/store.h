@@ -105,6 +105,9 @@ class Store {
   Result<std::vector<Integration>> ListIntegrations(std::optional<std::string> client_id);
   // Replaces every column but id and created_at. NotFound when absent (or its client is).
   Status UpdateIntegration(const Integration& integration);
+  // Sets only last_sync_at, so a sync finishing never overwrites an edit made meanwhile.
+  // NotFound when absent.
+  Status SetIntegrationLastSync(const std::string& id, int64_t last_sync_at);
   Status DeleteIntegration(const std::string& id);
 
   // ---- Audit log ----

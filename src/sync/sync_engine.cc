@@ -435,11 +435,8 @@ Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::s
       c.backfill_completed_at = run.finished_at;
       (void)fresh.PutCursor(integration_id, c, *run.finished_at);
     }
-    Result<store::Integration> integration = store_.GetIntegration(integration_id);
-    if (integration.ok()) {
-      integration.value().last_sync_at = run.finished_at;
-      (void)store_.UpdateIntegration(integration.value());
-    }
+    // Best effort: the integration may have been deleted while its run finished.
+    (void)store_.SetIntegrationLastSync(integration_id, *run.finished_at);
   }
   SL_RETURN_IF_ERROR(state.FinishRun(run));
   context->Report();

@@ -418,6 +418,15 @@ TEST_P(StoreContract, ListIntegrationsFiltersByClient) {
   EXPECT_TRUE(store().ListIntegrations("cli_x")->empty());
 }
 
+TEST_P(StoreContract, SetIntegrationLastSyncChangesOnlyThatColumn) {
+  ASSERT_TRUE(store().CreateIntegration(MakeIntegration("int_1")).ok());
+  ASSERT_TRUE(store().SetIntegrationLastSync("int_1", 1'800'000'123).ok());
+  Integration expected = MakeIntegration("int_1");
+  expected.last_sync_at = 1'800'000'123;
+  ExpectSameIntegration(*store().GetIntegration("int_1"), expected);
+  EXPECT_EQ(store().SetIntegrationLastSync("int_missing", 1).code(), StatusCode::kNotFound);
+}
+
 TEST_P(StoreContract, UpdateIntegrationReplacesTheRow) {
   ASSERT_TRUE(store().CreateClient({"cli_a", "Alpha", 1}).ok());
   ASSERT_TRUE(store().CreateIntegration(MakeIntegration("int_1")).ok());
