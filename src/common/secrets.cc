@@ -42,12 +42,6 @@ std::string ToBase64(std::string_view bytes, int variant) {
   return out;
 }
 
-std::string ToHex(std::string_view bytes) {
-  std::string out(bytes.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), Bytes(bytes), bytes.size());
-  out.pop_back();
-  return out;
-}
 
 Status DecryptFailed(std::string message) {
   return Status::Internal(std::move(message), "secret_decrypt_failed");
@@ -118,6 +112,13 @@ Result<std::string> ReadKeyFile(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+std::string ToHex(std::string_view bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), Bytes(bytes), bytes.size());
+  out.pop_back();
+  return out;
+}
 
 std::string Base64Encode(std::string_view bytes) {
   return ToBase64(bytes, sodium_base64_VARIANT_ORIGINAL);
@@ -272,15 +273,22 @@ std::string Sha256Hex(std::string_view data) {
   return ToHex(digest);
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+std::string HmacSha256(std::string_view key,
+                       std::initializer_list<std::string_view> message_parts) {
   EnsureSodium();
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, Bytes(key), key.size());
-  crypto_auth_hmacsha256_update(&state, Bytes(message), message.size());
+  for (std::string_view part : message_parts) {
+    crypto_auth_hmacsha256_update(&state, Bytes(part), part.size());
+  }
   std::string mac(crypto_auth_hmacsha256_BYTES, '\0');
   crypto_auth_hmacsha256_final(&state, Bytes(mac));
   sodium_memzero(&state, sizeof state);
-  return ToHex(mac);
+  return mac;
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  return ToHex(HmacSha256(key, {message}));
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

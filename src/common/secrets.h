@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -69,8 +70,13 @@ std::string NewId(std::string_view prefix);
 
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+// The raw 32-byte HMAC-SHA-256, under a key of any length, of the concatenation of
+// `message_parts` (streamed through the MAC, so no concatenated copy is built).
+std::string HmacSha256(std::string_view key, std::initializer_list<std::string_view> message_parts);
 // Lowercase hex HMAC-SHA-256 of `message` under a key of any length.
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
+// Lowercase hex of `bytes`.
+std::string ToHex(std::string_view bytes);
 // Equality whose running time depends only on the lengths, not on where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -3,34 +3,20 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+
+#include "common/secrets.h"
 
 namespace stripeline::stripe {
 
 namespace {
 
-using Mac = std::array<unsigned char, crypto_auth_hmacsha256_BYTES>;
-
-const unsigned char* Bytes(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-// Streams "<timestamp>.<payload>" through the HMAC rather than building the string: bodies can
-// be large and this runs on every delivery.
-Mac SignatureBytes(std::string_view secret, int64_t timestamp, std::string_view payload) {
-  if (sodium_init() < 0) std::abort();  // libsodium cannot work at all: nothing is safe
-  const std::string prefix = std::to_string(timestamp) + ".";
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, Bytes(secret), secret.size());
-  crypto_auth_hmacsha256_update(&state, Bytes(prefix), prefix.size());
-  crypto_auth_hmacsha256_update(&state, Bytes(payload), payload.size());
-  Mac mac;
-  crypto_auth_hmacsha256_final(&state, mac.data());
-  sodium_memzero(&state, sizeof state);
-  return mac;
+// "<timestamp>.<payload>" is streamed through the MAC in parts rather than built as one string:
+// bodies can be large and this runs on every delivery.
+std::string SignatureBytes(std::string_view secret, int64_t timestamp, std::string_view payload) {
+  return HmacSha256(secret, {std::to_string(timestamp), ".", payload});
 }
 
 std::string_view Trim(std::string_view s) {
@@ -73,12 +59,13 @@ std::optional<ParsedHeader> ParseHeader(std::string_view header) {
 }
 
 // A v1 value that is not 64 hex digits cannot match; it is not an error of the header.
-std::optional<Mac> DecodeSignature(std::string_view hex) {
-  Mac mac;
+std::optional<std::string> DecodeSignature(std::string_view hex) {
+  std::string mac(crypto_auth_hmacsha256_BYTES, '\0');
   size_t length = 0;
   const char* end = nullptr;
   if (hex.size() != mac.size() * 2 ||
-      sodium_hex2bin(mac.data(), mac.size(), hex.data(), hex.size(), nullptr, &length, &end) != 0 ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(mac.data()), mac.size(), hex.data(),
+                     hex.size(), nullptr, &length, &end) != 0 ||
       length != mac.size() || end != hex.data() + hex.size()) {
     return std::nullopt;
   }
@@ -89,11 +76,7 @@ std::optional<Mac> DecodeSignature(std::string_view hex) {
 
 std::string ComputeWebhookSignature(std::string_view secret, int64_t timestamp,
                                     std::string_view payload) {
-  const Mac mac = SignatureBytes(secret, timestamp, payload);
-  std::string hex(mac.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), mac.data(), mac.size());
-  hex.pop_back();  // the terminating NUL
-  return hex;
+  return ToHex(SignatureBytes(secret, timestamp, payload));
 }
 
 std::string WebhookSignatureHeader(std::string_view secret, int64_t timestamp,
@@ -125,13 +108,11 @@ Status VerifyWebhookSignature(std::string_view payload, std::optional<std::strin
   }
   bool matched = false;
   for (const std::string& secret : secrets) {
-    const Mac expected = SignatureBytes(secret, *parsed->timestamp, payload);
+    const std::string expected = SignatureBytes(secret, *parsed->timestamp, payload);
     for (std::string_view given_hex : parsed->v1) {
-      std::optional<Mac> given = DecodeSignature(given_hex);
+      std::optional<std::string> given = DecodeSignature(given_hex);
       // No early exit: the time taken says nothing about which secret or value matched.
-      if (given && sodium_memcmp(given->data(), expected.data(), expected.size()) == 0) {
-        matched = true;
-      }
+      if (given && ConstantTimeEquals(*given, expected)) matched = true;
     }
   }
   if (!matched) {
