@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <future>
@@ -42,26 +43,35 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view lis
 struct HttpServer::Impl {
   HttpServerOptions options;
   Handler handler;
-  asio::io_context io{1};
-  asio::thread_pool workers;
-  tcp::acceptor acceptor{io};
-  std::thread io_thread;
+  asio::io_context io;
+  // The acceptor's coroutine and Stop()'s closing of it, one at a time.
+  asio::strand<asio::io_context::executor_type> accept_strand;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;  // each runs `io`
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::mutex mu;
   std::condition_variable idle_cv;
 
   Impl(HttpServerOptions opts, Handler h)
-      : options(std::move(opts)), handler(std::move(h)), workers(options.worker_threads) {}
+      : options(std::move(opts)),
+        handler(std::move(h)),
+        io(std::max(1, options.worker_threads)),
+        accept_strand(asio::make_strand(io)),
+        acceptor(accept_strand) {}
 
   asio::awaitable<void> Accept() {
     while (!stopping) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      // Each connection gets a strand of its own: its reads, handler and writes run one after
+      // the other on whichever thread picks them up.
+      auto [ec, socket] = co_await acceptor.async_accept(
+          asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
         continue;  // e.g. too many open files: keep serving the connections we have
       }
-      asio::co_spawn(io, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
     }
   }
 
@@ -147,11 +157,9 @@ struct HttpServer::Impl {
       HttpRequest request = ToRequest(raw, remote);
 
       ++in_flight;
-      // co_spawn runs the handler on the worker pool. (A bare `co_await post(workers)` resumes
-      // this coroutine back on the I/O thread, which ran every handler there, one at a time.)
-      HttpResponse response = co_await asio::co_spawn(
-          workers, [&]() -> asio::awaitable<HttpResponse> { co_return RunHandler(request); },
-          asio::use_awaitable);
+      // The handler runs right here, on the thread that read the request: handing it to
+      // another thread and the answer back would cost two thread wake-ups per request.
+      HttpResponse response = RunHandler(request);
       bool drop = response.Header(kCloseWithoutResponseHeader).has_value();
       if (drop) {
         beast::error_code ignored;
@@ -199,8 +207,10 @@ Status HttpServer::Start() {
     return Status::Unavailable("cannot listen on " + impl_->options.listen + ": " + ec.message());
   }
   port_ = acceptor.local_endpoint().port();
-  asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
-  impl_->io_thread = std::thread([this] { impl_->io.run(); });
+  asio::co_spawn(impl_->accept_strand, impl_->Accept(), asio::detached);
+  for (int i = 0; i < std::max(1, impl_->options.worker_threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
   return Status::OK();
 }
 
@@ -213,11 +223,11 @@ std::string HttpServer::base_url() const {
 
 void HttpServer::Stop() {
   if (!impl_ || impl_->stopping.exchange(true)) return;
-  if (!impl_->io_thread.joinable()) return;
-  // Close the listener on its own thread and wait for it: io.stop() below may otherwise win
-  // the race and leave the port accepting connections nobody will ever serve.
+  if (impl_->threads.empty()) return;
+  // Close the listener on its strand and wait for it: io.stop() below may otherwise win the
+  // race and leave the port accepting connections nobody will ever serve.
   std::promise<void> closed;
-  asio::post(impl_->io, [this, &closed] {
+  asio::post(impl_->accept_strand, [this, &closed] {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
     closed.set_value();
@@ -229,8 +239,7 @@ void HttpServer::Stop() {
                             [this] { return impl_->in_flight.load() == 0; });
   }
   impl_->io.stop();
-  impl_->io_thread.join();
-  impl_->workers.join();
+  for (std::thread& thread : impl_->threads) thread.join();
 }
 
 }  // namespace stripeline

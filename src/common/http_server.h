@@ -2,9 +2,11 @@
 // HttpServer: a small HTTP/1.1 server on Boost.Beast/Asio that turns each request into a call
 // of one synchronous Handler. Used by the REST API and by the Stripe emulator.
 //
-// Threading: one I/O thread runs every connection as a coroutine; handlers run on a separate
-// pool of worker threads (they may block, e.g. on a call to Stripe), so the handler must be
-// thread-safe. Start/Stop/Wait may be called from any thread.
+// Threading: `worker_threads` threads serve every connection, each connection a coroutine on a
+// strand of its own; the handler runs inline on the thread that read the request (it may block,
+// e.g. on a call to Stripe: that thread is then busy, so at most worker_threads requests are
+// handled at once and further ones wait). The handler must be thread-safe and must not call
+// Stop() of its own server. Start/Stop may be called from any other thread.
 //
 // Limits: a request body over `body_limit` is answered 413; a connection idle longer than
 // `idle_timeout` (or slower than that to send a request) is closed. Stop() is graceful: it stops

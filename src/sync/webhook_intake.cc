@@ -330,7 +330,11 @@ Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
     writer->done = true;
     if (writer != &self) writer->cv.notify_one();
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next leader
+  if (!writers_.empty()) {
+    writers_.front()->cv.notify_one();  // the next leader
+  } else {
+    writers_drained_.notify_all();
+  }
   return std::move(self.result);
 }
 
@@ -410,15 +414,25 @@ Result<int64_t> WebhookIntake::ApplyPending() {
     SL_ASSIGN_OR_RETURN(std::vector<store::WebhookEvent> due,
                         store_.DuePendingWebhookEvents(clock_.NowUnix(), options_.apply_batch));
     if (due.empty()) break;
-    // A few events per transaction, each applied in a savepoint of it together with its row's
-    // new state: one commit (and one write of the shared pages) for the group instead of one
-    // per event, while the transaction stays short enough not to hold up the intake's commits.
-    // (A tie makes the applier re-fetch the object from Stripe inside it; ties are rare.)
+    // Parsing is the applier's own work: done before a transaction, it never holds up the
+    // intake's commits.
+    std::vector<json::value> payloads(due.size());
+    for (size_t i = 0; i < due.size(); ++i) {
+      boost::system::error_code ec;
+      payloads[i] = json::parse(due[i].payload, ec);
+      if (ec) payloads[i] = nullptr;
+    }
+    // A few events per transaction, each applied together with its row's new state: one
+    // commit (and one write of the shared pages) for the group instead of one per event, while
+    // the transaction stays short enough not to hold up the intake's commits. (A tie makes the
+    // applier re-fetch the object from Stripe inside it; ties are rare.)
     for (size_t begin = 0; begin < due.size(); begin += options_.apply_group) {
       const size_t end = std::min(due.size(), begin + options_.apply_group);
+      YieldToDeliveries();
       SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
         for (size_t i = begin; i < end; ++i) {
-          Status updated = store_.UpdateWebhookEventState(ApplyOne(due[i]));
+          Status updated = store_.UpdateWebhookEventState(
+              ApplyOne(due[i], payloads[i].if_object()));
           // The integration (and its events) may have been deleted meanwhile.
           if (!updated.ok() && updated.code() != StatusCode::kNotFound) return updated;
         }
@@ -431,15 +445,19 @@ Result<int64_t> WebhookIntake::ApplyPending() {
   return processed;
 }
 
-store::WebhookEvent WebhookIntake::ApplyOne(store::WebhookEvent event) {
+void WebhookIntake::YieldToDeliveries() {
+  std::unique_lock lock(writers_mu_);
+  writers_drained_.wait_for(lock, options_.max_apply_deferral, [this] { return writers_.empty(); });
+}
+
+store::WebhookEvent WebhookIntake::ApplyOne(store::WebhookEvent event,
+                                            const json::object* payload) {
   const int64_t now = clock_.NowUnix();
   ++event.attempts;
-  boost::system::error_code ec;
-  json::value payload = json::parse(event.payload, ec);
-  Status applied = ec || !payload.is_object()
+  Status applied = payload == nullptr
                        ? Status::InvalidArgument("The stored payload is not a JSON object",
                                                  "webhook_invalid_event")
-                       : applier_.Apply(event.integration_id, payload.get_object());
+                       : applier_.Apply(event.integration_id, *payload);
   if (applied.ok()) {
     event.state = store::kWebhookApplied;
     event.error.clear();

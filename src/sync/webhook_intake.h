@@ -24,6 +24,8 @@
 // Thread-safety: thread-safe. The store, integration service, box, applier and clock must
 // outlive the intake; the destructor stops the applier thread.
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -54,7 +56,11 @@ struct WebhookIntakeOptions {
   std::chrono::seconds max_overlap{std::chrono::hours(24 * 7)};
   // Events the applier reads at once, and applies per transaction.
   int apply_batch = 256;
-  size_t apply_group = 16;
+  size_t apply_group = 8;
+  // Acknowledging deliveries comes first (Stripe waits for the answer; applying can wait): the
+  // applier starts a transaction only when no delivery is waiting to be committed, or after it
+  // has deferred this long, so it keeps moving under a sustained flood.
+  std::chrono::milliseconds max_apply_deferral{20};
   // The applier also looks for due events this often without being woken: events of an
   // integration activated by another process, and retries.
   std::chrono::milliseconds rescan_interval{2000};
@@ -181,8 +187,11 @@ class WebhookIntake {
   // Group commit: stores `event` durably together with whatever other callers queued.
   Result<bool> StoreDurably(const store::WebhookEvent& event);
   void CommitGroup(const std::vector<Writer*>& group);
-  // Applies one event and says what its row becomes.
-  store::WebhookEvent ApplyOne(store::WebhookEvent event);
+  // Applies one event and says what its row becomes. `payload` is its stored payload, parsed
+  // beforehand outside any transaction (nullptr: not a JSON object).
+  store::WebhookEvent ApplyOne(store::WebhookEvent event, const boost::json::object* payload);
+  // Waits until no delivery is queued for the group commit, at most max_apply_deferral.
+  void YieldToDeliveries();
   void RunApplier();
   Result<store::Integration> VisibleIntegration(const access::Actor& actor,
                                                 const std::string& integration_id);
@@ -202,6 +211,7 @@ class WebhookIntake {
 
   mutable std::mutex writers_mu_;
   std::deque<Writer*> writers_;  // guarded by writers_mu_; the front one commits
+  std::condition_variable writers_drained_;  // notified when writers_ becomes empty
   GroupCommitStats commit_stats_;  // guarded by writers_mu_
 
   std::mutex apply_mu_;  // one ApplyPending at a time, so events go in order
