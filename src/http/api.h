@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
+#include "integrations/oauth_service.h"
 #include "store/store.h"
 #include "sync/sync_engine.h"
 #include "sync/webhook_intake.h"
@@ -32,6 +33,8 @@ struct ApiServices {
   // Webhook intake (/webhooks/stripe/...); null where the process receives none: its routes
   // then answer 503.
   sync::WebhookIntake* webhooks = nullptr;
+  // Stripe Connect OAuth; null where the process offers none: its routes then answer 503.
+  integrations::OAuthService* oauth = nullptr;
 };
 
 struct ApiOptions {
@@ -113,5 +116,6 @@ void RegisterClientRoutes(ApiRoutes& routes);
 void RegisterUserRoutes(ApiRoutes& routes);
 void RegisterWebhookRoutes(ApiRoutes& routes);
 void RegisterSyncRoutes(ApiRoutes& routes);
+void RegisterOAuthRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http

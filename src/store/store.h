@@ -141,6 +141,17 @@ class Store {
   Status UpdateWebhookEventState(const WebhookEvent& event);
   Result<WebhookEventCounts> CountWebhookEvents(const std::string& integration_id);
 
+  // ---- Connect OAuth states ----
+  // NotFound when the user or client does not exist; AlreadyExists on a duplicate hash.
+  Status CreateOAuthState(const OAuthState& state);
+  // NotFound when no state has this hash.
+  Result<OAuthState> GetOAuthState(const std::string& state_hash);
+  // Marks the state used at `now` unless it already was: true when this call consumed it, false
+  // when it was used before (so exactly one of two racing callbacks wins).
+  Result<bool> ConsumeOAuthState(const std::string& state_hash, int64_t now);
+  // Deletes states that expired before `before`; returns how many.
+  Result<int64_t> DeleteOAuthStatesExpiredBefore(int64_t before);
+
   // ---- Settings (a small key/value table) ----
   // nullopt when the key was never put.
   Result<std::optional<std::string>> GetSetting(const std::string& key);

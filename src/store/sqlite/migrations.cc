@@ -512,6 +512,24 @@ CREATE TABLE webhook_events (
 );
 CREATE INDEX webhook_events_pending ON webhook_events(state, created);
 )sql"},
+      // Connect OAuth: the `state` of each authorization started, single-use and expiring,
+      // bound to the browser that started it. Only hashes are kept. (4 is reserved for the
+      // sync lease of another branch.)
+      {5, "oauth states", R"sql(
+CREATE TABLE oauth_states (
+  state_hash TEXT PRIMARY KEY,
+  binding_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  client_id TEXT REFERENCES clients(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  expected_account TEXT,
+  scope TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE INDEX oauth_states_expires_at ON oauth_states(expires_at);
+)sql"},
   };
   return kMigrations;
 }
