@@ -28,6 +28,12 @@
 // /v1/events only shows the last 30 days of emulated time. Anything else answers Stripe's 404
 // "Unrecognized request URL".
 //
+// Connect OAuth (emulator_oauth.cc; docs/emulator.md): GET/POST /oauth/authorize (an HTML page
+// to pick an account and approve or deny, redirecting with code or error), POST /oauth/token
+// (authorization_code and refresh_token grants, Stripe's {"error","error_description"} bodies),
+// POST /oauth/deauthorize (then account.application.deauthorized). Built-in platform client id:
+// kDemoConnectClientId.
+//
 // Emulated clock: now = the Clock's wall time + an offset that only grows
 // (POST /_emulator/clock/advance). Data is generated relative to the now of Create/reset.
 //
@@ -40,6 +46,8 @@
 //   POST /_emulator/keys  account=acct_..&kind=secret|restricted&livemode=true|false
 //                         &permissions[]=rak_...  answers {"key": ...}
 //   POST /_emulator/accounts/<acct>/disconnect    the connected account answers account_invalid
+//   POST /_emulator/accounts/<acct>/deauthorize [livemode]  as /oauth/deauthorize: the owner
+//                                                 revoked the platform in their Dashboard
 //   POST /_emulator/faults  status=500&count=2[&should_retry=true|false]
 //                           the next `count` API requests answer `status` with Stripe's
 //                           api_error body (429: its rate_limit body) and, when given,
