@@ -292,6 +292,14 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
     if (*edit.client_id != integration.client_id) changed.push_back("client_id");
     integration.client_id = *edit.client_id;
   }
+  if (integration.auth_scheme == kOAuthScheme && (edit.secret_key || edit.account_id)) {
+    // Its key is an access token Stripe issued with a refresh token: a pasted key or another
+    // account would leave the sealed grant behind.
+    return Status::InvalidArgument(
+        "An OAuth integration's credentials come from Stripe: connect again with Connect with "
+        "Stripe (or add a key-based integration) instead of changing its key or Account ID.",
+        "oauth_credentials_fixed");
+  }
   std::optional<std::string> account_id = integration.account_id;
   if (edit.account_id) {
     SL_RETURN_IF_ERROR(ValidateAccountId(*edit.account_id));

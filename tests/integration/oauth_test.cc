@@ -309,6 +309,13 @@ TEST_F(OAuth, ApproveAddsTheIntegrationWithSealedTokensAndAReplayIsRefused) {
   }
   auto tested = api().Post("/api/v1/integrations/" + id + "/test");
   EXPECT_EQ(tested.json.at("available"), true) << tested.body;
+  EXPECT_EQ(ApiError(api().Patch("/api/v1/integrations/" + id,
+                                 object{{"secret_key", kSecretKey}})),
+            "oauth_credentials_fixed");
+  auto renamed = api().Patch("/api/v1/integrations/" + id, object{{"name", "Northwind (OAuth)"}});
+  EXPECT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(api().Post("/api/v1/integrations/" + id + "/test").json.at("available"), true)
+      << "the sealed grant survives an edit";
 
   auto replayed = browser.Callback(location);
   EXPECT_EQ(replayed.status, 400) << replayed.body;
