@@ -370,26 +370,6 @@ Result<std::string> IntegrationService::Delete(const access::Actor& actor, const
                                                bool keep_data) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "delete integrations"));
   SL_ASSIGN_OR_RETURN(store::Integration integration, Visible(actor, id));
-  // Revoking at Stripe comes first and never blocks the delete: a grant Stripe already dropped
-  // (or an unreachable Stripe) must not keep an integration the user wants gone.
-  std::optional<bool> deauthorized;
-  std::string deauthorize_outcome;
-  if (integration.auth_scheme == kOAuthScheme && deauthorize_) {
-    Result<StripeCredentials> credentials = Credentials(integration);
-    Status revoked =
-        credentials.ok() ? deauthorize_(integration, *credentials) : credentials.status();
-    deauthorized = revoked.ok();
-    deauthorize_outcome =
-        revoked.ok()
-            ? "its access to Stripe account " + integration.stripe_account_id + " was revoked"
-            : "but Stripe did not revoke its access to account " + integration.stripe_account_id +
-                  " (" + revoked.message() +
-                  "); revoke it in the Stripe Dashboard under Settings → Connected apps";
-    if (!revoked.ok()) {
-      log::Warn("integration.deauthorize_failed",
-                {{"id", integration.id}, {"error", revoked.message()}});
-    }
-  }
   std::string data_outcome = keep_data ? "synced data kept" : "synced data removed";
   std::string removed;  // what the remover says it removed
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
@@ -399,14 +379,38 @@ Result<std::string> IntegrationService::Delete(const access::Actor& actor, const
     }
     SL_RETURN_IF_ERROR(store_.DeleteIntegration(integration.id));
     boost::json::object details{{"name", integration.name}, {"keep_data", keep_data}};
-    if (deauthorized) details["deauthorized"] = *deauthorized;
     return AppendAudit(actor, "integration.deleted", integration,
                        "Deleted integration '" + integration.name + "' (" + data_outcome + ")",
                        boost::json::serialize(details));
   }));
   log::Info("integration.deleted", {{"id", integration.id}, {"by", actor.email}});
   std::string message = "Integration deleted";
-  if (!deauthorize_outcome.empty()) message += (*deauthorized ? "; " : ", ") + deauthorize_outcome;
+  // Revoked at Stripe only once the delete is committed (a refused delete keeps its grant), and
+  // never blocking it: a grant Stripe already dropped, or an unreachable Stripe, must not keep
+  // an integration the user wants gone. The message says which happened.
+  if (integration.auth_scheme == kOAuthScheme && deauthorize_) {
+    Result<StripeCredentials> credentials = Credentials(integration);
+    Status revoked =
+        credentials.ok() ? deauthorize_(integration, *credentials) : credentials.status();
+    boost::json::object details{{"deauthorized", revoked.ok()},
+                                {"stripe_account_id", integration.stripe_account_id}};
+    if (revoked.ok()) {
+      message += "; its access to Stripe account " + integration.stripe_account_id + " was revoked";
+    } else {
+      details["error"] = revoked.message();
+      message += ", but Stripe did not revoke its access to account " +
+                 integration.stripe_account_id + " (" + revoked.message() +
+                 "); revoke it in the Stripe Dashboard under Settings → Connected apps";
+      log::Warn("integration.deauthorize_failed",
+                {{"id", integration.id}, {"error", revoked.message()}});
+    }
+    SL_RETURN_IF_ERROR(AppendAudit(actor, "integration.deauthorized", integration,
+                                   revoked.ok() ? "Revoked the Stripe grant of '" +
+                                                      integration.name + "'"
+                                                : "Stripe did not revoke the grant of '" +
+                                                      integration.name + "'",
+                                   boost::json::serialize(details)));
+  }
   if (!removed.empty()) message += "; " + removed;
   return message;
 }

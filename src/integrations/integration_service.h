@@ -99,8 +99,9 @@ class IntegrationService {
   Result<store::Integration> Get(const access::Actor& actor, const std::string& id);
   Result<Saved> Edit(const access::Actor& actor, const std::string& id, const IntegrationEdit& edit);
   // `keep_data`: keep the synced data (it stays queryable), or remove it with the integration.
-  // An OAuth integration is deauthorized at Stripe first; the message says whether that
-  // worked (the integration is deleted either way).
+  // An OAuth integration is then deauthorized at Stripe; the message says whether Stripe
+  // confirmed (the integration is deleted either way), and so does an
+  // `integration.deauthorized` audit entry.
   Result<std::string> Delete(const access::Actor& actor, const std::string& id, bool keep_data);
   Result<Saved> SetActive(const access::Actor& actor, const std::string& id, bool active);
   // Tests a saved integration and records its health. Inactive integrations are never called.
