@@ -16,6 +16,8 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   curl ca-certificates
+  nodejs npm                # the browser tests (web/tests/) run on Node with playwright-core
+  chromium                  # ... driving Debian's headless Chromium
 )
 
 missing=()
