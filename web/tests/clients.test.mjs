@@ -34,6 +34,7 @@ describe('Clients, users and roles', () => {
     await page.getByRole('heading', { name: 'Northwind' }).waitFor();  // back on the client
     await addAccount(page, 'Add account', { name: 'Bookshop', accountId: 'acct_emu_connected_2' });
     const rows = page.locator('table.list tbody tr');
+    await rows.filter({ hasText: 'Bookshop' }).waitFor();
     assert.equal(await rows.count(), 2);
     assert.match(await rows.filter({ hasText: 'Coffee shop' }).innerText(), /Northwind Coffee/);
     assert.match(await rows.filter({ hasText: 'Bookshop' }).innerText(), /Bluebird Books/);
@@ -82,7 +83,7 @@ describe('Clients, users and roles', () => {
     const check = await fetch(`${stack.url}/api/v1/integrations`, { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(check.status, 200);
     await page.reload();
-    await page.getByText('warehouse loader').waitFor();
+    await page.getByText('warehouse loader', { exact: true }).waitFor();
     assert.equal((await page.content()).includes(token), false);
   });
 

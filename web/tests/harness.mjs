@@ -144,14 +144,16 @@ export class Stack {
 // fresh page of the stack `getStack()` returns (started by the suite's before hook, so it is
 // looked up only when the test runs) and saves the final page as
 // build/screenshots/<file>-<name>.png, whether the test passed or not. A test also fails when
-// the page reported an error, a CSP violation or a request to another origin.
+// the page reported an error, a CSP violation or a request to another origin (unless it set
+// page.expectedProblems, a list of regular expressions, for one it provokes).
 export function browserTests(file, getStack) {
   return (name, body, pageOptions = {}) => it(name, async () => {
     const stack = getStack();
     const page = await stack.newPage(pageOptions);
     try {
       await body(page, stack);
-      if (page.problems.length) throw new Error(`The page reported problems:\n${page.problems.join('\n')}`);
+      const problems = page.problems.filter((p) => !(page.expectedProblems ?? []).some((re) => re.test(p)));
+      if (problems.length) throw new Error(`The page reported problems:\n${problems.join('\n')}`);
     } finally {
       const slug = `${file}-${name}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120);
       await page.screenshot({ path: path.join(screenshotDir, `${slug}.png`), fullPage: true }).catch(() => {});

@@ -184,7 +184,7 @@ describe('External Integrations', () => {
       assert.match(text, /acct_emu_demo/);
       assert.match(text, /OK/);
       assert.equal((await page.content()).includes(KEYS.secret), false);
-      assert.match(await page.locator('section', { has: page.getByRole('heading', { name: 'Audit trail' }) }).innerText(),
+      assert.match(await page.getByRole('region', { name: 'Audit trail' }).innerText(),
         /Added integration 'Managed'/);
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.getByText('Sync started').waitFor();

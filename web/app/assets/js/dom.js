@@ -93,9 +93,9 @@ function messageElement(text, kind, details = []) {
   return item;
 }
 
-// Shows a message now (kind: success, warning, error, info).
+// Shows a message now (kind: success, warning, error, info), in place of the previous action's.
 export function notify(text, kind = 'success', details = []) {
-  messagesRegion().append(messageElement(text, kind, details));
+  messagesRegion().replaceChildren(messageElement(text, kind, details));
 }
 
 // Shows a message on the next page (after a navigation that follows an action).
@@ -105,8 +105,7 @@ export function flash(text, kind = 'success', details = []) {
 
 // On each navigation: old messages go, carried ones appear.
 export function resetMessages() {
-  messagesRegion().replaceChildren();
-  for (const [text, kind, details] of carried) notify(text, kind, details);
+  messagesRegion().replaceChildren(...carried.map(([text, kind, details]) => messageElement(text, kind, details)));
   carried = [];
 }
 

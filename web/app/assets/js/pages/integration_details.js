@@ -17,10 +17,10 @@ function row(label, ...value) {
   return [h('dt', {}, label), h('dd', {}, ...value)];
 }
 
-function overview(integration, clientName, onChanged) {
+function overview(integration, clientName) {
   const health = integration.health;
   return h('dl', { class: 'details' },
-    row('Status', isAdmin() ? activeSwitch(integration, onChanged)
+    row('Status', isAdmin() ? activeSwitch(integration)
       : badge(integration.active ? 'Active' : 'Inactive', integration.active ? 'ok' : 'neutral')),
     row('Health', healthBadge(health), health.reason ? h('span', { class: 'health-reason' }, ` ${health.reason}`) : null),
     row('Stripe account', accountText(integration)),
@@ -58,7 +58,7 @@ function syncSection(integrationId, status, canSync) {
     }));
     const total = current.streams.reduce((sum, s) => sum + (s.objects ?? 0), 0);
     const last = current.last_run;
-    section.replaceChildren(
+    section.replaceChildren(...[
       h('div', { class: 'section-header' },
         h('h2', { id: 'sync-heading' }, 'Sync'),
         canSync ? refresh : null),
@@ -76,7 +76,8 @@ function syncSection(integrationId, status, canSync) {
             h('td', { 'data-label': 'State' }, STREAM_STATES[s.state] ?? s.state),
             h('td', { 'data-label': 'Objects', class: 'number' }, (s.objects ?? 0).toLocaleString()),
             h('td', { 'data-label': 'Note' }, s.missing_permission ? `Needs ${s.missing_permission}` : s.error || ''))))))
-        : h('p', { class: 'muted' }, 'No stream has been synced yet.'));
+        : h('p', { class: 'muted' }, 'No stream has been synced yet.'),
+    ].filter(Boolean));
   };
   const poll = async () => {
     clearTimeout(timer);
@@ -148,17 +149,14 @@ export async function integrationDetailsPage({ params, rerender }) {
     try {
       const answer = await post(`${path}/test`);
       testArea.replaceChildren(connectionResult(answer));
-      overviewSlot.replaceChildren(overview(answer.integration, clientName, onChanged));
+      Object.assign(integration, answer.integration);
+      overviewSlot.replaceChildren(overview(integration, clientName));
     } catch (error) {
       testArea.replaceChildren();
       notify(error.message, 'error');
     }
   }));
-  const onChanged = (updated) => {
-    Object.assign(integration, updated);
-    overviewSlot.replaceChildren(overview(integration, clientName, onChanged));
-  };
-  const overviewSlot = h('div', {}, overview(integration, clientName, onChanged));
+  const overviewSlot = h('div', {}, overview(integration, clientName));
   const needsReconnect = integration.health.state === 'needs_reconnect';
   const actions = [
     canAct ? test : null,

@@ -24,29 +24,35 @@ export function modeBadge(integration) {
   return integration.mode === 'live' ? badge('Live', 'live') : badge('Test', 'neutral');
 }
 
-// The active switch of one integration: activates or deactivates at once and says so.
-export function activeSwitch(integration, onChanged) {
+// The active switch of one integration: activates or deactivates at once and says so. It
+// updates in place, so keyboard focus stays on it.
+export function activeSwitch(integration) {
   const id = uniqueId('active');
   const input = h('input', {
     id, type: 'checkbox', role: 'switch', checked: integration.active,
   });
+  const text = h('span', { class: 'switch-text', 'aria-hidden': 'true' });
+  const show = () => { text.textContent = integration.active ? 'Active' : 'Inactive'; };
+  show();
   input.addEventListener('change', async () => {
     const activate = input.checked;
     input.disabled = true;
     try {
       const answer = await post(`/integrations/${encodeURIComponent(integration.id)}/${activate ? 'activate' : 'deactivate'}`);
+      Object.assign(integration, answer.integration);
       notify(answer.message);
-      onChanged?.(answer.integration);
     } catch (error) {
       input.checked = !activate;
       notify(error.message, 'error');
     } finally {
       input.disabled = false;
+      input.checked = integration.active;
+      show();
+      input.focus();
     }
   });
   return h('span', { class: 'switch' }, input,
-    h('label', { for: id }, h('span', { class: 'visually-hidden' }, `Active: ${integration.name}`),
-      h('span', { class: 'switch-text', 'aria-hidden': 'true' }, integration.active ? 'Active' : 'Inactive')));
+    h('label', { for: id }, h('span', { class: 'visually-hidden' }, `Active: ${integration.name}`), text));
 }
 
 // Asks, then deletes (keeping the synced data unless the user ticks the box). Resolves true
@@ -75,12 +81,6 @@ export async function deleteIntegration(integration, { title = 'Delete integrati
 }
 
 function integrationRow(integration, clientNames, rerender) {
-  const switchCell = h('td', { 'data-label': 'Active' });
-  const refreshSwitch = (updated) => {
-    Object.assign(integration, updated);
-    switchCell.replaceChildren(activeSwitch(integration, refreshSwitch));
-  };
-  refreshSwitch(integration);
   const client = integration.client_id
     ? h('a', { href: `#/clients/${encodeURIComponent(integration.client_id)}` }, clientNames.get(integration.client_id) ?? integration.client_id)
     : h('span', { class: 'muted' }, 'System-wide');
@@ -90,7 +90,7 @@ function integrationRow(integration, clientNames, rerender) {
     h('td', { 'data-label': 'Client' }, client),
     h('td', { 'data-label': 'Account' }, accountText(integration)),
     h('td', { 'data-label': 'Mode' }, modeBadge(integration)),
-    switchCell,
+    h('td', { 'data-label': 'Active' }, activeSwitch(integration)),
     h('td', { 'data-label': 'Health' }, healthBadge(integration.health)),
     h('td', { 'data-label': 'Last sync' }, lastSyncText(integration.last_sync)),
     h('td', { class: 'row-actions' },
