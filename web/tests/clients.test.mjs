@@ -51,6 +51,7 @@ describe('Clients, users and roles', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
     await page.locator('.message-success').getByText('Integration deleted').waitFor();
     await rows.filter({ hasText: 'Bookshop' }).waitFor({ state: 'detached' });
+    await rows.filter({ hasText: 'Coffee shop' }).waitFor();
     assert.equal(await rows.count(), 1);
   });
 

@@ -85,12 +85,14 @@ export function signedIn(user, csrfToken, next) {
 
 let renderCount = 0;
 
-// options.keepMessages: a page re-rendered after an action keeps the message it showed.
+// options.refresh: the same page again after an action on it: its message and its content stay
+// until the new content is ready (no flash of "Loading…").
 async function render(options = {}) {
   const mine = ++renderCount;
+  const refresh = options.refresh === true;
   const { path, query } = parseHash();
   const main = document.getElementById('main');
-  if (!options.keepMessages) resetMessages();
+  if (!refresh) resetMessages();
   if (!session.user) {
     renderChrome();
     const next = path === '/login' ? query.get('next') : path;
@@ -115,14 +117,14 @@ async function render(options = {}) {
   const [pattern, page] = route;
   const params = path.match(pattern).slice(1).map(decodeURIComponent);
   main.setAttribute('aria-busy', 'true');
-  main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  if (!refresh) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
   try {
     const content = await page({ params, query, rerender: render });
     if (mine !== renderCount) return; // the user moved on meanwhile
     main.replaceChildren(content);
     const heading = main.querySelector('h1');
     document.title = `${heading?.textContent ?? 'Stripeline'} · Stripeline`;
-    heading?.focus({ preventScroll: true });
+    if (!refresh) heading?.focus({ preventScroll: true });
   } catch (error) {
     if (mine !== renderCount) return;
     if (error instanceof ApiError && error.status === 401) return; // handled: back to login

@@ -18,7 +18,7 @@ function addClientForm(rerender) {
       try {
         const answer = await post('/clients', { name: name.input.value.trim() });
         notify(answer.message);
-        rerender({ keepMessages: true });
+        rerender({ refresh: true });
       } catch (error) {
         name.showError(error.message);
         name.input.focus();
@@ -60,7 +60,7 @@ function dataSourceRow(integration, rerender) {
       type: 'button', class: 'button danger-outline small', 'aria-label': `Remove ${integration.name}`,
       onclick: async () => {
         if (await deleteIntegration(integration, { title: 'Remove account?', confirmLabel: 'Remove' })) {
-          rerender({ keepMessages: true });
+          rerender({ refresh: true });
         }
       },
     }, 'Remove') : null));
@@ -77,7 +77,7 @@ function membersSection(client, members, rerender) {
       try {
         const answer = await post(`/clients/${encodeURIComponent(client.id)}/members`, { email: email.input.value.trim() });
         notify(answer.message);
-        rerender({ keepMessages: true });
+        rerender({ refresh: true });
       } catch (error) {
         email.showError(error.message);
       }
@@ -100,7 +100,7 @@ function membersSection(client, members, rerender) {
             try {
               const answer = await del(`/clients/${encodeURIComponent(client.id)}/members/${encodeURIComponent(m.email)}`);
               notify(answer.message);
-              rerender({ keepMessages: true });
+              rerender({ refresh: true });
             } catch (error) {
               notify(error.message, 'error');
             }

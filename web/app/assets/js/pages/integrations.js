@@ -98,7 +98,7 @@ function integrationRow(integration, clientNames, rerender) {
       h('button', {
         type: 'button', class: 'button danger-outline small',
         'aria-label': `Delete ${integration.name}`,
-        onclick: async () => { if (await deleteIntegration(integration)) rerender({ keepMessages: true }); },
+        onclick: async () => { if (await deleteIntegration(integration)) rerender({ refresh: true }); },
       }, 'Delete')));
 }
 

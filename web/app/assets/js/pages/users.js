@@ -34,7 +34,7 @@ function addUserForm(rerender) {
         const answer = await post('/users', { email: email.input.value.trim(), role: role.value, password: password.input.value });
         password.input.value = '';
         notify(answer.message);
-        rerender({ keepMessages: true });
+        rerender({ refresh: true });
       } catch (failure) {
         password.input.value = '';
         if (failure.code === 'invalid_email' || failure.code === 'user_exists') email.showError(failure.message);
@@ -78,7 +78,7 @@ function userRow(user, rerender) {
     try {
       const answer = await patch(`/users/${encodeURIComponent(user.id)}`, { disabled: !user.disabled });
       notify(answer.message);
-      rerender({ keepMessages: true });
+      rerender({ refresh: true });
     } catch (error) {
       notify(error.message, 'error');
     }
@@ -123,7 +123,7 @@ function tokensSection(tokens, rerender) {
         if (!confirmed) return;
         try {
           notify((await del(`/tokens/${encodeURIComponent(t.id)}`)).message);
-          rerender({ keepMessages: true });
+          rerender({ refresh: true });
         } catch (error) {
           notify(error.message, 'error');
         }
