@@ -3,7 +3,7 @@
 // the active switch. Test checks the key without saving; Save Integration validates it against
 // Stripe and shows the API's error next to the field it is about.
 import { get, post, patch } from '../api.js';
-import { h, field, switchField, flash, notify, pageHeader, busy, uniqueId, linkButton } from '../dom.js';
+import { h, field, switchField, flash, pageHeader, busy, uniqueId, linkButton } from '../dom.js';
 import { navigate } from '../app.js';
 
 // Where a field's error belongs, by the API's error code.
@@ -15,10 +15,11 @@ const FIELD_OF_ERROR = {
   invalid_field: null,
 };
 
-// What to grant, for each read permission a restricted key may lack.
+// What to grant, for each read permission a restricted key may lack (rak_payout_read: the
+// key's "payout" resource set to Read).
 function permissionAdvice(permission) {
   const resource = permission.replace(/^rak_/, '').replace(/_read$/, '').replace(/_/g, ' ');
-  return `${permission}: in Stripe, edit the restricted key and set “${resource}” to Read.`;
+  return `in Stripe, edit the restricted key and set “${resource}” to Read.`;
 }
 
 // The outcome of a Test, as a block the page shows under the form.
@@ -39,7 +40,7 @@ export function connectionResult(check) {
 function missingPermissions(missing) {
   return h('div', { class: 'missing-permissions' },
     h('p', {}, 'Missing permissions — grant these to the restricted key in the Stripe Dashboard (Developers → API keys):'),
-    h('ul', {}, missing.map((p) => h('li', {}, h('code', {}, p), ' ', permissionAdvice(p).replace(/^\S+: /, '— ')))));
+    h('ul', {}, missing.map((p) => h('li', {}, h('code', {}, p), ` — ${permissionAdvice(p)}`))));
 }
 
 function selectField({ label, name, options, value, help = '' }) {
