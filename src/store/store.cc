@@ -486,6 +486,22 @@ Result<std::vector<std::string>> Store::ListClientIdsForUser(const std::string& 
   return ids;
 }
 
+Result<std::vector<User>> Store::ListClientMembers(const std::string& client_id) {
+  SL_ASSIGN_OR_RETURN(
+      Rows rows,
+      db_->Query(Sql("SELECT ", kUserColumns,
+                     " FROM users WHERE id IN (SELECT user_id FROM client_members WHERE "
+                     "client_id = $1) ORDER BY email"),
+                 {client_id}));
+  std::vector<User> users;
+  users.reserve(rows.size());
+  for (const Row& row : rows) {
+    SL_ASSIGN_OR_RETURN(User user, UserFromRow(row));
+    users.push_back(std::move(user));
+  }
+  return users;
+}
+
 // ---- Integrations ----
 
 Status Store::CreateIntegration(const Integration& i) {

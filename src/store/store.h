@@ -95,6 +95,8 @@ class Store {
   Status RemoveClientMember(const std::string& client_id, const std::string& user_id);
   // Ids of the clients the user is a member of, sorted.
   Result<std::vector<std::string>> ListClientIdsForUser(const std::string& user_id);
+  // The users who are members of the client, ordered by email (none for an unknown client).
+  Result<std::vector<User>> ListClientMembers(const std::string& client_id);
 
   // ---- Integrations ----
   // NotFound when integration.client_id names no client; AlreadyExists on a duplicate id.

@@ -231,7 +231,13 @@ TEST(SyncApi, OneRunAtATimeAndInactiveIntegrationsAreRefused) {
   EXPECT_EQ(live.at("running"), true);
   EXPECT_EQ(live.at("current_run").at("status"), "running");
   EXPECT_EQ(live.at("current_run").at("id"), first.json.at("run_id"));
+  // Another process on the same database is refused too: the run holds a lease there.
+  CommandResult cli = s.Cli({"sync", "--integration", id});
+  EXPECT_EQ(cli.exit_code, 4) << cli.out << cli.err;
+  EXPECT_NE(cli.err.find("already running in another Stripeline process"), std::string::npos)
+      << cli.err;
   s.WaitForRun(id, Str(first.json.at("run_id")));
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_leases"), 0) << "released when the run ended";
 
   std::string inactive = s.AddIntegration(kSecretKey, /*active=*/false, "Switched off");
   auto refused = s.api().Post("/api/v1/integrations/" + inactive + "/sync");

@@ -512,9 +512,19 @@ CREATE TABLE webhook_events (
 );
 CREATE INDEX webhook_events_pending ON webhook_events(state, created);
 )sql"},
+      {4, "sync leases", R"sql(
+CREATE TABLE sync_leases (
+  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+  holder TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  process_start TEXT NOT NULL,
+  acquired_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql"},
       // Connect OAuth: the `state` of each authorization started, single-use and expiring,
-      // bound to the browser that started it. Only hashes are kept. (4 is reserved for the
-      // sync lease of another branch.)
+      // bound to the browser that started it. Only hashes are kept.
       {5, "oauth states", R"sql(
 CREATE TABLE oauth_states (
   state_hash TEXT PRIMARY KEY,

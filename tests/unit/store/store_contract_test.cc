@@ -336,6 +336,15 @@ TEST_P(StoreContract, ClientMembers) {
   ASSERT_TRUE(store().AddClientMember("cli_a", "usr_1").ok());
   ASSERT_TRUE(store().AddClientMember("cli_a", "usr_1").ok());  // idempotent
   EXPECT_EQ(*store().ListClientIdsForUser("usr_1"), (std::vector<std::string>{"cli_a", "cli_b"}));
+  ASSERT_TRUE(store().CreateUser(MakeUser("usr_2", "0-first@example.com")).ok());
+  ASSERT_TRUE(store().AddClientMember("cli_a", "usr_2").ok());
+  auto members = store().ListClientMembers("cli_a");
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), 2u);  // by email
+  EXPECT_EQ((*members)[0].id, "usr_2");
+  EXPECT_EQ((*members)[1].email, "a@example.com");
+  EXPECT_EQ(store().ListClientMembers("cli_b")->size(), 1u);
+  EXPECT_TRUE(store().ListClientMembers("cli_x")->empty());
 
   Status no_client = store().AddClientMember("cli_x", "usr_1");
   EXPECT_EQ(no_client.code(), StatusCode::kNotFound);
