@@ -82,7 +82,8 @@ export class Stack {
     stack.emulatorUrl = emulator.url;
     const server = await startProcess(
       [binary, 'serve', '--listen', '127.0.0.1:0', '--data-dir', stack.dataDir,
-        '--stripe-api-base', stack.emulatorUrl, '--sync-interval', '0'],
+        '--stripe-api-base', stack.emulatorUrl, '--stripe-connect-base', stack.emulatorUrl,
+        '--sync-interval', '0'],
       { STRIPELINE_ADMIN_PASSWORD: ADMIN_PASSWORD }, path.join(stack.dataDir, 'server.log'));
     stack.serverProcess = server.child;
     stack.url = server.url;

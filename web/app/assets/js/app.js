@@ -9,17 +9,20 @@ import { addIntegrationPage, editIntegrationPage } from './pages/integration_for
 import { integrationDetailsPage } from './pages/integration_details.js';
 import { clientsPage, clientPage } from './pages/clients.js';
 import { usersPage } from './pages/users.js';
+import { stripeConnectSettingsPage, connectStripePage } from './pages/stripe_connect.js';
 
 const session = { user: null };
 
 const ROUTES = [
   [/^\/integrations$/, integrationsPage, 'admin'],
   [/^\/integrations\/new$/, addIntegrationPage, 'admin'],
+  [/^\/integrations\/connect$/, connectStripePage, 'admin'],
   [/^\/integrations\/([^/]+)\/edit$/, editIntegrationPage, 'admin'],
   [/^\/integrations\/([^/]+)$/, integrationDetailsPage],
   [/^\/clients$/, clientsPage],
   [/^\/clients\/([^/]+)$/, clientPage],
   [/^\/users$/, usersPage, 'admin'],
+  [/^\/settings$/, stripeConnectSettingsPage, 'admin'],
 ];
 
 export const isAdmin = () => session.user?.role === 'admin';
@@ -54,6 +57,7 @@ function renderChrome() {
     isAdmin() ? ['/integrations', 'External Integrations'] : null,
     ['/clients', 'Clients'],
     isAdmin() ? ['/users', 'Users'] : null,
+    isAdmin() ? ['/settings', 'Settings'] : null,
   ].filter(Boolean);
   nav.replaceChildren(h('ul', {}, links.map(([href, text]) => h('li', {},
     h('a', { href: `#${href}`, 'aria-current': path.startsWith(href) ? 'page' : null }, text)))));

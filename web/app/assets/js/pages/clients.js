@@ -133,7 +133,9 @@ export async function clientPage({ params, rerender }) {
     h('section', { class: 'card', 'aria-labelledby': 'sources-heading' },
       h('div', { class: 'section-header' },
         h('h2', { id: 'sources-heading' }, 'Data Sources'),
-        isAdmin() ? linkButton(addHref, 'Add account') : null),
+        isAdmin() ? h('div', { class: 'actions' },
+          linkButton(`#/integrations/connect?client=${encodeURIComponent(id)}`, 'Connect with Stripe', 'secondary'),
+          linkButton(addHref, 'Add account')) : null),
       sources),
     isAdmin() ? membersSection(client, members.data, rerender) : null);
 }

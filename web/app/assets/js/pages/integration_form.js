@@ -5,6 +5,7 @@
 import { get, post, patch } from '../api.js';
 import { h, field, switchField, flash, pageHeader, busy, uniqueId, linkButton } from '../dom.js';
 import { navigate } from '../app.js';
+import { connectBlock } from './stripe_connect.js';
 
 // Where a field's error belongs, by the API's error code.
 const FIELD_OF_ERROR = {
@@ -107,17 +108,38 @@ function integrationForm({ type, clients, clientId, back }) {
     value: schemes.find((s) => s.recommended)?.id ?? schemes[0]?.id,
     help: schemes[0]?.description,
   });
+  scheme.help = scheme.wrapper.querySelector('.help');
   const schemeFields = h('div', {});
   const renderSchemeFields = () => {
     const chosen = schemes.find((s) => s.id === scheme.input.value) ?? schemes[0];
     for (const key of Object.keys(fields)) if (key !== 'name') delete fields[key];
-    schemeFields.replaceChildren(...chosen.fields.map((f) => {
+    const inputs = chosen.fields.map((f) => {
       fields[f.name] = field({
         label: f.label, name: f.name, type: f.secret ? 'password' : 'text', required: f.required,
         help: f.help, autocomplete: f.secret ? 'new-password' : 'off',
       });
       return fields[f.name].wrapper;
-    }));
+    });
+    if (scheme.help) scheme.help.textContent = chosen.description;
+    if (chosen.id !== 'oauth') {
+      schemeFields.replaceChildren(...inputs);
+      return;
+    }
+    // OAuth: Connect with Stripe (the browser goes to Stripe and back), or manual entry of a
+    // grant made elsewhere, saved with Save Integration like a key.
+    schemeFields.replaceChildren(
+      connectBlock(() => {
+        fields.name.clearError();
+        const name = fields.name.input.value.trim();
+        if (!name) {
+          fields.name.showError('Enter a name.');
+          fields.name.input.focus();
+          return null;
+        }
+        return { name, clientId: client.input.value };
+      }),
+      h('details', { class: 'manual-entry' },
+        h('summary', {}, 'Or enter an OAuth grant by hand'), inputs));
   };
   scheme.input.addEventListener('change', renderSchemeFields);
   renderSchemeFields();
