@@ -56,7 +56,7 @@ describe('Connect with Stripe', () => {
 
   test('an administrator enters the Connect settings: errors next to their field, the key never shown back', async (page) => {
     await stack.signIn(page);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     const redirect = page.getByLabel('Redirect URL');
     assert.equal(await redirect.inputValue(), `${stack.url}/oauth/stripe/callback`);
@@ -102,7 +102,7 @@ describe('Connect with Stripe', () => {
     await page.getByRole('link', { name: 'Open the integration' }).click();
     await page.getByRole('heading', { name: 'Northwind via OAuth' }).waitFor();
     assert.match(await page.locator('dl.details').innerText(), /acct_emu_connected_1/);
-    await page.getByRole('link', { name: 'External Integrations' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'External Integrations' }).click();
     await page.locator('tr', { hasText: 'Northwind via OAuth' }).getByText('Northwind Coffee').waitFor();
 
     // The same callback again (a reload, or a link replayed): refused, nothing more added.
