@@ -11,6 +11,7 @@
 #include "common/http_server.h"
 #include "emulator/api_error.h"
 #include "emulator/list_query.h"
+#include "emulator/object_shapes.h"
 #include "emulator/resource_table.h"
 
 namespace stripeline::emulator {
@@ -264,7 +265,7 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
     if (options_.latency_ms > 0) clock_.SleepFor(std::chrono::milliseconds(options_.latency_ms));
     response = HandleApi(request, request_id);
     response.SetHeader("Stripe-Version", request.Header("stripe-version")
-                                             .value_or(std::string(DatasetBuilder::kApiVersion)));
+                                             .value_or(std::string(kApiVersion)));
   }
   response.SetHeader("Request-Id", request_id);
   if (!response.Header("Content-Type")) response.SetHeader("Content-Type", "application/json");
@@ -663,18 +664,14 @@ void Emulator::EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string
   }
   std::string type = std::string(spec.event_prefix) + "." + std::string(action);
   const std::string& account = dataset.account().id;
-  json::object data{{"object", object}};
-  if (!previous.is_null()) data["previous_attributes"] = previous;
-  json::object event{{"id", "evt_" + RandomFrom(rng, 24)}, {"object", "event"}};
-  if (dataset.account().connected_to) event["account"] = account;
-  event["api_version"] = DatasetBuilder::kApiVersion;
-  event["created"] = created;
-  event["data"] = std::move(data);
-  event["livemode"] = dataset.livemode();
-  event["pending_webhooks"] = webhooks_->Matching(account, dataset.livemode(), type);
-  event["request"] = {{"id", request_id.empty() ? json::value(nullptr) : json::value(request_id)},
-                      {"idempotency_key", nullptr}};
-  event["type"] = type;
+  EventFacts facts{{"evt_" + RandomFrom(rng, 24), created, dataset.livemode()}};
+  if (dataset.account().connected_to) facts.account = account;
+  facts.object = object;
+  facts.previous_attributes = previous;
+  facts.pending_webhooks = webhooks_->Matching(account, dataset.livemode(), type);
+  facts.request_id = request_id;
+  facts.type = type;
+  json::object event = EventObject(std::move(facts));
   std::string id(event.at("id").as_string());
   std::string body = json::serialize(event);
   events.Append(id, created, body);
