@@ -512,6 +512,68 @@ CREATE TABLE webhook_events (
 );
 CREATE INDEX webhook_events_pending ON webhook_events(state, created);
 )sql"},
+      // Reports (issue 6): covering indexes for the metric queries, the subscription facts the
+      // metrics engine derives from raw JSON (src/reports/subscription_facts.h) with the queue
+      // of subscriptions to re-derive (filled by triggers, so no write path can forget it), and
+      // the clients' dashboards. Documented in docs/schema.md.
+      {6, "reports", R"sql(
+CREATE INDEX stripe_charges_report ON stripe_charges(account_id, created, deleted, status, currency, amount_captured);
+CREATE INDEX stripe_refunds_report ON stripe_refunds(account_id, created, deleted, status, currency, amount);
+CREATE INDEX stripe_disputes_report ON stripe_disputes(account_id, created, deleted, currency, amount);
+CREATE INDEX stripe_balance_transactions_report ON stripe_balance_transactions(account_id, created, deleted, reporting_category, currency, fee, net);
+CREATE INDEX stripe_payouts_report ON stripe_payouts(account_id, arrival_date, deleted, status, currency, amount);
+CREATE INDEX stripe_customers_report ON stripe_customers(account_id, created, deleted);
+
+CREATE TABLE report_subscription_queue (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+INSERT INTO report_subscription_queue (account_id, id) SELECT account_id, id FROM stripe_subscriptions;
+CREATE TRIGGER stripe_subscriptions_report_insert AFTER INSERT ON stripe_subscriptions BEGIN
+  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id);
+END;
+CREATE TRIGGER stripe_subscriptions_report_update AFTER UPDATE ON stripe_subscriptions BEGIN
+  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id);
+END;
+CREATE TRIGGER stripe_subscriptions_report_delete AFTER DELETE ON stripe_subscriptions BEGIN
+  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (OLD.account_id, OLD.id);
+END;
+
+CREATE TABLE report_subscriptions (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  customer TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_at BIGINT NOT NULL,
+  end_at BIGINT,
+  trial_start BIGINT,
+  trial_end BIGINT,
+  monthly DOUBLE PRECISION NOT NULL,
+  interval_months DOUBLE PRECISION NOT NULL,
+  discount_percent_off DOUBLE PRECISION,
+  discount_amount_off BIGINT,
+  discount_currency TEXT,
+  discount_start BIGINT,
+  discount_end BIGINT,
+  discount_unknown INTEGER NOT NULL,
+  rules_version INTEGER NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+
+CREATE TABLE dashboard_widgets (
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  integration_id TEXT,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (client_id, id)
+);
+)sql"},
   };
   return kMigrations;
 }

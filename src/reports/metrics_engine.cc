@@ -1,0 +1,586 @@
+#include "reports/metrics_engine.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+namespace stripeline::reports {
+
+namespace json = boost::json;
+
+namespace {
+
+using enum MetricUnit;
+
+// Where a volume metric's rows are, which count, and what is summed. SQL is fixed text chosen by
+// metric name, never built from input.
+struct VolumeSql {
+  std::string_view table, time_column, filter, value;
+  bool per_currency = true;
+};
+
+const std::map<std::string_view, VolumeSql>& VolumeQueries() {
+  static const std::map<std::string_view, VolumeSql> kQueries = {
+      {"gross_volume",
+       {"stripe_charges", "created", "t.status = 'succeeded'", "SUM(t.amount_captured)"}},
+      {"successful_payments",
+       {"stripe_charges", "created", "t.status = 'succeeded'", "COUNT(*)"}},
+      {"failed_payments", {"stripe_charges", "created", "t.status = 'failed'", "COUNT(*)"}},
+      {"refunds",
+       {"stripe_refunds", "created",
+        "(t.status IS NULL OR t.status NOT IN ('failed', 'canceled'))", "SUM(t.amount)"}},
+      {"disputes", {"stripe_disputes", "created", "1 = 1", "SUM(t.amount)"}},
+      {"fees",
+       {"stripe_balance_transactions", "created", "1 = 1",
+        "SUM(COALESCE(t.fee, 0) + CASE WHEN t.reporting_category IN ('fee', 'tax') "
+        "THEN ABS(COALESCE(t.net, 0)) ELSE 0 END)"}},
+      {"net_volume",
+       {"stripe_balance_transactions", "created",
+        "t.reporting_category IN ('charge', 'refund', 'partial_capture_reversal', 'dispute', "
+        "'dispute_reversal', 'fee', 'tax')",
+        "SUM(t.net)"}},
+      {"new_customers", {"stripe_customers", "created", "1 = 1", "COUNT(*)", false}},
+      {"payouts",
+       {"stripe_payouts", "arrival_date", "t.status NOT IN ('failed', 'canceled')",
+        "SUM(t.amount)"}},
+  };
+  return kQueries;
+}
+
+std::string Placeholders(size_t first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) {
+    out += (i == 0 ? "$" : ", $") + std::to_string(first + i);
+  }
+  return out;
+}
+
+std::vector<store::Value> AccountParams(const std::vector<std::string>& accounts) {
+  std::vector<store::Value> params;
+  for (const std::string& a : accounts) params.emplace_back(a);
+  return params;
+}
+
+// Index of the first time >= t.
+size_t FirstAtOrAfter(const std::vector<int64_t>& times, int64_t t) {
+  return std::lower_bound(times.begin(), times.end(), t) - times.begin();
+}
+
+// Adds `v` to the points times[k] with a <= times[k] < b.
+void AddOver(std::vector<double>& diff, const std::vector<int64_t>& times, int64_t a, int64_t b,
+             double v) {
+  size_t k0 = FirstAtOrAfter(times, a), k1 = FirstAtOrAfter(times, b);
+  if (k0 >= k1) return;
+  diff[k0] += v;
+  diff[k1] -= v;
+}
+
+std::vector<double> Accumulate(std::vector<double> diff) {
+  double running = 0;
+  for (double& d : diff) {
+    running += d;
+    d = running;
+  }
+  return diff;
+}
+
+// Merges [a, b) intervals (sorted by start is not required).
+std::vector<std::pair<int64_t, int64_t>> Merge(std::vector<std::pair<int64_t, int64_t>> in) {
+  std::sort(in.begin(), in.end());
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (auto [a, b] : in) {
+    if (!out.empty() && a <= out.back().second) {
+      out.back().second = std::max(out.back().second, b);
+    } else {
+      out.emplace_back(a, b);
+    }
+  }
+  return out;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) { return a > kForever - b ? kForever : a + b; }
+
+constexpr double kEpsilon = 1e-9;
+
+// One customer's subscriptions in one currency.
+struct CustomerSegments {
+  std::string currency;
+  std::vector<Segment> segments;
+
+  double ValueAt(int64_t t) const {
+    double v = 0;
+    for (const Segment& s : segments) {
+      if (s.start <= t && t < s.end) v += s.value;
+    }
+    return v;
+  }
+  bool PositiveBefore(int64_t t) const {
+    for (const Segment& s : segments) {
+      if (s.start < t && s.value > kEpsilon) return true;
+    }
+    return false;
+  }
+};
+
+SubscriptionFacts FactsFromRow(const store::Row& r) {
+  SubscriptionFacts f;
+  f.account_id = r.GetString(0);
+  f.id = r.GetString(1);
+  f.customer = r.GetString(2);
+  f.currency = r.GetString(3);
+  f.status = r.GetString(4);
+  f.start = r.GetInt(5);
+  f.end = r.GetOptionalInt(6);
+  f.trial_start = r.GetOptionalInt(7);
+  f.trial_end = r.GetOptionalInt(8);
+  f.monthly = r.GetDouble(9);
+  f.interval_months = r.GetDouble(10);
+  if (!r.IsNull(11)) f.discount_percent_off = r.GetDouble(11);
+  f.discount_amount_off = r.GetOptionalInt(12);
+  f.discount_currency = r.GetOptionalString(13);
+  f.discount_start = r.GetOptionalInt(14);
+  f.discount_end = r.GetOptionalInt(15);
+  f.discount_unknown = r.GetBool(16);
+  return f;
+}
+
+std::string Plural(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+}  // namespace
+
+const std::vector<MetricInfo>& Metrics() {
+  static const std::vector<MetricInfo> kMetrics = {
+      {"gross_volume", kAmount, false, {"charges"},
+       "Sum of amount_captured of succeeded charges created in the period."},
+      {"net_volume", kAmount, false, {"balance_transactions"},
+       "Sum of balance transaction net for reporting categories charge, refund, "
+       "partial_capture_reversal, dispute, dispute_reversal, fee and tax, created in the period "
+       "(settlement currency)."},
+      {"fees", kAmount, false, {"balance_transactions"},
+       "Sum of balance transaction fee created in the period, plus the absolute net of rows "
+       "whose reporting_category is fee or tax."},
+      {"refunds", kAmount, false, {"refunds"},
+       "Sum of amount of refunds (not failed or canceled) created in the period."},
+      {"disputes", kAmount, false, {"disputes"},
+       "Sum of amount of disputes created in the period."},
+      {"successful_payments", kCount, false, {"charges"},
+       "Number of succeeded charges created in the period."},
+      {"failed_payments", kCount, false, {"charges"},
+       "Number of failed charges created in the period."},
+      {"new_customers", kCount, false, {"customers"},
+       "Number of customers created in the period (not per currency)."},
+      {"payouts", kAmount, false, {"payouts"},
+       "Sum of amount of payouts (not failed or canceled) whose arrival_date is in the period; "
+       "with their count and a breakdown by status."},
+      {"mrr", kAmount, true, {"subscriptions"},
+       "Monthly recurring revenue at an instant: active and past_due subscriptions' licensed "
+       "items, unit_amount × quantity normalised to a month, minus recurring discounts."},
+      {"arr", kAmount, true, {"subscriptions"}, "12 × MRR."},
+      {"active_subscribers", kCount, true, {"subscriptions"},
+       "Distinct customers with MRR > 0 at an instant."},
+      {"arpu", kAmount, true, {"subscriptions"}, "MRR ÷ active subscribers."},
+      {"subscriber_churn_rate", kRate, true, {"subscriptions"},
+       "Customers churned in the churn window ending at an instant ÷ (active at the window's "
+       "start + new in the window)."},
+      {"revenue_churn", kAmount, true, {"subscriptions"},
+       "Churned MRR + contraction MRR in the churn window ending at an instant."},
+      {"net_revenue_churn_rate", kRate, true, {"subscriptions"},
+       "(churned + contraction − expansion − reactivation MRR in the churn window) ÷ MRR at the "
+       "window's start."},
+      {"ltv", kAmount, true, {"subscriptions"},
+       "ARPU ÷ subscriber churn rate; undefined (null) when the churn rate is 0."},
+  };
+  return kMetrics;
+}
+
+const MetricInfo* FindMetric(std::string_view name) {
+  for (const MetricInfo& m : Metrics()) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+std::string MetricNames() {
+  std::string out;
+  for (const MetricInfo& m : Metrics()) out += (out.empty() ? "" : ", ") + std::string(m.name);
+  return out;
+}
+
+Result<MetricResult> MetricsEngine::Compute(std::string_view metric,
+                                            const std::vector<std::string>& accounts,
+                                            const ReportPeriod& period,
+                                            const MetricOptions& options) {
+  const MetricInfo* info = FindMetric(metric);
+  if (info == nullptr) {
+    return Status::NotFound("Unknown metric '" + std::string(metric) + "'; metrics: " +
+                                MetricNames(),
+                            "unknown_metric");
+  }
+  if (options.churn_window_days < 1 || options.churn_window_days > 365) {
+    return Status::InvalidArgument("churn_window_days must be from 1 to 365.", "invalid_field");
+  }
+  if (accounts.empty()) {
+    MetricResult empty{.metric = std::string(metric), .period = period, .options = options};
+    empty.approximate_reasons.push_back("No synced Stripe account: nothing to count yet.");
+    return empty;
+  }
+  SL_ASSIGN_OR_RETURN(MetricResult result,
+                      info->at_instant ? Subscriptions(*info, accounts, period, options)
+                                       : Volume(*info, accounts, period));
+  result.options = options;
+  return result;
+}
+
+Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
+                                           const std::vector<std::string>& accounts,
+                                           const ReportPeriod& period) {
+  const VolumeSql& q = VolumeQueries().at(info.name);
+  std::vector<store::Value> params = AccountParams(accounts);
+  // Bucket -1 is the previous period.
+  std::string values;
+  auto add_bucket = [&](int64_t i, int64_t lo, int64_t hi) {
+    size_t first = params.size() + 1;
+    values += (values.empty() ? "(" : ", (") + Placeholders(first, 3) + ")";
+    params.emplace_back(i);
+    params.emplace_back(lo);
+    params.emplace_back(hi);
+  };
+  add_bucket(-1, period.previous_from, period.previous_to);
+  for (size_t i = 0; i < period.buckets.size(); ++i) {
+    add_bucket(static_cast<int64_t>(i), period.buckets[i].start, period.buckets[i].end);
+  }
+  const std::string currency = q.per_currency ? "t.currency" : "NULL";
+  const std::string sql =
+      "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
+      std::string(q.value) + ", COUNT(*) FROM b JOIN " + std::string(q.table) +
+      " t ON t.account_id IN (" + Placeholders(1, accounts.size()) + ") AND t." +
+      std::string(q.time_column) + " >= b.lo AND t." + std::string(q.time_column) +
+      " < b.hi WHERE t.deleted = 0 AND " + std::string(q.filter) + " GROUP BY b.i, " + currency;
+  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, params));
+
+  MetricResult result{.metric = std::string(info.name), .period = period};
+  std::map<std::string, CurrencyValues> by_currency;
+  auto entry = [&](const std::string& c) -> CurrencyValues& {
+    auto [it, inserted] = by_currency.try_emplace(c);
+    if (inserted) {
+      it->second.currency = c;
+      it->second.total = 0;
+      it->second.previous_total = 0;
+      for (const Bucket& b : period.buckets) it->second.series.push_back({b.start_day, 0.0});
+      if (info.name == "payouts") it->second.count = 0;
+    }
+    return it->second;
+  };
+  if (!q.per_currency) entry("");
+  for (const store::Row& row : rows) {
+    const int64_t i = row.GetInt(0);
+    CurrencyValues& v = entry(row.GetString(1));
+    const double value = static_cast<double>(row.GetInt(2));
+    if (i < 0) {
+      v.previous_total = value;
+      continue;
+    }
+    v.series[static_cast<size_t>(i)].value = value;
+    *v.total += value;
+    if (v.count) *v.count += row.GetInt(3);
+  }
+  if (info.name == "payouts") {
+    std::vector<store::Value> p = AccountParams(accounts);
+    p.emplace_back(period.from);
+    p.emplace_back(period.to);
+    const size_t n = accounts.size();
+    SL_ASSIGN_OR_RETURN(
+        store::Rows statuses,
+        db_.Query("SELECT currency, status, SUM(amount), COUNT(*) FROM stripe_payouts WHERE "
+                  "account_id IN (" + Placeholders(1, n) + ") AND arrival_date >= $" +
+                      std::to_string(n + 1) + " AND arrival_date < $" + std::to_string(n + 2) +
+                      " AND deleted = 0 GROUP BY currency, status",
+                  p));
+    for (const store::Row& row : statuses) {
+      entry(row.GetString(0)).by_status[row.GetString(1)] = {row.GetInt(2), row.GetInt(3)};
+    }
+  }
+  for (auto& [c, v] : by_currency) result.values.push_back(std::move(v));
+  return result;
+}
+
+Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<std::string>& accounts) {
+  // Facts derived by older rules are derived again.
+  SL_ASSIGN_OR_RETURN(std::optional<std::string> rules,
+                      store_.GetSetting("reports.subscription_rules_version"));
+  const std::string current = std::to_string(kSubscriptionRulesVersion);
+  if (rules != current) {
+    SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
+      SL_RETURN_IF_ERROR(db_.Execute("INSERT INTO report_subscription_queue (account_id, id) "
+                                     "SELECT account_id, id FROM stripe_subscriptions WHERE 1 = 1 "
+                                     "ON CONFLICT DO NOTHING",
+                                     {})
+                             .status());
+      return store_.PutSetting("reports.subscription_rules_version", current);
+    }));
+  }
+  const std::string in = " IN (" + Placeholders(1, accounts.size()) + ")";
+  const std::vector<store::Value> params = AccountParams(accounts);
+  // In one transaction, so a subscription queued again meanwhile is not lost with the queue.
+  return store_.InTransaction([&]() -> Status {
+    SL_ASSIGN_OR_RETURN(
+        store::Rows queued,
+        db_.Query("SELECT q.account_id, q.id, s.raw, s.deleted FROM report_subscription_queue q "
+                  "LEFT JOIN stripe_subscriptions s ON s.account_id = q.account_id AND "
+                  "s.id = q.id WHERE q.account_id" + in,
+                  params));
+    if (queued.empty()) return Status::OK();
+    for (const store::Row& row : queued) {
+      const std::string account = row.GetString(0), id = row.GetString(1);
+      boost::system::error_code ec;
+      json::value raw;
+      if (!row.IsNull(2) && !row.GetBool(3)) raw = json::parse(row.GetString(2), ec);
+      if (row.IsNull(2) || row.GetBool(3) || ec || !raw.is_object()) {
+        SL_RETURN_IF_ERROR(
+            db_.Execute("DELETE FROM report_subscriptions WHERE account_id = $1 AND id = $2",
+                        {account, id})
+                .status());
+        continue;
+      }
+      SubscriptionFacts f = FactsFromJson(account, raw.get_object());
+      auto opt_int = [](const std::optional<int64_t>& v) { return store::OptionalValue(v); };
+      SL_RETURN_IF_ERROR(
+          db_.Execute(
+                 "INSERT INTO report_subscriptions (account_id, id, customer, currency, status, "
+                 "start_at, end_at, trial_start, trial_end, monthly, interval_months, "
+                 "discount_percent_off, discount_amount_off, discount_currency, discount_start, "
+                 "discount_end, discount_unknown, rules_version) VALUES ($1, $2, $3, $4, $5, $6, "
+                 "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT "
+                 "(account_id, id) DO UPDATE SET customer = excluded.customer, currency = "
+                 "excluded.currency, status = excluded.status, start_at = excluded.start_at, "
+                 "end_at = excluded.end_at, trial_start = excluded.trial_start, trial_end = "
+                 "excluded.trial_end, monthly = excluded.monthly, interval_months = "
+                 "excluded.interval_months, discount_percent_off = "
+                 "excluded.discount_percent_off, discount_amount_off = "
+                 "excluded.discount_amount_off, discount_currency = excluded.discount_currency, "
+                 "discount_start = excluded.discount_start, discount_end = "
+                 "excluded.discount_end, discount_unknown = excluded.discount_unknown, "
+                 "rules_version = excluded.rules_version",
+                 {f.account_id, f.id, f.customer, f.currency, f.status, f.start, opt_int(f.end),
+                  opt_int(f.trial_start), opt_int(f.trial_end), f.monthly, f.interval_months,
+                  f.discount_percent_off ? store::Value(*f.discount_percent_off)
+                                         : store::Value(std::monostate{}),
+                  opt_int(f.discount_amount_off), store::OptionalValue(f.discount_currency),
+                  opt_int(f.discount_start), opt_int(f.discount_end),
+                  int64_t{f.discount_unknown ? 1 : 0}, kSubscriptionRulesVersion})
+              .status());
+    }
+    return db_.Execute("DELETE FROM report_subscription_queue WHERE account_id" + in, params)
+        .status();
+  });
+}
+
+Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
+    const std::vector<std::string>& accounts, int64_t first_point,
+    const std::vector<SubscriptionFacts>& facts) {
+  std::vector<std::string> reasons;
+  size_t never = 0, unknown_discount = 0;
+  int64_t oldest_start = kForever;
+  for (const SubscriptionFacts& f : facts) {
+    if (f.status == "unpaid" || f.status == "paused") ++never;
+    if (f.discount_unknown) ++unknown_discount;
+    oldest_start = std::min(oldest_start, f.start);
+  }
+  if (never > 0) {
+    reasons.push_back(Plural(never, "subscription is", "subscriptions are") +
+                      " unpaid or paused: when they stopped counting is unknown, so they are "
+                      "left out of every point.");
+  }
+  if (unknown_discount > 0) {
+    reasons.push_back(Plural(unknown_discount, "subscription names", "subscriptions name") +
+                      " a discount by id only: its effect is not subtracted.");
+  }
+  if (facts.empty()) return reasons;
+  const size_t n = accounts.size();
+  std::vector<store::Value> p = AccountParams(accounts);
+  p.emplace_back(first_point);
+  SL_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      db_.Query("SELECT (SELECT COUNT(*) FROM stripe_events WHERE account_id IN (" +
+                    Placeholders(1, n) + ") AND type = 'customer.subscription.updated' AND "
+                    "created >= $" + std::to_string(n + 1) +
+                    "), (SELECT MIN(created) FROM stripe_events WHERE account_id IN (" +
+                    Placeholders(1, n) + "))",
+                p));
+  const int64_t updates = rows.empty() ? 0 : rows[0].GetInt(0);
+  const std::optional<int64_t> oldest_event =
+      rows.empty() ? std::nullopt : rows[0].GetOptionalInt(1);
+  if (updates > 0) {
+    reasons.push_back(Plural(static_cast<size_t>(updates), "subscription change",
+                             "subscription changes") +
+                      " (customer.subscription.updated) fall in the series and are not "
+                      "replayed: every point uses each subscription's current items and prices.");
+  }
+  const int64_t history_from = oldest_event.value_or(kForever);
+  if (first_point < history_from && oldest_start < history_from) {
+    reasons.push_back(
+        oldest_event
+            ? "Subscription changes before the oldest synced event are unknown: points before "
+              "it use each subscription's current items and prices."
+            : "No subscription events are synced: past points use each subscription's current "
+              "items and prices.");
+  }
+  return reasons;
+}
+
+Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
+                                                  const std::vector<std::string>& accounts,
+                                                  const ReportPeriod& period,
+                                                  const MetricOptions& options) {
+  SL_RETURN_IF_ERROR(RefreshSubscriptionFacts(accounts));
+  SL_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      db_.Query("SELECT account_id, id, customer, currency, status, start_at, end_at, "
+                "trial_start, trial_end, monthly, interval_months, discount_percent_off, "
+                "discount_amount_off, discount_currency, discount_start, discount_end, "
+                "discount_unknown FROM report_subscriptions WHERE account_id IN (" +
+                    Placeholders(1, accounts.size()) + ")",
+                AccountParams(accounts)));
+  std::vector<SubscriptionFacts> facts;
+  facts.reserve(rows.size());
+  for (const store::Row& r : rows) facts.push_back(FactsFromRow(r));
+
+  // The instants asked for: each bucket's end, `to` (the last end) and `from`; the churn
+  // metrics also need each one's window start.
+  const int64_t window = int64_t{options.churn_window_days} * 86400;
+  std::vector<int64_t> points;
+  for (const Bucket& b : period.buckets) points.push_back(b.end);
+  points.push_back(period.from);  // previous_total
+  std::vector<int64_t> times = points;
+  for (int64_t t : points) times.push_back(t - window);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  const size_t n = times.size();
+  auto at = [&](int64_t t) { return FirstAtOrAfter(times, t); };
+
+  // Per customer (account, customer, currency): the segments of their subscriptions.
+  std::unordered_map<std::string, CustomerSegments> customers;
+  std::map<std::string, std::vector<double>> mrr_diff;
+  for (const SubscriptionFacts& f : facts) {
+    std::vector<Segment> segments = Segments(f, options.subscriptions);
+    if (segments.empty()) continue;
+    auto& diff = mrr_diff[f.currency];
+    if (diff.empty()) diff.assign(n + 1, 0.0);
+    CustomerSegments& c = customers[f.account_id + '\x1f' + f.customer + '\x1f' + f.currency];
+    c.currency = f.currency;
+    for (const Segment& s : segments) {
+      AddOver(diff, times, s.start, s.end, s.value);
+      c.segments.push_back(s);
+    }
+  }
+  std::map<std::string, std::vector<double>> mrr;
+  for (auto& [currency, diff] : mrr_diff) mrr[currency] = Accumulate(diff);
+
+  // Active customers (MRR > 0) and the churn denominators (active at a window's start or new in
+  // it: an active stretch [a, b) counts for the points in [a, b + window)).
+  std::map<std::string, std::vector<double>> active_diff, denominator_diff;
+  // Revenue movements per point: churned, contraction, expansion, reactivation.
+  struct Movements {
+    std::vector<double> churned, contraction, expansion, reactivation;
+  };
+  std::map<std::string, Movements> movements;
+  const bool revenue = info.name == "revenue_churn" || info.name == "net_revenue_churn_rate";
+  for (auto& [key, c] : customers) {
+    std::vector<std::pair<int64_t, int64_t>> positive, reach;
+    for (const Segment& s : c.segments) {
+      if (s.value > kEpsilon) positive.emplace_back(s.start, s.end);
+    }
+    positive = Merge(std::move(positive));
+    auto& active = active_diff[c.currency];
+    auto& denominator = denominator_diff[c.currency];
+    if (active.empty()) active.assign(n + 1, 0.0);
+    if (denominator.empty()) denominator.assign(n + 1, 0.0);
+    for (auto [a, b] : positive) {
+      AddOver(active, times, a, b, 1);
+      reach.emplace_back(a, SaturatingAdd(b, window));
+    }
+    for (auto [a, b] : Merge(std::move(reach))) AddOver(denominator, times, a, b, 1);
+    if (!revenue) continue;
+    // Only points whose window (t - window, t] holds one of the customer's changes move.
+    Movements& m = movements[c.currency];
+    if (m.churned.empty()) {
+      for (auto* v : {&m.churned, &m.contraction, &m.expansion, &m.reactivation}) {
+        v->assign(n, 0.0);
+      }
+    }
+    std::vector<std::pair<int64_t, int64_t>> touched;
+    for (const Segment& s : c.segments) {
+      for (int64_t change : {s.start, s.end}) {
+        if (change != kForever) touched.emplace_back(change, SaturatingAdd(change, window));
+      }
+    }
+    for (auto [a, b] : Merge(std::move(touched))) {
+      for (size_t k = at(a); k < n && times[k] < b; ++k) {
+        const int64_t t = times[k], w0 = t - window;
+        const double m0 = c.ValueAt(w0), m1 = c.ValueAt(t);
+        if (m0 > kEpsilon && m1 <= kEpsilon) {
+          m.churned[k] += m0;
+        } else if (m0 > kEpsilon && m1 < m0 - kEpsilon) {
+          m.contraction[k] += m0 - m1;
+        } else if (m0 > kEpsilon && m1 > m0 + kEpsilon) {
+          m.expansion[k] += m1 - m0;
+        } else if (m0 <= kEpsilon && m1 > kEpsilon && c.PositiveBefore(w0)) {
+          m.reactivation[k] += m1;
+        }
+      }
+    }
+  }
+
+  MetricResult result{.metric = std::string(info.name), .period = period};
+  SL_ASSIGN_OR_RETURN(result.approximate_reasons,
+                      HistoryReasons(accounts, std::min(period.from, points.front()) - window,
+                                     facts));
+  for (const auto& [currency, diff] : mrr_diff) {
+    const std::vector<double>& m = mrr.at(currency);
+    const std::vector<double> active = Accumulate(active_diff[currency]);
+    const std::vector<double> denominator = Accumulate(denominator_diff[currency]);
+    auto value_at = [&](int64_t t) -> std::optional<double> {
+      const size_t k = at(t);
+      const double mrr_rounded = std::round(m[k]);
+      const double churn_denominator = denominator[k];
+      std::optional<double> churn_rate;
+      if (churn_denominator > 0) churn_rate = (churn_denominator - active[k]) / churn_denominator;
+      if (info.name == "mrr") return mrr_rounded;
+      if (info.name == "arr") return 12 * mrr_rounded;
+      if (info.name == "active_subscribers") return active[k];
+      if (info.name == "arpu") {
+        if (active[k] <= 0) return std::nullopt;
+        return std::round(m[k] / active[k]);
+      }
+      if (info.name == "subscriber_churn_rate") return churn_rate;
+      if (info.name == "ltv") {
+        if (active[k] <= 0 || !churn_rate || *churn_rate <= 0) return std::nullopt;
+        return std::round(m[k] / active[k] / *churn_rate);
+      }
+      const Movements& mv = movements[currency];
+      if (mv.churned.empty()) return info.name == "revenue_churn" ? std::optional(0.0)
+                                                                   : std::nullopt;
+      if (info.name == "revenue_churn") return std::round(mv.churned[k] + mv.contraction[k]);
+      // net_revenue_churn_rate
+      const double start_mrr = m[at(t - window)];
+      if (start_mrr <= kEpsilon) return std::nullopt;
+      return (mv.churned[k] + mv.contraction[k] - mv.expansion[k] - mv.reactivation[k]) /
+             start_mrr;
+    };
+    CurrencyValues v{.currency = currency};
+    for (size_t i = 0; i < period.buckets.size(); ++i) {
+      v.series.push_back({period.buckets[i].start_day, value_at(points[i])});
+    }
+    v.total = value_at(period.to);
+    v.previous_total = value_at(period.from);
+    result.values.push_back(std::move(v));
+  }
+  return result;
+}
+
+}  // namespace stripeline::reports
