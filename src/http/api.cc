@@ -113,6 +113,7 @@ Api::Api(ApiServices services, ApiOptions options)
   RegisterUserRoutes(*routes_);
   RegisterWebhookRoutes(*routes_);
   RegisterSyncRoutes(*routes_);
+  RegisterMetricsRoutes(*routes_);
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) const { return router_.Dispatch(request); }

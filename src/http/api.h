@@ -113,5 +113,6 @@ void RegisterClientRoutes(ApiRoutes& routes);
 void RegisterUserRoutes(ApiRoutes& routes);
 void RegisterWebhookRoutes(ApiRoutes& routes);
 void RegisterSyncRoutes(ApiRoutes& routes);
+void RegisterMetricsRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http

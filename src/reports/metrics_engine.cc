@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <unordered_map>
+#include <tuple>
 
 namespace stripeline::reports {
 
@@ -15,39 +15,62 @@ namespace {
 
 using enum MetricUnit;
 
-// Where a volume metric's rows are, which count, and what is summed. SQL is fixed text chosen by
-// metric name, never built from input.
+// Where a volume metric's rows are, which count, and what is summed: over the stream table's
+// rows `t` (through its covering index), and over the hourly sums of `report_rollup` rows `r`
+// (kind = the rows' status, or reporting_category for balance transactions). SQL is fixed text
+// chosen by metric name, never built from input.
 struct VolumeSql {
-  std::string_view table, time_column, filter, value;
+  std::string_view stream, time_column, filter, value, rollup_filter, rollup_value;
   bool per_currency = true;
 };
 
 const std::map<std::string_view, VolumeSql>& VolumeQueries() {
   static const std::map<std::string_view, VolumeSql> kQueries = {
       {"gross_volume",
-       {"stripe_charges", "created", "t.status = 'succeeded'", "SUM(t.amount_captured)"}},
+       {"charges", "created", "t.status = 'succeeded'", "SUM(t.amount_captured)",
+        "r.kind = 'succeeded'", "SUM(r.amount)"}},
       {"successful_payments",
-       {"stripe_charges", "created", "t.status = 'succeeded'", "COUNT(*)"}},
-      {"failed_payments", {"stripe_charges", "created", "t.status = 'failed'", "COUNT(*)"}},
+       {"charges", "created", "t.status = 'succeeded'", "COUNT(*)", "r.kind = 'succeeded'",
+        "SUM(r.n)"}},
+      {"failed_payments",
+       {"charges", "created", "t.status = 'failed'", "COUNT(*)", "r.kind = 'failed'",
+        "SUM(r.n)"}},
       {"refunds",
-       {"stripe_refunds", "created",
-        "(t.status IS NULL OR t.status NOT IN ('failed', 'canceled'))", "SUM(t.amount)"}},
-      {"disputes", {"stripe_disputes", "created", "1 = 1", "SUM(t.amount)"}},
+       {"refunds", "created", "(t.status IS NULL OR t.status NOT IN ('failed', 'canceled'))",
+        "SUM(t.amount)", "r.kind NOT IN ('failed', 'canceled')", "SUM(r.amount)"}},
+      {"disputes", {"disputes", "created", "1 = 1", "SUM(t.amount)", "1 = 1", "SUM(r.amount)"}},
       {"fees",
-       {"stripe_balance_transactions", "created", "1 = 1",
+       {"balance_transactions", "created", "1 = 1",
         "SUM(COALESCE(t.fee, 0) + CASE WHEN t.reporting_category IN ('fee', 'tax') "
-        "THEN ABS(COALESCE(t.net, 0)) ELSE 0 END)"}},
+        "THEN ABS(COALESCE(t.net, 0)) ELSE 0 END)",
+        "1 = 1", "SUM(r.fee + CASE WHEN r.kind IN ('fee', 'tax') THEN r.abs_net ELSE 0 END)"}},
       {"net_volume",
-       {"stripe_balance_transactions", "created",
+       {"balance_transactions", "created",
         "t.reporting_category IN ('charge', 'refund', 'partial_capture_reversal', 'dispute', "
         "'dispute_reversal', 'fee', 'tax')",
-        "SUM(t.net)"}},
-      {"new_customers", {"stripe_customers", "created", "1 = 1", "COUNT(*)", false}},
+        "SUM(t.net)",
+        "r.kind IN ('charge', 'refund', 'partial_capture_reversal', 'dispute', "
+        "'dispute_reversal', 'fee', 'tax')",
+        "SUM(r.net)"}},
+      {"new_customers",
+       {"customers", "created", "1 = 1", "COUNT(*)", "1 = 1", "SUM(r.n)", false}},
       {"payouts",
-       {"stripe_payouts", "arrival_date", "t.status NOT IN ('failed', 'canceled')",
-        "SUM(t.amount)"}},
+       {"payouts", "arrival_date", "t.status NOT IN ('failed', 'canceled')", "SUM(t.amount)",
+        "r.kind NOT IN ('failed', 'canceled')", "SUM(r.amount)"}},
   };
   return kQueries;
+}
+
+// The rollup sums whole UTC hours: it answers a period whose bounds all fall on the hour (every
+// zone but those 30 or 45 minutes off, e.g. Asia/Kolkata, which read the rows themselves).
+constexpr int64_t kSlot = 3600;
+
+bool OnTheHour(const ReportPeriod& period) {
+  if (period.previous_from % kSlot != 0 || period.to % kSlot != 0) return false;
+  for (const Bucket& b : period.buckets) {
+    if (b.start % kSlot != 0) return false;
+  }
+  return true;
 }
 
 std::string Placeholders(size_t first, size_t count) {
@@ -240,6 +263,8 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
                                            const std::vector<std::string>& accounts,
                                            const ReportPeriod& period) {
   const VolumeSql& q = VolumeQueries().at(info.name);
+  const bool rollup = OnTheHour(period);
+  const int64_t unit = rollup ? kSlot : 1;
   std::vector<store::Value> params = AccountParams(accounts);
   // Bucket -1 is the previous period.
   std::string values;
@@ -247,20 +272,31 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
     size_t first = params.size() + 1;
     values += (values.empty() ? "(" : ", (") + Placeholders(first, 3) + ")";
     params.emplace_back(i);
-    params.emplace_back(lo);
-    params.emplace_back(hi);
+    params.emplace_back(lo / unit);
+    params.emplace_back(hi / unit);
   };
   add_bucket(-1, period.previous_from, period.previous_to);
   for (size_t i = 0; i < period.buckets.size(); ++i) {
     add_bucket(static_cast<int64_t>(i), period.buckets[i].start, period.buckets[i].end);
   }
-  const std::string currency = q.per_currency ? "t.currency" : "NULL";
-  const std::string sql =
-      "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
-      std::string(q.value) + ", COUNT(*) FROM b JOIN " + std::string(q.table) +
-      " t ON t.account_id IN (" + Placeholders(1, accounts.size()) + ") AND t." +
-      std::string(q.time_column) + " >= b.lo AND t." + std::string(q.time_column) +
-      " < b.hi WHERE t.deleted = 0 AND " + std::string(q.filter) + " GROUP BY b.i, " + currency;
+  const std::string accounts_in = "account_id IN (" + Placeholders(1, accounts.size()) + ")";
+  std::string sql;
+  if (rollup) {
+    const std::string currency = q.per_currency ? "r.currency" : "NULL";
+    sql = "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
+          std::string(q.rollup_value) + ", SUM(r.n) FROM b JOIN report_rollup r ON r." +
+          accounts_in + " AND r.stream = '" + std::string(q.stream) +
+          "' AND r.slot >= b.lo AND r.slot < b.hi WHERE r.n > 0 AND " +
+          std::string(q.rollup_filter) + " GROUP BY b.i, " + currency;
+  } else {
+    const std::string currency = q.per_currency ? "t.currency" : "NULL";
+    const std::string time = "t." + std::string(q.time_column);
+    sql = "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
+          std::string(q.value) + ", COUNT(*) FROM b JOIN stripe_" + std::string(q.stream) +
+          " t ON t." + accounts_in + " AND " + time + " >= b.lo AND " + time +
+          " < b.hi WHERE t.deleted = 0 AND " + std::string(q.filter) + " GROUP BY b.i, " +
+          currency;
+  }
   SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, params));
 
   MetricResult result{.metric = std::string(info.name), .period = period};
@@ -291,16 +327,21 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
   }
   if (info.name == "payouts") {
     std::vector<store::Value> p = AccountParams(accounts);
-    p.emplace_back(period.from);
-    p.emplace_back(period.to);
+    p.emplace_back(period.from / unit);
+    p.emplace_back(period.to / unit);
     const size_t n = accounts.size();
     SL_ASSIGN_OR_RETURN(
         store::Rows statuses,
-        db_.Query("SELECT currency, status, SUM(amount), COUNT(*) FROM stripe_payouts WHERE "
-                  "account_id IN (" + Placeholders(1, n) + ") AND arrival_date >= $" +
-                      std::to_string(n + 1) + " AND arrival_date < $" + std::to_string(n + 2) +
-                      " AND deleted = 0 GROUP BY currency, status",
-                  p));
+        rollup ? db_.Query("SELECT currency, kind, SUM(amount), SUM(n) FROM report_rollup WHERE " +
+                               accounts_in + " AND stream = 'payouts' AND slot >= $" +
+                               std::to_string(n + 1) + " AND slot < $" + std::to_string(n + 2) +
+                               " AND n > 0 GROUP BY currency, kind",
+                           p)
+               : db_.Query("SELECT currency, status, SUM(amount), COUNT(*) FROM stripe_payouts "
+                           "WHERE " + accounts_in + " AND arrival_date >= $" +
+                               std::to_string(n + 1) + " AND arrival_date < $" +
+                               std::to_string(n + 2) + " AND deleted = 0 GROUP BY currency, status",
+                           p));
     for (const store::Row& row : statuses) {
       entry(row.GetString(0)).by_status[row.GetString(1)] = {row.GetInt(2), row.GetInt(3)};
     }
@@ -375,6 +416,15 @@ Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<std::string>& a
                   int64_t{f.discount_unknown ? 1 : 0}, kSubscriptionRulesVersion})
               .status());
     }
+    std::set<std::string> changed;
+    for (const store::Row& row : queued) changed.insert(row.GetString(0));
+    for (const std::string& account : changed) {
+      SL_RETURN_IF_ERROR(db_.Execute("INSERT INTO report_state (account_id, generation) VALUES "
+                                     "($1, 1) ON CONFLICT (account_id) DO UPDATE SET "
+                                     "generation = report_state.generation + 1",
+                                     {account})
+                             .status());
+    }
     return db_.Execute("DELETE FROM report_subscription_queue WHERE account_id" + in, params)
         .status();
   });
@@ -382,14 +432,17 @@ Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<std::string>& a
 
 Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
     const std::vector<std::string>& accounts, int64_t first_point,
-    const std::vector<SubscriptionFacts>& facts) {
+    const std::vector<Facts>& facts) {
   std::vector<std::string> reasons;
-  size_t never = 0, unknown_discount = 0;
+  size_t never = 0, unknown_discount = 0, total = 0;
   int64_t oldest_start = kForever;
-  for (const SubscriptionFacts& f : facts) {
-    if (f.status == "unpaid" || f.status == "paused") ++never;
-    if (f.discount_unknown) ++unknown_discount;
-    oldest_start = std::min(oldest_start, f.start);
+  for (const Facts& account : facts) {
+    total += account->size();
+    for (const SubscriptionFacts& f : *account) {
+      if (f.status == "unpaid" || f.status == "paused") ++never;
+      if (f.discount_unknown) ++unknown_discount;
+      oldest_start = std::min(oldest_start, f.start);
+    }
   }
   if (never > 0) {
     reasons.push_back(Plural(never, "subscription is", "subscriptions are") +
@@ -400,7 +453,7 @@ Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
     reasons.push_back(Plural(unknown_discount, "subscription names", "subscriptions name") +
                       " a discount by id only: its effect is not subtracted.");
   }
-  if (facts.empty()) return reasons;
+  if (total == 0) return reasons;
   const size_t n = accounts.size();
   std::vector<store::Value> p = AccountParams(accounts);
   p.emplace_back(first_point);
@@ -433,22 +486,56 @@ Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
   return reasons;
 }
 
+Result<std::vector<MetricsEngine::Facts>> MetricsEngine::LoadFacts(
+    const std::vector<std::string>& accounts) {
+  SL_RETURN_IF_ERROR(RefreshSubscriptionFacts(accounts));
+  SL_ASSIGN_OR_RETURN(store::Rows generations,
+                      db_.Query("SELECT account_id, generation FROM report_state WHERE "
+                                "account_id IN (" + Placeholders(1, accounts.size()) + ")",
+                                AccountParams(accounts)));
+  std::map<std::string, int64_t> current;
+  for (const store::Row& r : generations) current[r.GetString(0)] = r.GetInt(1);
+  std::vector<Facts> out;
+  for (const std::string& account : accounts) {
+    const int64_t generation = current.count(account) ? current[account] : 0;
+    {
+      std::lock_guard lock(cache_mu_);
+      auto it = cache_.find(account);
+      if (it != cache_.end() && it->second.first == generation) {
+        out.push_back(it->second.second);
+        continue;
+      }
+    }
+    SL_ASSIGN_OR_RETURN(
+        store::Rows rows,
+        db_.Query("SELECT account_id, id, customer, currency, status, start_at, end_at, "
+                  "trial_start, trial_end, monthly, interval_months, discount_percent_off, "
+                  "discount_amount_off, discount_currency, discount_start, discount_end, "
+                  "discount_unknown FROM report_subscriptions WHERE account_id = $1",
+                  {account}));
+    auto facts = std::make_shared<std::vector<SubscriptionFacts>>();
+    facts->reserve(rows.size());
+    for (const store::Row& r : rows) facts->push_back(FactsFromRow(r));
+    std::sort(facts->begin(), facts->end(), [](const auto& a, const auto& b) {
+      return std::tie(a.currency, a.customer, a.id) < std::tie(b.currency, b.customer, b.id);
+    });
+    std::lock_guard lock(cache_mu_);
+    cache_[account] = {generation, facts};
+    out.push_back(std::move(facts));
+  }
+  return out;
+}
+
 Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
                                                   const std::vector<std::string>& accounts,
                                                   const ReportPeriod& period,
                                                   const MetricOptions& options) {
-  SL_RETURN_IF_ERROR(RefreshSubscriptionFacts(accounts));
-  SL_ASSIGN_OR_RETURN(
-      store::Rows rows,
-      db_.Query("SELECT account_id, id, customer, currency, status, start_at, end_at, "
-                "trial_start, trial_end, monthly, interval_months, discount_percent_off, "
-                "discount_amount_off, discount_currency, discount_start, discount_end, "
-                "discount_unknown FROM report_subscriptions WHERE account_id IN (" +
-                    Placeholders(1, accounts.size()) + ")",
-                AccountParams(accounts)));
-  std::vector<SubscriptionFacts> facts;
-  facts.reserve(rows.size());
-  for (const store::Row& r : rows) facts.push_back(FactsFromRow(r));
+  SL_ASSIGN_OR_RETURN(std::vector<Facts> facts, LoadFacts(accounts));
+  const std::string_view name = info.name;
+  // Only what the metric needs is swept.
+  const bool revenue = name == "revenue_churn" || name == "net_revenue_churn_rate";
+  const bool churn = name == "subscriber_churn_rate" || name == "ltv";
+  const bool per_customer = revenue || churn || name == "active_subscribers" || name == "arpu";
 
   // The instants asked for: each bucket's end, `to` (the last end) and `from`; the churn
   // metrics also need each one's window start.
@@ -457,120 +544,133 @@ Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
   for (const Bucket& b : period.buckets) points.push_back(b.end);
   points.push_back(period.from);  // previous_total
   std::vector<int64_t> times = points;
-  for (int64_t t : points) times.push_back(t - window);
+  if (revenue || churn) {
+    for (int64_t t : points) times.push_back(t - window);
+  }
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   const size_t n = times.size();
   auto at = [&](int64_t t) { return FirstAtOrAfter(times, t); };
 
-  // Per customer (account, customer, currency): the segments of their subscriptions.
-  std::unordered_map<std::string, CustomerSegments> customers;
-  std::map<std::string, std::vector<double>> mrr_diff;
-  for (const SubscriptionFacts& f : facts) {
-    std::vector<Segment> segments = Segments(f, options.subscriptions);
-    if (segments.empty()) continue;
-    auto& diff = mrr_diff[f.currency];
-    if (diff.empty()) diff.assign(n + 1, 0.0);
-    CustomerSegments& c = customers[f.account_id + '\x1f' + f.customer + '\x1f' + f.currency];
-    c.currency = f.currency;
-    for (const Segment& s : segments) {
-      AddOver(diff, times, s.start, s.end, s.value);
-      c.segments.push_back(s);
-    }
-  }
-  std::map<std::string, std::vector<double>> mrr;
-  for (auto& [currency, diff] : mrr_diff) mrr[currency] = Accumulate(diff);
-
-  // Active customers (MRR > 0) and the churn denominators (active at a window's start or new in
-  // it: an active stretch [a, b) counts for the points in [a, b + window)).
-  std::map<std::string, std::vector<double>> active_diff, denominator_diff;
-  // Revenue movements per point: churned, contraction, expansion, reactivation.
-  struct Movements {
+  // Per currency: MRR, active customers (MRR > 0), churn denominators (active at a window's
+  // start or new in it: an active stretch [a, b) counts for the points in [a, b + window)) and
+  // revenue movements, as difference arrays over `times` (movements directly per point).
+  struct Sweep {
+    std::vector<double> mrr, active, denominator;
     std::vector<double> churned, contraction, expansion, reactivation;
   };
-  std::map<std::string, Movements> movements;
-  const bool revenue = info.name == "revenue_churn" || info.name == "net_revenue_churn_rate";
-  for (auto& [key, c] : customers) {
-    std::vector<std::pair<int64_t, int64_t>> positive, reach;
-    for (const Segment& s : c.segments) {
-      if (s.value > kEpsilon) positive.emplace_back(s.start, s.end);
-    }
-    positive = Merge(std::move(positive));
-    auto& active = active_diff[c.currency];
-    auto& denominator = denominator_diff[c.currency];
-    if (active.empty()) active.assign(n + 1, 0.0);
-    if (denominator.empty()) denominator.assign(n + 1, 0.0);
-    for (auto [a, b] : positive) {
-      AddOver(active, times, a, b, 1);
-      reach.emplace_back(a, SaturatingAdd(b, window));
-    }
-    for (auto [a, b] : Merge(std::move(reach))) AddOver(denominator, times, a, b, 1);
-    if (!revenue) continue;
-    // Only points whose window (t - window, t] holds one of the customer's changes move.
-    Movements& m = movements[c.currency];
-    if (m.churned.empty()) {
-      for (auto* v : {&m.churned, &m.contraction, &m.expansion, &m.reactivation}) {
-        v->assign(n, 0.0);
-      }
-    }
-    std::vector<std::pair<int64_t, int64_t>> touched;
-    for (const Segment& s : c.segments) {
-      for (int64_t change : {s.start, s.end}) {
-        if (change != kForever) touched.emplace_back(change, SaturatingAdd(change, window));
-      }
-    }
-    for (auto [a, b] : Merge(std::move(touched))) {
-      for (size_t k = at(a); k < n && times[k] < b; ++k) {
-        const int64_t t = times[k], w0 = t - window;
-        const double m0 = c.ValueAt(w0), m1 = c.ValueAt(t);
-        if (m0 > kEpsilon && m1 <= kEpsilon) {
-          m.churned[k] += m0;
-        } else if (m0 > kEpsilon && m1 < m0 - kEpsilon) {
-          m.contraction[k] += m0 - m1;
-        } else if (m0 > kEpsilon && m1 > m0 + kEpsilon) {
-          m.expansion[k] += m1 - m0;
-        } else if (m0 <= kEpsilon && m1 > kEpsilon && c.PositiveBefore(w0)) {
-          m.reactivation[k] += m1;
+  std::map<std::string, Sweep> sweeps;
+  auto sweep_of = [&](const std::string& currency) -> Sweep& {
+    Sweep& s = sweeps[currency];
+    if (s.mrr.empty()) {
+      s.mrr.assign(n + 1, 0.0);
+      if (per_customer) s.active.assign(n + 1, 0.0);
+      if (churn) s.denominator.assign(n + 1, 0.0);
+      if (revenue) {
+        for (auto* v : {&s.churned, &s.contraction, &s.expansion, &s.reactivation}) {
+          v->assign(n, 0.0);
         }
       }
     }
+    return s;
+  };
+
+  CustomerSegments customer;
+  std::vector<std::pair<int64_t, int64_t>> positive, reach, touched;
+  // Adds one customer's (their adjacent subscriptions') contribution.
+  auto flush = [&]() {
+    if (customer.segments.empty()) return;
+    Sweep& s = sweep_of(customer.currency);
+    positive.clear();
+    reach.clear();
+    for (const Segment& seg : customer.segments) {
+      if (seg.value > kEpsilon) positive.emplace_back(seg.start, seg.end);
+    }
+    positive = Merge(std::move(positive));
+    for (auto [a, b] : positive) {
+      AddOver(s.active, times, a, b, 1);
+      if (churn) reach.emplace_back(a, SaturatingAdd(b, window));
+    }
+    if (churn) {
+      for (auto [a, b] : Merge(std::move(reach))) AddOver(s.denominator, times, a, b, 1);
+    }
+    if (revenue) {
+      // Only points whose window (t - window, t] holds one of the customer's changes move.
+      touched.clear();
+      for (const Segment& seg : customer.segments) {
+        for (int64_t change : {seg.start, seg.end}) {
+          if (change != kForever) touched.emplace_back(change, SaturatingAdd(change, window));
+        }
+      }
+      for (auto [a, b] : Merge(std::move(touched))) {
+        for (size_t k = at(a); k < n && times[k] < b; ++k) {
+          const int64_t t = times[k], w0 = t - window;
+          const double m0 = customer.ValueAt(w0), m1 = customer.ValueAt(t);
+          if (m0 > kEpsilon && m1 <= kEpsilon) {
+            s.churned[k] += m0;
+          } else if (m0 > kEpsilon && m1 < m0 - kEpsilon) {
+            s.contraction[k] += m0 - m1;
+          } else if (m0 > kEpsilon && m1 > m0 + kEpsilon) {
+            s.expansion[k] += m1 - m0;
+          } else if (m0 <= kEpsilon && m1 > kEpsilon && customer.PositiveBefore(w0)) {
+            s.reactivation[k] += m1;
+          }
+        }
+      }
+    }
+    customer.segments.clear();
+  };
+
+  for (const Facts& account : facts) {
+    const std::string* current_customer = nullptr;
+    for (const SubscriptionFacts& f : *account) {
+      if (per_customer && (current_customer == nullptr || *current_customer != f.customer ||
+                           customer.currency != f.currency)) {
+        flush();
+        current_customer = &f.customer;
+        customer.currency = f.currency;
+      }
+      std::vector<Segment> segments = Segments(f, options.subscriptions);
+      if (segments.empty()) continue;
+      Sweep& s = sweep_of(f.currency);
+      for (const Segment& seg : segments) {
+        AddOver(s.mrr, times, seg.start, seg.end, seg.value);
+        if (per_customer) customer.segments.push_back(seg);
+      }
+    }
+    flush();
   }
 
   MetricResult result{.metric = std::string(info.name), .period = period};
   SL_ASSIGN_OR_RETURN(result.approximate_reasons,
                       HistoryReasons(accounts, std::min(period.from, points.front()) - window,
                                      facts));
-  for (const auto& [currency, diff] : mrr_diff) {
-    const std::vector<double>& m = mrr.at(currency);
-    const std::vector<double> active = Accumulate(active_diff[currency]);
-    const std::vector<double> denominator = Accumulate(denominator_diff[currency]);
+  for (auto& [currency, s] : sweeps) {
+    const std::vector<double> mrr = Accumulate(s.mrr);
+    const std::vector<double> active = Accumulate(s.active);
+    const std::vector<double> denominator = Accumulate(s.denominator);
     auto value_at = [&](int64_t t) -> std::optional<double> {
       const size_t k = at(t);
-      const double mrr_rounded = std::round(m[k]);
-      const double churn_denominator = denominator[k];
-      std::optional<double> churn_rate;
-      if (churn_denominator > 0) churn_rate = (churn_denominator - active[k]) / churn_denominator;
-      if (info.name == "mrr") return mrr_rounded;
-      if (info.name == "arr") return 12 * mrr_rounded;
-      if (info.name == "active_subscribers") return active[k];
-      if (info.name == "arpu") {
+      if (name == "mrr") return std::round(mrr[k]);
+      if (name == "arr") return 12 * std::round(mrr[k]);
+      if (name == "active_subscribers") return active[k];
+      if (name == "arpu") {
         if (active[k] <= 0) return std::nullopt;
-        return std::round(m[k] / active[k]);
+        return std::round(mrr[k] / active[k]);
       }
-      if (info.name == "subscriber_churn_rate") return churn_rate;
-      if (info.name == "ltv") {
-        if (active[k] <= 0 || !churn_rate || *churn_rate <= 0) return std::nullopt;
-        return std::round(m[k] / active[k] / *churn_rate);
+      if (churn) {
+        if (denominator[k] <= 0) return std::nullopt;
+        const double rate = (denominator[k] - active[k]) / denominator[k];
+        if (name == "subscriber_churn_rate") return rate;
+        // ltv: ARPU ÷ churn rate, undefined without churn or subscribers.
+        if (active[k] <= 0 || rate <= 0) return std::nullopt;
+        return std::round(mrr[k] / active[k] / rate);
       }
-      const Movements& mv = movements[currency];
-      if (mv.churned.empty()) return info.name == "revenue_churn" ? std::optional(0.0)
-                                                                   : std::nullopt;
-      if (info.name == "revenue_churn") return std::round(mv.churned[k] + mv.contraction[k]);
+      if (name == "revenue_churn") return std::round(s.churned[k] + s.contraction[k]);
       // net_revenue_churn_rate
-      const double start_mrr = m[at(t - window)];
+      const double start_mrr = mrr[at(t - window)];
       if (start_mrr <= kEpsilon) return std::nullopt;
-      return (mv.churned[k] + mv.contraction[k] - mv.expansion[k] - mv.reactivation[k]) /
-             start_mrr;
+      return (s.churned[k] + s.contraction[k] - s.expansion[k] - s.reactivation[k]) / start_mrr;
     };
     CurrencyValues v{.currency = currency};
     for (size_t i = 0; i < period.buckets.size(); ++i) {

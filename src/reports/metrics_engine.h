@@ -12,16 +12,23 @@
 //     revenue_churn, net_revenue_churn_rate, ltv) are values at an instant: a series point is
 //     the value at the end of its bucket, the total the value at `to`, previous_total the value
 //     at `from`. They read the subscription facts of `report_subscriptions`, first deriving
-//     those of subscriptions changed since the last query (queued by triggers), and sweep the
-//     subscriptions' segments (subscription_facts.h) over the points in memory.
+//     those of subscriptions changed since the last query (queued by triggers), keep them in
+//     memory while the account's generation (report_state) is unchanged, and sweep the
+//     subscriptions' segments (subscription_facts.h) over the points.
+//
+// Volume metrics read the hourly sums of `report_rollup` (kept by triggers) when every bound of
+// the period falls on a UTC hour, else the rows themselves through covering indexes.
 //
 // All amounts are integers in minor units (zero-decimal currencies are whole units already);
 // currencies are never mixed; sums are rounded once, at the end. Rates are fractions (0.0909).
 // A value that is undefined (a rate over zero) is null.
 //
-// Thread-safety: thread-safe (the Database is); deriving facts runs in a transaction.
+// Thread-safety: thread-safe (the Database is; the facts cache has its own mutex); deriving
+// facts runs in a transaction.
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,12 +104,19 @@ class MetricsEngine {
   Result<MetricResult> Subscriptions(const MetricInfo& info,
                                      const std::vector<std::string>& accounts,
                                      const ReportPeriod& period, const MetricOptions& options);
+  // One account's facts, ordered by (currency, customer): a customer's subscriptions are
+  // adjacent.
+  using Facts = std::shared_ptr<const std::vector<SubscriptionFacts>>;
+  // The facts of each account, from the cache when its generation is unchanged.
+  Result<std::vector<Facts>> LoadFacts(const std::vector<std::string>& accounts);
   Result<std::vector<std::string>> HistoryReasons(const std::vector<std::string>& accounts,
                                                   int64_t first_point,
-                                                  const std::vector<SubscriptionFacts>& facts);
+                                                  const std::vector<Facts>& facts);
 
   store::Store& store_;
   store::Database& db_;
+  std::mutex cache_mu_;
+  std::map<std::string, std::pair<int64_t, Facts>> cache_;  // account -> (generation, facts)
 };
 
 }  // namespace stripeline::reports

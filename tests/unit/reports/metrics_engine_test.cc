@@ -352,6 +352,35 @@ TEST_F(ReportsTest, DaysAreCutAtLocalMidnight) {
   EXPECT_EQ(Of(*berlin, "usd").series[1].value, 1234);
   auto new_york = Compute("gross_volume", "2026-01-01", "2026-01-03", "day", "America/New_York");
   EXPECT_EQ(Of(*new_york, "usd").series[0].value, 1234);
+  // Kolkata is 5:30 ahead: its midnights are off the hour, so the rows are read themselves
+  // rather than the hourly rollup. 05:00 on Jan 2 there.
+  auto kolkata = Compute("gross_volume", "2026-01-01", "2026-01-03", "day", "Asia/Kolkata");
+  ASSERT_TRUE(kolkata.ok());
+  EXPECT_EQ(Of(*kolkata, "usd").series[0].value, 0);
+  EXPECT_EQ(Of(*kolkata, "usd").series[1].value, 1234);
+}
+
+TEST_F(ReportsTest, ChangedAndDeletedRowsLeaveTheHourlySums) {
+  // Both paths must agree after every change: UTC reads the rollup, Kolkata the rows.
+  auto totals = [&](std::string_view metric) {
+    std::vector<std::optional<double>> out;
+    for (const char* tz : {"UTC", "Asia/Kolkata"}) {
+      auto result = Compute(metric, "2026-01-01", "2026-02-01", "month", tz);
+      EXPECT_TRUE(result.ok()) << result.status().ToString();
+      out.push_back(result->values.empty() ? std::nullopt : result->values[0].total);
+    }
+    return out;
+  };
+  using V = std::vector<std::optional<double>>;
+  Put("charges", Charge("ch_1", 5000, "succeeded", Utc("2026-01-05", 10)));
+  EXPECT_EQ(totals("gross_volume"), (V{5000, 5000}));
+  Put("charges", Charge("ch_1", 5000, "failed", Utc("2026-01-05", 10)));
+  EXPECT_EQ(totals("gross_volume"), (V{std::nullopt, std::nullopt}));
+  EXPECT_EQ(totals("failed_payments"), (V{1, 1}));
+  json::object gone = Charge("ch_1", 5000, "failed", Utc("2026-01-05", 10));
+  gone["deleted"] = true;
+  Put("charges", gone);
+  EXPECT_EQ(totals("failed_payments"), (V{std::nullopt, std::nullopt}));
 }
 
 TEST_F(ReportsTest, NewCustomersAreNotPerCurrency) {
