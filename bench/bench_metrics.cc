@@ -11,6 +11,8 @@
 // (what the first subscription query after a full backfill pays) and gross_volume without
 // migration 6's covering index, to show what it pays.
 #include <algorithm>
+#include <time.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -134,17 +136,32 @@ void BuildDataset(store::Database& db) {
   Check(db.ExecuteScript("ANALYZE;"), "analyze");
 }
 
-// Median and max of `runs` timed calls after one warm-up.
-std::pair<double, double> Time(const std::function<void()>& call, int runs = 5) {
+// This process's CPU time in ms: on a shared machine the wall time also counts other people's
+// work, so both are printed.
+double CpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+struct Timing {
+  double median = 0, max = 0, cpu_median = 0;
+};
+
+// Median and max wall time, and median CPU time, of `runs` calls after one warm-up.
+Timing Time(const std::function<void()>& call, int runs = 5) {
   call();
-  std::vector<double> ms;
+  std::vector<double> ms, cpu;
   for (int r = 0; r < runs; ++r) {
     auto t0 = Clock::now();
+    double c0 = CpuMs();
     call();
+    cpu.push_back(CpuMs() - c0);
     ms.push_back(Ms(Clock::now() - t0));
   }
   std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.back()};
+  std::sort(cpu.begin(), cpu.end());
+  return {ms[ms.size() / 2], ms.back(), cpu[cpu.size() / 2]};
 }
 
 int Run() {
@@ -189,34 +206,42 @@ int Run() {
       }
     };
     std::printf("\n12-month daily series (365 points), Europe/Berlin, target <= 100 ms:\n");
-    std::printf("  %-24s %9s %9s\n", "metric", "median", "max");
+    std::printf("  %-24s %9s %9s %9s\n", "metric", "median", "max", "cpu");
     for (const reports::MetricInfo& m : reports::Metrics()) {
-      auto [median, max] = Time([&] { compute(m.name); });
-      const bool ok = max <= 100;
+      Timing t = Time([&] { compute(m.name); });
+      const bool ok = t.max <= 100;
       failures += ok ? 0 : 1;
-      std::printf("  %-24s %6.1f ms %6.1f ms %s\n", std::string(m.name).c_str(), median, max,
-                  ok ? "" : "OVER TARGET");
+      std::printf("  %-24s %6.1f ms %6.1f ms %6.1f ms %s\n", std::string(m.name).c_str(),
+                  t.median, t.max, t.cpu_median, ok ? "" : "OVER TARGET");
     }
 
     const std::vector<std::string_view> dashboard{
         "gross_volume", "net_volume",         "fees",
         "successful_payments", "new_customers", "mrr",
         "active_subscribers",  "subscriber_churn_rate"};
-    auto [median, max] = Time([&] {
+    Timing t = Time([&] {
       for (std::string_view metric : dashboard) compute(metric);
     });
-    const bool ok = max <= 500;
+    const bool ok = t.max <= 500;
     failures += ok ? 0 : 1;
     std::printf("\n8-widget dashboard (gross_volume, net_volume, fees, successful_payments, "
                 "new_customers, mrr, active_subscribers, subscriber_churn_rate), one after "
-                "another, target <= 500 ms: median %.1f ms, max %.1f ms %s\n",
-                median, max, ok ? "" : "OVER TARGET");
+                "another, target <= 500 ms: median %.1f ms, max %.1f ms, cpu %.1f ms %s\n",
+                t.median, t.max, t.cpu_median, ok ? "" : "OVER TARGET");
 
     if (keep == nullptr) {
       Check(db.ExecuteScript("DROP INDEX stripe_charges_report;"), "drop index");
-      auto [without, without_max] = Time([&] { compute("gross_volume"); }, 3);
-      std::printf("\ngross_volume without the covering index stripe_charges_report (only "
-                  "(account_id, created)): median %.1f ms, max %.1f ms\n", without, without_max);
+      // Asia/Kolkata's midnights are off the hour: the rows are read, not the rollup.
+      auto kolkata = reports::MakePeriod("2025-11-01", "2026-11-01", "day", "Asia/Kolkata");
+      Check(kolkata.status(), "period");
+      auto rows = [&] { Check(engine.Compute("gross_volume", accounts, *kolkata).status(), "k"); };
+      Timing with = Time(rows, 3);
+      Check(db.ExecuteScript("DROP INDEX stripe_charges_report;"), "drop index");
+      Timing without = Time(rows, 3);
+      std::printf("\ngross_volume in Asia/Kolkata (no rollup: the charges themselves): median "
+                  "%.1f ms (cpu %.1f ms) with the covering index stripe_charges_report, %.1f ms "
+                  "(cpu %.1f ms) without it\n",
+                  with.median, with.cpu_median, without.median, without.cpu_median);
     }
   }
   if (keep == nullptr) std::filesystem::remove_all(dir);

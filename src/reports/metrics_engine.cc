@@ -65,13 +65,16 @@ const std::map<std::string_view, VolumeSql>& VolumeQueries() {
 // zone but those 30 or 45 minutes off, e.g. Asia/Kolkata, which read the rows themselves).
 constexpr int64_t kSlot = 3600;
 
-bool OnTheHour(const ReportPeriod& period) {
-  if (period.previous_from % kSlot != 0 || period.to % kSlot != 0) return false;
+// Whether every bound of the period is a multiple of `step` seconds.
+bool Aligned(const ReportPeriod& period, int64_t step) {
+  if (period.previous_from % step != 0 || period.to % step != 0) return false;
   for (const Bucket& b : period.buckets) {
-    if (b.start % kSlot != 0) return false;
+    if (b.start % step != 0) return false;
   }
   return true;
 }
+
+bool OnTheHour(const ReportPeriod& period) { return Aligned(period, kSlot); }
 
 std::string Placeholders(size_t first, size_t count) {
   std::string out;
@@ -263,48 +266,60 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
                                            const std::vector<std::string>& accounts,
                                            const ReportPeriod& period) {
   const VolumeSql& q = VolumeQueries().at(info.name);
+  // The rows are summed per local date in SQL: the date of an instant is (t + the zone's offset
+  // at t) / 86400, the offset taken from the zone's spans over the period (a CASE of a few
+  // branches, one per DST change). The rollup's hours stay whole in a zone whose offsets are
+  // whole hours; others read the rows. (A join with the bucket bounds would read less, but
+  // SQLite's planner then drops the range and scans the whole account once per bucket.)
   const bool rollup = OnTheHour(period);
-  const int64_t unit = rollup ? kSlot : 1;
-  std::vector<store::Value> params = AccountParams(accounts);
-  // Bucket -1 is the previous period.
-  std::string values;
-  auto add_bucket = [&](int64_t i, int64_t lo, int64_t hi) {
-    size_t first = params.size() + 1;
-    values += (values.empty() ? "(" : ", (") + Placeholders(first, 3) + ")";
-    params.emplace_back(i);
-    params.emplace_back(lo / unit);
-    params.emplace_back(hi / unit);
-  };
-  add_bucket(-1, period.previous_from, period.previous_to);
-  for (size_t i = 0; i < period.buckets.size(); ++i) {
-    add_bucket(static_cast<int64_t>(i), period.buckets[i].start, period.buckets[i].end);
-  }
   const std::string accounts_in = "account_id IN (" + Placeholders(1, accounts.size()) + ")";
-  std::string sql;
-  if (rollup) {
-    const std::string currency = q.per_currency ? "r.currency" : "NULL";
-    sql = "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
-          std::string(q.rollup_value) + ", SUM(r.n) FROM b JOIN report_rollup r ON r." +
-          accounts_in + " AND r.stream = '" + std::string(q.stream) +
-          "' AND r.slot >= b.lo AND r.slot < b.hi WHERE r.n > 0 AND " +
-          std::string(q.rollup_filter) + " GROUP BY b.i, " + currency;
-  } else {
-    const std::string currency = q.per_currency ? "t.currency" : "NULL";
-    const std::string time = "t." + std::string(q.time_column);
-    sql = "WITH b(i, lo, hi) AS (VALUES " + values + ") SELECT b.i, " + currency + ", " +
-          std::string(q.value) + ", COUNT(*) FROM b JOIN stripe_" + std::string(q.stream) +
-          " t ON t." + accounts_in + " AND " + time + " >= b.lo AND " + time +
-          " < b.hi WHERE t.deleted = 0 AND " + std::string(q.filter) + " GROUP BY b.i, " +
-          currency;
+  std::vector<store::Value> params = AccountParams(accounts);
+  auto param = [&](int64_t v) {
+    params.emplace_back(v);
+    return "$" + std::to_string(params.size());
+  };
+  const std::string lo = param(rollup ? period.previous_from / kSlot : period.previous_from);
+  const std::string hi = param(rollup ? period.to / kSlot : period.to);
+  const std::string instant = rollup ? "r.slot * 3600" : "t." + std::string(q.time_column);
+  std::string offset = "CASE";
+  for (const OffsetSpan& span : Offsets(period.tz, period.previous_from, period.to)) {
+    offset += " WHEN " + instant + " < " + param(span.end) + " THEN " + param(span.offset);
   }
-  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, params));
+  offset += " ELSE 0 END";
+  const std::string local_day = "(" + instant + " + " + offset + ") / 86400";
+  std::string rows_sql, statuses_sql;
+  if (rollup) {
+    const std::string where = " FROM report_rollup r WHERE r." + accounts_in +
+                              " AND r.stream = '" + std::string(q.stream) + "' AND r.slot >= " +
+                              lo + " AND r.slot < " + hi + " AND r.n > 0";
+    rows_sql = "SELECT " + local_day + ", r.currency, " + std::string(q.rollup_value) +
+               ", SUM(r.n)" + where + " AND " + std::string(q.rollup_filter) +
+               " GROUP BY 1, r.currency";
+    statuses_sql = "SELECT r.currency, r.kind, SUM(r.amount), SUM(r.n)" + where +
+                   " GROUP BY r.currency, r.kind";
+  } else {
+    const std::string time = "t." + std::string(q.time_column);
+    const std::string where = " FROM stripe_" + std::string(q.stream) + " t WHERE t." +
+                              accounts_in + " AND " + time + " >= " + lo + " AND " + time +
+                              " < " + hi + " AND t.deleted = 0";
+    rows_sql = "SELECT " + local_day + ", t.currency, " + std::string(q.value) + ", COUNT(*)" +
+               where + " AND " + std::string(q.filter) + " GROUP BY 1, t.currency";
+    statuses_sql = "SELECT t.currency, t.status, SUM(t.amount), COUNT(*)" + where +
+                   " GROUP BY t.currency, t.status";
+  }
+  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(rows_sql, params));
+
+  // Dates: bounds[0] starts the previous period, bounds[k] bucket k-1; the last is `to`.
+  std::vector<int64_t> bounds{period.from_day - (period.to_day - period.from_day)};
+  for (const Bucket& bucket : period.buckets) bounds.push_back(bucket.start_day);
+  bounds.push_back(period.to_day);
 
   MetricResult result{.metric = std::string(info.name), .period = period};
   std::map<std::string, CurrencyValues> by_currency;
   auto entry = [&](const std::string& c) -> CurrencyValues& {
-    auto [it, inserted] = by_currency.try_emplace(c);
+    auto [it, inserted] = by_currency.try_emplace(q.per_currency ? c : "");
     if (inserted) {
-      it->second.currency = c;
+      it->second.currency = q.per_currency ? c : "";
       it->second.total = 0;
       it->second.previous_total = 0;
       for (const Bucket& b : period.buckets) it->second.series.push_back({b.start_day, 0.0});
@@ -314,34 +329,24 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
   };
   if (!q.per_currency) entry("");
   for (const store::Row& row : rows) {
-    const int64_t i = row.GetInt(0);
+    const int64_t day = row.GetInt(0);
+    const size_t k = std::upper_bound(bounds.begin(), bounds.end(), day) - bounds.begin();
+    if (k == 0 || k >= bounds.size()) continue;  // outside (cannot happen: the query's range)
     CurrencyValues& v = entry(row.GetString(1));
     const double value = static_cast<double>(row.GetInt(2));
-    if (i < 0) {
-      v.previous_total = value;
+    if (k == 1) {
+      *v.previous_total += value;
       continue;
     }
-    v.series[static_cast<size_t>(i)].value = value;
+    *v.series[k - 2].value += value;
     *v.total += value;
     if (v.count) *v.count += row.GetInt(3);
   }
   if (info.name == "payouts") {
-    std::vector<store::Value> p = AccountParams(accounts);
-    p.emplace_back(period.from / unit);
-    p.emplace_back(period.to / unit);
-    const size_t n = accounts.size();
-    SL_ASSIGN_OR_RETURN(
-        store::Rows statuses,
-        rollup ? db_.Query("SELECT currency, kind, SUM(amount), SUM(n) FROM report_rollup WHERE " +
-                               accounts_in + " AND stream = 'payouts' AND slot >= $" +
-                               std::to_string(n + 1) + " AND slot < $" + std::to_string(n + 2) +
-                               " AND n > 0 GROUP BY currency, kind",
-                           p)
-               : db_.Query("SELECT currency, status, SUM(amount), COUNT(*) FROM stripe_payouts "
-                           "WHERE " + accounts_in + " AND arrival_date >= $" +
-                               std::to_string(n + 1) + " AND arrival_date < $" +
-                               std::to_string(n + 2) + " AND deleted = 0 GROUP BY currency, status",
-                           p));
+    // The period itself: the accounts, then lo (from) and hi (to).
+    std::vector<store::Value> range(params.begin(), params.begin() + accounts.size() + 2);
+    range[accounts.size()] = rollup ? period.from / kSlot : period.from;
+    SL_ASSIGN_OR_RETURN(store::Rows statuses, db_.Query(statuses_sql, range));
     for (const store::Row& row : statuses) {
       entry(row.GetString(0)).by_status[row.GetString(1)] = {row.GetInt(2), row.GetInt(3)};
     }

@@ -106,6 +106,19 @@ int64_t LocalMidnight(std::string_view tz, int64_t day) {
   return zone == nullptr ? day * 86400 : Midnight(*zone, day);
 }
 
+std::vector<OffsetSpan> Offsets(std::string_view tz, int64_t from, int64_t to) {
+  std::vector<OffsetSpan> spans;
+  const date::time_zone* zone = FindZone(tz);
+  if (zone == nullptr) return {{from, to, 0}};
+  for (int64_t t = from; t < to;) {
+    date::sys_info info = zone->get_info(date::sys_seconds{std::chrono::seconds{t}});
+    const int64_t end = std::min<int64_t>(to, info.end.time_since_epoch().count());
+    spans.push_back({t, end, info.offset.count()});
+    t = end;
+  }
+  return spans;
+}
+
 Result<ReportPeriod> MakePeriod(std::string_view from, std::string_view to,
                                 std::string_view interval, std::string_view tz) {
   ReportPeriod period;

@@ -54,4 +54,11 @@ Result<ReportPeriod> MakePeriod(std::string_view from, std::string_view to,
 // The UTC instant of the local midnight starting `day` in zone `tz` (already validated).
 int64_t LocalMidnight(std::string_view tz, int64_t day);
 
+// The zone's UTC offset over time between two instants: stretches [start, end) of one offset
+// (seconds east of UTC), in order, covering [from, to).
+struct OffsetSpan {
+  int64_t start = 0, end = 0, offset = 0;
+};
+std::vector<OffsetSpan> Offsets(std::string_view tz, int64_t from, int64_t to);
+
 }  // namespace stripeline::reports
