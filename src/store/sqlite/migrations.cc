@@ -619,13 +619,16 @@ CREATE TABLE report_subscription_queue (
 );
 INSERT INTO report_subscription_queue (account_id, id) SELECT account_id, id FROM stripe_subscriptions;
 CREATE TRIGGER stripe_subscriptions_report_insert AFTER INSERT ON stripe_subscriptions BEGIN
-  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id);
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
 END;
 CREATE TRIGGER stripe_subscriptions_report_update AFTER UPDATE ON stripe_subscriptions BEGIN
-  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id);
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
 END;
 CREATE TRIGGER stripe_subscriptions_report_delete AFTER DELETE ON stripe_subscriptions BEGIN
-  INSERT OR IGNORE INTO report_subscription_queue (account_id, id) VALUES (OLD.account_id, OLD.id);
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (OLD.account_id, OLD.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
 END;
 
 CREATE TABLE report_subscriptions (
