@@ -5,9 +5,9 @@
 //
 //   - Volume metrics (gross_volume, net_volume, fees, refunds, disputes, successful_payments,
 //     failed_payments, new_customers, payouts) are sums and counts of rows whose time falls in
-//     a bucket, computed in SQL: one query per metric joins the bucket bounds (a VALUES list)
-//     with the table's covering index (migration 6), grouped by bucket and currency. The total
-//     is the sum of the buckets; previous_total is one more bucket.
+//     a bucket: one query per metric sums them per local date in SQL (the zone's offsets over
+//     the period as a CASE) over the previous period and the period, and C++ puts the dates
+//     into buckets. The total is the sum of the buckets.
 //   - Subscription metrics (mrr, arr, active_subscribers, arpu, subscriber_churn_rate,
 //     revenue_churn, net_revenue_churn_rate, ltv) are values at an instant: a series point is
 //     the value at the end of its bucket, the total the value at `to`, previous_total the value
