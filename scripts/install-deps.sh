@@ -17,12 +17,18 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   curl ca-certificates
+  chromium                  # the browser tests (web/tests/) drive Debian's headless Chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# ... from Node with playwright-core (Node 20 or later). Asked for by command, not by package:
+# a machine may have Node from elsewhere (NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package).
+command -v node > /dev/null || missing+=(nodejs)
+command -v npm > /dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -512,6 +512,34 @@ CREATE TABLE webhook_events (
 );
 CREATE INDEX webhook_events_pending ON webhook_events(state, created);
 )sql"},
+      {4, "sync leases", R"sql(
+CREATE TABLE sync_leases (
+  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+  holder TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  process_start TEXT NOT NULL,
+  acquired_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql"},
+      // Connect OAuth: the `state` of each authorization started, single-use and expiring,
+      // bound to the browser that started it. Only hashes are kept.
+      {5, "oauth states", R"sql(
+CREATE TABLE oauth_states (
+  state_hash TEXT PRIMARY KEY,
+  binding_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  client_id TEXT REFERENCES clients(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  expected_account TEXT,
+  scope TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE INDEX oauth_states_expires_at ON oauth_states(expires_at);
+)sql"},
       // Reports (issue 6): hourly sums of the volume streams kept by triggers (a 12-month series
       // reads ~9,000 rollup rows instead of a million charges), covering indexes for zones whose
       // midnights are not on the hour, the subscription facts the metrics engine derives from
