@@ -6,12 +6,13 @@ LISTEN ?= 127.0.0.1:8080
 # Benchmarks build in their own directory, always optimized (Release).
 BENCH_DIR ?= build-bench
 
-.PHONY: all deps build run test unit integration bench clean
+.PHONY: all deps build run test unit integration browser bench clean
 
 all: build
 
 deps:
 	@./scripts/install-deps.sh
+	@./scripts/install-web-deps.sh
 
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	@cmake -S . -B $(BUILD_DIR) -G Ninja
@@ -30,6 +31,10 @@ unit: build
 
 integration: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+# The web app in headless Chromium (web/tests/); screenshots in $(BUILD_DIR)/screenshots/.
+browser: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L browser -j $(JOBS)
 
 # Not part of `test`: builds and runs every benchmark of bench/ (a few minutes) and prints its
 # figures (docs/PERFORMANCE.md).

@@ -13,15 +13,22 @@ packages=(
   libsodium-dev             # encryption at rest, argon2id, HMAC
   libspdlog-dev libfmt-dev
   libcli11-dev
+  libhowardhinnant-date-dev tzdata  # time zones of reports (GCC 12's <chrono> has none)
   libgtest-dev libgmock-dev
   libbenchmark-dev
   curl ca-certificates
+  chromium                  # the browser tests (web/tests/) drive Debian's headless Chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# ... from Node with playwright-core (Node 20 or later). Asked for by command, not by package:
+# a machine may have Node from elsewhere (NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package).
+command -v node > /dev/null || missing+=(nodejs)
+command -v npm > /dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

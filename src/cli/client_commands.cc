@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "common/clock.h"
 #include "integrations/views.h"
 
 namespace stripeline::cli {
@@ -41,7 +42,7 @@ void AddClientCommands(CLI::App& app) {
       return Status::OK();
     }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& client : all) rows.push_back({client.id, client.name, FormatTime(client.created_at)});
+    for (const auto& client : all) rows.push_back({client.id, client.name, FormatUnixTime(client.created_at)});
     PrintTable({"ID", "NAME", "CREATED"}, rows);
     return Status::OK();
   });

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "common/clock.h"
 #include "cli/prompt.h"
 #include "integrations/views.h"
 #include "sync/sync_views.h"
@@ -36,7 +37,7 @@ std::string LastSyncText(sync::SyncEngine& engine, const std::string& integratio
   auto runs = engine.Runs(integration_id, 1);
   if (!runs.ok() || runs->empty()) return "-";
   const sync::SyncRunResult& run = runs->front();
-  return run.status + ", " + FormatTime(run.finished_at.value_or(run.started_at));
+  return run.status + ", " + FormatUnixTime(run.finished_at.value_or(run.started_at));
 }
 
 void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
@@ -56,7 +57,7 @@ void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
     for (const auto& p : i.missing_permissions) std::cout << p << " ";
     std::cout << "\n";
   }
-  std::cout << "Last check:   " << FormatTime(i.health_checked_at) << "\n"
+  std::cout << "Last check:   " << FormatUnixTime(i.health_checked_at) << "\n"
             << "Last sync:    " << LastSyncText(engine, i.id) << "\n";
 }
 
@@ -236,7 +237,7 @@ void AddIntegrationCommands(CLI::App& app) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& entry : entries) {
-      rows.push_back({FormatTime(entry.at), entry.actor, entry.action, entry.summary});
+      rows.push_back({FormatUnixTime(entry.at), entry.actor, entry.action, entry.summary});
     }
     PrintTable({"WHEN", "WHO", "ACTION", "WHAT"}, rows);
     return Status::OK();

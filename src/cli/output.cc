@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 #include <algorithm>
-#include <ctime>
 #include <iostream>
 
 namespace stripeline::cli {
@@ -31,16 +30,6 @@ void PrintTable(const std::vector<std::string>& headers,
   for (const auto& row : rows) print_row(row);
   if (rows.empty()) std::cout << "(none)\n";
   std::cout << std::flush;
-}
-
-std::string FormatTime(int64_t unix_seconds) {
-  if (unix_seconds == 0) return "-";
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
-  return buffer;
 }
 
 }  // namespace stripeline::cli

@@ -38,6 +38,14 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->integrations_ = std::make_unique<integrations::IntegrationService>(
       *runtime->store_, *runtime->box_, *runtime->checker_);
   runtime->clients_ = std::make_unique<integrations::ClientService>(*runtime->store_);
+  runtime->oauth_ = std::make_unique<integrations::OAuthService>(
+      *runtime->store_, *runtime->box_, *runtime->stripe_, *runtime->users_,
+      *runtime->integrations_);
+  runtime->integrations_->SetDeauthorizer(
+      [oauth = runtime->oauth_.get()](const store::Integration& integration,
+                                      const integrations::StripeCredentials& credentials) {
+        return oauth->Deauthorize(integration, credentials);
+      });
   runtime->limiters_ = std::make_unique<stripe::RateLimiterRegistry>(options.rate_limits);
   runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
                                                       *runtime->stripe_, *runtime->limiters_,

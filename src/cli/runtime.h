@@ -11,6 +11,7 @@
 #include "integrations/client_service.h"
 #include "integrations/connection_check.h"
 #include "integrations/integration_service.h"
+#include "integrations/oauth_service.h"
 #include "store/store.h"
 #include "stripe/client.h"
 #include "stripe/rate_limiter.h"
@@ -41,6 +42,7 @@ class Runtime {
   access::UserService& users() { return *users_; }
   integrations::IntegrationService& integrations() { return *integrations_; }
   integrations::ClientService& clients() { return *clients_; }
+  integrations::OAuthService& oauth() { return *oauth_; }
   stripe::Client& stripe() { return *stripe_; }
   sync::SyncEngine& sync() { return *sync_; }
   // Its applier thread runs only once started (`serve` does).
@@ -57,6 +59,7 @@ class Runtime {
   std::unique_ptr<access::UserService> users_;
   std::unique_ptr<integrations::IntegrationService> integrations_;
   std::unique_ptr<integrations::ClientService> clients_;
+  std::unique_ptr<integrations::OAuthService> oauth_;
   std::unique_ptr<stripe::RateLimiterRegistry> limiters_;
   // Last: destroyed first, so background runs stop while everything they use still exists.
   std::unique_ptr<sync::SyncEngine> sync_;

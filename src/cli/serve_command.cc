@@ -85,7 +85,8 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
                  .integrations = runtime->integrations(),
                  .clients = runtime->clients(),
                  .sync = runtime->sync(),
-                 .webhooks = &runtime->webhooks()},
+                 .webhooks = &runtime->webhooks(),
+                 .oauth = &runtime->oauth()},
                 {.secure_cookies = options.secure_cookies,
                  .session_idle_timeout = options.common.runtime.session_idle_timeout});
   HttpServer server(

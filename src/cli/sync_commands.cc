@@ -30,6 +30,7 @@ namespace {
 // permission: that is printed as a warning) and 2 (bad input).
 constexpr int kExitRunFailed = 1;
 constexpr int kExitRunPaused = 3;       // the key was refused: reconnect, then sync again
+constexpr int kExitAlreadyRunning = 4;  // another process (e.g. `serve`) is syncing it now
 constexpr int kExitInterrupted = 130;   // Ctrl-C / SIGTERM: stopped after the current page
 
 std::string Fixed(double value, int decimals) {
@@ -223,7 +224,10 @@ int RunSync(SyncCommandOptions& options) {
     if (display) display->Finish();
     interrupted = watcher.interrupted();
   }
-  if (!result->ok()) return Fail(result->status());
+  if (!result->ok()) {
+    Fail(result->status());
+    return result->status().error_code() == "sync_running" ? kExitAlreadyRunning : 1;
+  }
   const sync::SyncRunResult& run = result->value();
   if (options.common.json) {
     PrintJson(sync::SyncRunJson(run));
@@ -278,7 +282,8 @@ void AddSyncCommands(CLI::App& app) {
                                StreamNames());
   sync_command->footer(
       "Exit status: 0 succeeded (streams lacking a permission are named in a warning), 1 failed, "
-      "2 bad input, 3 paused (Stripe refused the key: reconnect, then sync again), 130 "
+      "2 bad input, 3 paused (Stripe refused the key: reconnect, then sync again), 4 already "
+      "running (another process, e.g. `stripeline serve`, is syncing this integration), 130 "
       "interrupted (Ctrl-C; the next sync resumes from the checkpoints).");
   sync_command->callback([sync_options] {
     if (int code = RunSync(*sync_options); code != 0) throw CLI::RuntimeError(code);

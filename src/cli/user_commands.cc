@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "common/clock.h"
 #include "cli/prompt.h"
 #include "integrations/views.h"
 
@@ -69,7 +70,7 @@ void AddUserCommands(CLI::App& app) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& user : all) {
       rows.push_back({user.id, user.email, std::string(store::RoleName(user.role)),
-                      user.disabled ? "disabled" : "active", FormatTime(user.created_at)});
+                      user.disabled ? "disabled" : "active", FormatUnixTime(user.created_at)});
     }
     PrintTable({"ID", "EMAIL", "ROLE", "STATUS", "CREATED"}, rows);
     return Status::OK();
@@ -136,8 +137,8 @@ void AddUserCommands(CLI::App& app) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& token : all) {
       rows.push_back({token.id, token.name, token.token_prefix + "...",
-                      token.revoked ? "revoked" : "active", FormatTime(token.created_at),
-                      FormatTime(token.last_used_at.value_or(0))});
+                      token.revoked ? "revoked" : "active", FormatUnixTime(token.created_at),
+                      FormatUnixTime(token.last_used_at.value_or(0))});
     }
     PrintTable({"ID", "NAME", "TOKEN", "STATUS", "CREATED", "LAST USED"}, rows);
     return Status::OK();

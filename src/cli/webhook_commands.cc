@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "common/clock.h"
 #include "cli/prompt.h"
 
 namespace stripeline::cli {
@@ -60,7 +61,7 @@ void AddWebhookCommands(CLI::App& app) {
     std::cout << "Endpoint path:  " << webhook.url_path
               << "  (register https://<your host>" << webhook.url_path << " in Stripe)\n";
     if (webhook.previous_expires_at) {
-      std::cout << "The previous secret is accepted until " << FormatTime(*webhook.previous_expires_at)
+      std::cout << "The previous secret is accepted until " << FormatUnixTime(*webhook.previous_expires_at)
                 << "\n";
     }
     return Status::OK();

@@ -1,8 +1,19 @@
 #include "common/clock.h"
 
+#include <ctime>
 #include <thread>
 
 namespace stripeline {
+
+std::string FormatUnixTime(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "-";
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
+  return buffer;
+}
 
 Clock& Clock::Real() {
   static SystemClock clock;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 namespace stripeline {
 
@@ -21,6 +22,9 @@ class Clock {
   // The process-wide real clock.
   static Clock& Real();
 };
+
+// "2026-11-23 10:00 UTC"; "-" for 0 (never).
+std::string FormatUnixTime(int64_t unix_seconds);
 
 class SystemClock final : public Clock {
  public:

@@ -79,6 +79,29 @@ Fields ParseFormEncoded(std::string_view text) {
   return fields;
 }
 
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string AppendQuery(std::string_view url, const Fields& fields) {
+  std::string out(url);
+  if (fields.empty()) return out;
+  out.push_back(out.find('?') == std::string::npos ? '?' : '&');
+  return out + EncodeForm(fields);
+}
+
 std::string EncodeForm(const Fields& fields) {
   std::string out;
   for (const auto& [key, value] : fields) {

@@ -21,6 +21,10 @@ Fields ParseFormEncoded(std::string_view text);
 std::string EncodeForm(const Fields& fields);
 std::string PercentDecode(std::string_view text, bool plus_as_space);
 std::string PercentEncode(std::string_view text);
+// Escapes &, <, >, " and ' for HTML text and attribute values (server-rendered pages).
+std::string HtmlEscape(std::string_view text);
+// `url` with `fields` appended to its query (after '?' or '&'), form-encoded.
+std::string AppendQuery(std::string_view url, const Fields& fields);
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...

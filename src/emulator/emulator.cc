@@ -12,6 +12,7 @@
 #include "emulator/api_error.h"
 #include "emulator/list_query.h"
 #include "emulator/object_shapes.h"
+#include "emulator/request_params.h"
 #include "emulator/resource_table.h"
 
 namespace stripeline::emulator {
@@ -42,43 +43,6 @@ std::string RequestLogUrl(const AccountConfig& account, const KeyConfig& key,
   return url + "logs/" + request_id + "?t=" + std::to_string(Clock::Real().NowUnix());
 }
 
-// Admin parameters from the query, then a form or JSON-object body; arrays in JSON become
-// repeated fields.
-Fields AdminParams(const HttpRequest& request) {
-  Fields params = request.query;
-  std::string_view body = request.body;
-  size_t start = body.find_first_not_of(" \t\r\n");
-  if (start != std::string_view::npos && body[start] == '{') {
-    boost::system::error_code ec;
-    json::value value = json::parse(body, ec);
-    if (ec || !value.is_object()) return params;
-    auto text = [](const json::value& v) -> std::string {
-      if (v.is_string()) return std::string(v.as_string());
-      return json::serialize(v);
-    };
-    for (const auto& member : value.as_object()) {
-      if (member.value().is_array()) {
-        for (const json::value& v : member.value().as_array()) {
-          params.emplace_back(std::string(member.key()), text(v));
-        }
-      } else if (!member.value().is_null()) {
-        params.emplace_back(std::string(member.key()), text(member.value()));
-      }
-    }
-  } else {
-    Fields form = ParseFormEncoded(body);
-    params.insert(params.end(), form.begin(), form.end());
-  }
-  return params;
-}
-
-std::optional<std::string> Param(const Fields& params, std::string_view name) {
-  for (const auto& [key, value] : params) {
-    if (key == name) return value;
-  }
-  return std::nullopt;
-}
-
 HttpResponse AdminError(int status, std::string message) {
   return HttpResponse::Json(
       status, json::object{{"error", {{"type", "invalid_request_error"}, {"message", message}}}});
@@ -89,12 +53,6 @@ HttpResponse AdminError(const Status& status) {
   if (status.code() == StatusCode::kNotFound) http = 404;
   if (status.code() == StatusCode::kFailedPrecondition) http = 409;
   return AdminError(http, status.message());
-}
-
-std::optional<bool> ParseBool(std::string_view text) {
-  if (text == "true" || text == "1") return true;
-  if (text == "false" || text == "0") return false;
-  return std::nullopt;
 }
 
 std::string_view KindName(KeyKind kind) {
@@ -118,14 +76,6 @@ HttpResponse RateLimited() {
                                                {{"type", "invalid_request_error"},
                                                 {"code", "rate_limit"},
                                                 {"message", "Request rate limit exceeded"}}}});
-}
-
-std::string RandomFrom(std::mt19937_64& rng, size_t n, bool upper_only = false) {
-  static constexpr std::string_view kChars =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out.push_back(kChars[rng() % (upper_only ? 36 : kChars.size())]);
-  return out;
 }
 
 // Applies admin `params` to an object's top-level fields: metadata[k]=v (empty v removes k),
@@ -260,6 +210,8 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
   HttpResponse response;
   if (request.path.starts_with(kAdminPrefix)) {
     response = HandleAdmin(request, request_id);
+  } else if (request.path.starts_with("/oauth/")) {
+    response = HandleOAuth(request);
   } else {
     api_requests_.fetch_add(1);
     if (options_.latency_ms > 0) clock_.SleepFor(std::chrono::milliseconds(options_.latency_ms));
@@ -376,7 +328,7 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
 HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string& request_id) {
   std::vector<std::string_view> parts =
       SplitPath(std::string_view(request.path).substr(kAdminPrefix.size()));
-  Fields params = AdminParams(request);
+  Fields params = RequestParams(request);
   auto route = [&](std::string_view method, std::initializer_list<std::string_view> path) {
     if (request.method != method || parts.size() != path.size()) return false;
     size_t i = 0;
@@ -408,6 +360,7 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
     std::lock_guard lock(mu_);
     datasets_ = std::move(fresh);
     registry_ = KeyRegistry(initial_config_);
+    oauth_ = OAuthGrants{};
     fault_ = Fault{};
     buckets_.clear();
     api_requests_.store(0);
@@ -481,6 +434,24 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
     if (!status.ok()) return AdminError(status);
     return HttpResponse::Json(200,
                               json::object{{"account", parts[1]}, {"disconnected", true}});
+  }
+  if (route("POST", {"accounts", "*", "deauthorize"})) {
+    // The account's owner revoking the platform's access in their Dashboard.
+    std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+    if (!livemode) return AdminError(400, "livemode must be true or false");
+    std::optional<AccountConfig> platform;
+    {
+      std::lock_guard lock(mu_);
+      const AccountConfig* account = registry_.config().FindAccount(parts[1]);
+      if (account == nullptr) return AdminError(404, "no such account: " + std::string(parts[1]));
+      if (!account->connected_to) {
+        return AdminError(409, "\"" + account->id + "\" is not a connected account");
+      }
+      platform = *registry_.config().FindAccount(*account->connected_to);
+    }
+    Status status = DeauthorizeAccount(*platform, std::string(parts[1]), *livemode);
+    if (!status.ok()) return AdminError(status);
+    return HttpResponse::Json(200, json::object{{"account", parts[1]}, {"deauthorized", true}});
   }
   if (route("POST", {"faults"})) {
     std::optional<int64_t> status = ParseInteger(Param(params, "status").value_or(""));
@@ -657,17 +628,28 @@ Result<json::object> Emulator::DeleteObject(Dataset& dataset, const ResourceSpec
 void Emulator::EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
                          const json::object& object, const json::value& previous,
                          const std::string& request_id, std::mt19937_64& rng) {
+  json::object data{{"object", object}};
+  if (!previous.is_null()) data["previous_attributes"] = previous;
+  AppendEvent(dataset, std::string(spec.event_prefix) + "." + std::string(action), std::move(data),
+              request_id, rng);
+}
+
+void Emulator::AppendEvent(Dataset& dataset, const std::string& type, json::object data,
+                           const std::string& request_id, std::mt19937_64& rng) {
   Collection& events = dataset.MutableObjects("events");
   int64_t created = Now();
   if (events.size() > 0) {
     created = std::max(created, events.Created(static_cast<uint32_t>(events.size() - 1)));
   }
-  std::string type = std::string(spec.event_prefix) + "." + std::string(action);
   const std::string& account = dataset.account().id;
   EventFacts facts{{"evt_" + RandomFrom(rng, 24), created, dataset.livemode()}};
   if (dataset.account().connected_to) facts.account = account;
-  facts.object = object;
-  facts.previous_attributes = previous;
+  if (json::value* object = data.if_contains("object"); object && object->is_object()) {
+    facts.object = std::move(object->get_object());
+  }
+  if (json::value* previous = data.if_contains("previous_attributes")) {
+    facts.previous_attributes = std::move(*previous);
+  }
   facts.pending_webhooks = webhooks_->Matching(account, dataset.livemode(), type);
   facts.request_id = request_id;
   facts.type = type;

@@ -28,6 +28,12 @@
 // /v1/events only shows the last 30 days of emulated time. Anything else answers Stripe's 404
 // "Unrecognized request URL".
 //
+// Connect OAuth (emulator_oauth.cc; docs/emulator.md): GET/POST /oauth/authorize (an HTML page
+// to pick an account and approve or deny, redirecting with code or error), POST /oauth/token
+// (authorization_code and refresh_token grants, Stripe's {"error","error_description"} bodies),
+// POST /oauth/deauthorize (then account.application.deauthorized). Built-in platform client id:
+// kDemoConnectClientId.
+//
 // Emulated clock: now = the Clock's wall time + an offset that only grows
 // (POST /_emulator/clock/advance). Data is generated relative to the now of Create/reset.
 //
@@ -40,6 +46,8 @@
 //   POST /_emulator/keys  account=acct_..&kind=secret|restricted&livemode=true|false
 //                         &permissions[]=rak_...  answers {"key": ...}
 //   POST /_emulator/accounts/<acct>/disconnect    the connected account answers account_invalid
+//   POST /_emulator/accounts/<acct>/deauthorize [livemode]  as /oauth/deauthorize: the owner
+//                                                 revoked the platform in their Dashboard
 //   POST /_emulator/faults  status=500&count=2[&should_retry=true|false]
 //                           the next `count` API requests answer `status` with Stripe's
 //                           api_error body (429: its rate_limit body) and, when given,
@@ -75,6 +83,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/clock.h"
@@ -83,6 +92,7 @@
 #include "emulator/dataset.h"
 #include "emulator/emulator_config.h"
 #include "emulator/key_registry.h"
+#include "emulator/oauth_grants.h"
 #include "emulator/resource_table.h"
 #include "emulator/webhook_dispatcher.h"
 
@@ -157,6 +167,24 @@ class Emulator {
   int64_t Now() const;
 
   HttpResponse HandleApi(const HttpRequest& request, const std::string& request_id);
+  // Connect OAuth (emulator_oauth.cc): /oauth/authorize (page and its form), /oauth/token,
+  // /oauth/deauthorize.
+  HttpResponse HandleOAuth(const HttpRequest& request);
+  HttpResponse AuthorizePage(const HttpRequest& request);
+  HttpResponse AuthorizeDecision(const HttpRequest& request);
+  HttpResponse Token(const HttpRequest& request);
+  HttpResponse Deauthorize(const HttpRequest& request);
+  // The platform a token-endpoint request authenticates as (its secret key as Bearer or
+  // `client_secret`), with the key; Stripe's invalid_client otherwise.
+  std::variant<std::pair<AccountConfig, KeyConfig>, OAuthError> AuthenticatePlatform(
+      const HttpRequest& request, const Fields& params);
+  // A new connected account of `platform` (an OAuth approval that had to create one), with
+  // its data in both modes; returns its id. Takes mu_.
+  std::string CreateConnectedAccount(const AccountConfig& platform);
+  // Cuts `account` off `platform`: revokes its OAuth tokens, disconnects it and emits
+  // account.application.deauthorized in `livemode`. Takes mu_, then the dataset's lock.
+  Status DeauthorizeAccount(const AccountConfig& platform, const std::string& account,
+                            bool livemode);
   HttpResponse HandleAdmin(const HttpRequest& request, const std::string& request_id);
   HttpResponse HandleObjects(const HttpRequest& request, const std::vector<std::string_view>& parts,
                              const Fields& params, const std::string& request_id);
@@ -177,7 +205,11 @@ class Emulator {
                                            const std::string& request_id);
   Result<boost::json::object> DeleteObject(Dataset& dataset, const ResourceSpec& spec,
                                            std::string_view id, const std::string& request_id);
-  // Appends an event to the dataset's events and queues its webhook deliveries.
+  // Appends an event of `type` with `data` to the dataset's events and queues its webhook
+  // deliveries. The caller holds the dataset's lock exclusively.
+  void AppendEvent(Dataset& dataset, const std::string& type, boost::json::object data,
+                   const std::string& request_id, std::mt19937_64& rng);
+  // A mutation's `<prefix>.<action>` event (AppendEvent).
   void EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
                  const boost::json::object& object, const boost::json::value& previous,
                  const std::string& request_id, std::mt19937_64& rng);
@@ -195,6 +227,7 @@ class Emulator {
   DatasetMap datasets_;   // guarded by mu_ (the map; each Dataset has its own lock)
   KeyRegistry registry_;  // guarded by mu_
   Fault fault_;           // guarded by mu_
+  OAuthGrants oauth_;     // guarded by mu_
   std::mt19937_64 rng_;   // guarded by mu_
   std::map<std::pair<std::string, bool>, Bucket> buckets_;  // guarded by mu_
   std::atomic<uint64_t> api_requests_{0};

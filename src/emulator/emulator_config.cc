@@ -120,7 +120,9 @@ Status ParseAccount(const json::value& value, const std::string& where, AccountC
   if (!value.is_object()) return Invalid(where, "must be an object");
   const json::object& object = value.as_object();
   SL_RETURN_IF_ERROR(CheckMembers(
-      object, {"id", "name", "email", "country", "default_currency", "connected_to", "keys"},
+      object,
+      {"id", "name", "email", "country", "default_currency", "connected_to", "keys",
+       "connect_client_id", "other_platform"},
       where));
   SL_RETURN_IF_ERROR(ReadString(object, "id", where, true, account.id));
   if (account.id.rfind("acct_", 0) != 0 || account.id.size() < 6) {
@@ -154,6 +156,22 @@ Status ParseAccount(const json::value& value, const std::string& where, AccountC
       return Invalid(where + ".connected_to", "must be an account id or null");
     }
     account.connected_to = std::string(connected->as_string());
+  }
+  SL_RETURN_IF_ERROR(
+      ReadString(object, "connect_client_id", where, false, account.connect_client_id));
+  if (!account.connect_client_id.empty()) {
+    if (account.connected_to) {
+      return Invalid(where + ".connect_client_id", "only a platform (not connected) has one");
+    }
+    if (!account.connect_client_id.starts_with("ca_") || account.connect_client_id.size() < 8) {
+      return Invalid(where + ".connect_client_id", "must start with \"ca_\"");
+    }
+  }
+  std::optional<bool> other_platform;
+  SL_RETURN_IF_ERROR(ReadBool(object, "other_platform", where, other_platform));
+  account.other_platform = other_platform.value_or(false);
+  if (account.other_platform && !account.connected_to) {
+    return Invalid(where + ".other_platform", "only a connected account can have one");
   }
   account.created = kBuiltInCreated;
   if (const json::value* list = object.if_contains("keys"); list != nullptr) {
@@ -190,6 +208,15 @@ const AccountConfig* EmulatorConfig::FindAccount(std::string_view id) const {
   return nullptr;
 }
 
+const AccountConfig* EmulatorConfig::FindPlatform(std::string_view client_id) const {
+  for (const AccountConfig& account : accounts) {
+    if (!account.connect_client_id.empty() && account.connect_client_id == client_id) {
+      return &account;
+    }
+  }
+  return nullptr;
+}
+
 const KeyConfig* EmulatorConfig::FindKey(std::string_view key) const {
   for (const KeyConfig& k : keys) {
     if (k.key == key) return &k;
@@ -220,7 +247,7 @@ EmulatorConfig BuiltInConfig() {
   EmulatorConfig config;
   config.accounts = {
       {"acct_emu_demo", "Emulator Demo Ltd", "owner@emulator-demo.example", "GB", "gbp",
-       std::nullopt, kBuiltInCreated},
+       std::nullopt, kBuiltInCreated, kDemoConnectClientId},
       {"acct_emu_connected_1", "Northwind Coffee", "hello@northwind-coffee.example", "GB", "gbp",
        "acct_emu_demo", kBuiltInCreated + 86400 * 30},
       {"acct_emu_connected_2", "Bluebird Books", "orders@bluebird-books.example", "GB", "gbp",
@@ -263,6 +290,9 @@ Status AddKeysFile(std::string_view json_text, EmulatorConfig& config) {
     SL_RETURN_IF_ERROR(ParseAccount(accounts->as_array()[i], where, account, keys));
     if (merged.FindAccount(account.id) != nullptr) {
       return Invalid(where + ".id", "account \"" + account.id + "\" is defined twice");
+    }
+    if (!account.connect_client_id.empty() && merged.FindPlatform(account.connect_client_id)) {
+      return Invalid(where + ".connect_client_id", "this client id is already defined");
     }
     merged.accounts.push_back(account);
     for (size_t k = 0; k < keys.size(); ++k) {

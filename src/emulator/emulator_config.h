@@ -13,6 +13,11 @@
 //      "connected_to": null,           // optional: id of the platform account (built-in or in
 //                                      // this file) whose secret keys may act for this
 //                                      // account with `Stripe-Account: acct_x`
+//      "connect_client_id": "ca_...",  // optional, platforms only: their Connect client id,
+//                                      // which enables /oauth/* for them
+//      "other_platform": false,        // optional, connected accounts only: the account is
+//                                      // controlled by another platform, so a read_write
+//                                      // OAuth approval creates a new account instead
 //      "keys": [                       // optional
 //        {"key": "sk_test_..."},                          // secret, test mode
 //        {"key": "sk_live_...", "livemode": true},        // livemode optional; must match
@@ -47,6 +52,10 @@ struct AccountConfig {
   std::string default_currency;
   std::optional<std::string> connected_to;  // the platform account, for connected accounts
   int64_t created = 0;
+  std::string connect_client_id;  // ca_...: the platform's Connect application; empty if none
+  // Stripe's 2021 single-platform policy: a read_write OAuth approval of this account creates a
+  // new account instead (stripe-api.md §7).
+  bool other_platform = false;
 };
 
 struct KeyConfig {
@@ -67,10 +76,14 @@ struct EmulatorConfig {
   std::vector<KeyConfig> keys;
 
   const AccountConfig* FindAccount(std::string_view id) const;
+  // The platform whose Connect client id is `client_id`; nullptr when none.
+  const AccountConfig* FindPlatform(std::string_view client_id) const;
   const KeyConfig* FindKey(std::string_view key) const;
 };
 
-// The built-in account acct_emu_demo, its connected accounts and its keys (see emulator.h).
+// The built-in account acct_emu_demo (Connect client id kDemoConnectClientId), its connected
+// accounts and its keys (see emulator.h).
+inline constexpr char kDemoConnectClientId[] = "ca_emu_demo_connect_0000000000000000";
 EmulatorConfig BuiltInConfig();
 
 // Validates `json_text` (the format above) and appends its accounts and keys to `config`.

@@ -73,6 +73,9 @@ std::variant<KeyConfig, ApiError> KeyRegistry::Authenticate(
   }
   if (key.find(' ') != std::string::npos) return errors::KeyWithSpace(key);
   const KeyConfig* found = config_.FindKey(key);
+  if (auto revoked = access_revoked_.find(key); found == nullptr && revoked != access_revoked_.end()) {
+    return errors::AccountInvalid(key, revoked->second);
+  }
   if (found == nullptr) return errors::InvalidApiKey(key);
   if (found->expired) return errors::ExpiredApiKey(key);
   if (found->kind == KeyKind::kPublishable) return errors::PublishableKey();
@@ -97,6 +100,15 @@ Status KeyRegistry::Revoke(std::string_view key) {
   auto it = std::find_if(config_.keys.begin(), config_.keys.end(),
                          [&](const KeyConfig& k) { return k.key == key; });
   if (it == config_.keys.end()) return Status::NotFound("no such key", "unknown_key");
+  config_.keys.erase(it);
+  return Status::OK();
+}
+
+Status KeyRegistry::RevokeAccess(std::string_view key) {
+  auto it = std::find_if(config_.keys.begin(), config_.keys.end(),
+                         [&](const KeyConfig& k) { return k.key == key; });
+  if (it == config_.keys.end()) return Status::NotFound("no such key", "unknown_key");
+  access_revoked_.emplace(it->key, it->account_id);
   config_.keys.erase(it);
   return Status::OK();
 }
@@ -134,5 +146,21 @@ Status KeyRegistry::Disconnect(std::string_view account_id) {
   disconnected_.insert(account->id);
   return Status::OK();
 }
+
+Status KeyRegistry::Reconnect(std::string_view account_id, std::string_view platform_id) {
+  const AccountConfig* account = config_.FindAccount(account_id);
+  if (account == nullptr) {
+    return Status::NotFound("no account \"" + std::string(account_id) + "\"", "unknown_account");
+  }
+  if (account->connected_to != platform_id) {
+    return Status::FailedPrecondition("\"" + account->id + "\" is not connected to \"" +
+                                          std::string(platform_id) + "\"",
+                                      "not_connected");
+  }
+  disconnected_.erase(account->id);
+  return Status::OK();
+}
+
+void KeyRegistry::AddAccount(AccountConfig account) { config_.accounts.push_back(std::move(account)); }
 
 }  // namespace stripeline::emulator

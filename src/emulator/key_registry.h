@@ -6,6 +6,7 @@
 // Thread-safety: none; the Emulator guards it with its mutex.
 
 #include <optional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ class KeyRegistry {
 
   // Forgets the key: it then answers "Invalid API Key provided". NotFound for an unknown key.
   Status Revoke(std::string_view key);
+  // An OAuth access token whose grant was deauthorized: it then answers 403 account_invalid
+  // ("Application access may have been revoked"). NotFound for an unknown key.
+  Status RevokeAccess(std::string_view key);
   // Expires `key` and adds `new_key` with the same account, mode, kind and permissions.
   // NotFound for an unknown key, FailedPrecondition for one already expired.
   Result<KeyConfig> Roll(std::string_view key, const std::string& new_key);
@@ -44,12 +48,18 @@ class KeyRegistry {
   // Cuts a connected account off its platform (it then answers account_invalid).
   // NotFound for an unknown account, FailedPrecondition when it is not a connected account.
   Status Disconnect(std::string_view account_id);
+  // Connects `account_id` to `platform_id` again after a Disconnect (an OAuth approval).
+  // NotFound for an unknown account, FailedPrecondition when it belongs to another platform.
+  Status Reconnect(std::string_view account_id, std::string_view platform_id);
+  // Adds an account (one an OAuth approval created). Precondition: its id is new.
+  void AddAccount(AccountConfig account);
 
   const EmulatorConfig& config() const { return config_; }
 
  private:
   EmulatorConfig config_;
   std::set<std::string, std::less<>> disconnected_;
+  std::map<std::string, std::string, std::less<>> access_revoked_;  // key -> its account
 };
 
 }  // namespace stripeline::emulator

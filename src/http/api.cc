@@ -113,8 +113,13 @@ Api::Api(ApiServices services, ApiOptions options)
   RegisterUserRoutes(*routes_);
   RegisterWebhookRoutes(*routes_);
   RegisterSyncRoutes(*routes_);
+  RegisterOAuthRoutes(*routes_);
+  RegisterMetricsRoutes(*routes_);
 }
 
-HttpResponse Api::Handle(const HttpRequest& request) const { return router_.Dispatch(request); }
+HttpResponse Api::Handle(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> page = web_.Serve(request)) return *std::move(page);
+  return router_.Dispatch(request);
+}
 
 }  // namespace stripeline::http

@@ -1,6 +1,7 @@
 #pragma once
-// Api: the REST API under /api/v1 plus /healthz and /readyz, as one thread-safe request
-// handler for HttpServer. Authentication is a session cookie (with a CSRF token required on
+// Api: the REST API under /api/v1 plus /healthz and /readyz, and the admin web app's page and
+// assets (http/web_assets.h) at / and /assets/, as one thread-safe request handler for
+// HttpServer. Authentication is a session cookie (with a CSRF token required on
 // every state-changing request) for the web page, or `Authorization: Bearer <token>` for
 // programs. Handlers are grouped by resource in src/http/handlers/; they only translate between
 // HTTP and the services, which hold the rules. The routes are documented in docs/openapi.yaml.
@@ -15,8 +16,10 @@
 #include "access/user_service.h"
 #include "common/http_message.h"
 #include "http/router.h"
+#include "http/web_assets.h"
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
+#include "integrations/oauth_service.h"
 #include "store/store.h"
 #include "sync/sync_engine.h"
 #include "sync/webhook_intake.h"
@@ -32,6 +35,8 @@ struct ApiServices {
   // Webhook intake (/webhooks/stripe/...); null where the process receives none: its routes
   // then answer 503.
   sync::WebhookIntake* webhooks = nullptr;
+  // Stripe Connect OAuth; null where the process offers none: its routes then answer 503.
+  integrations::OAuthService* oauth = nullptr;
 };
 
 struct ApiOptions {
@@ -96,6 +101,7 @@ class Api {
 
  private:
   ApiOptions options_;
+  WebAssets web_;
   Router router_;
   std::unique_ptr<ApiRoutes> routes_;  // the route handlers point into it
 };
@@ -113,5 +119,7 @@ void RegisterClientRoutes(ApiRoutes& routes);
 void RegisterUserRoutes(ApiRoutes& routes);
 void RegisterWebhookRoutes(ApiRoutes& routes);
 void RegisterSyncRoutes(ApiRoutes& routes);
+void RegisterOAuthRoutes(ApiRoutes& routes);
+void RegisterMetricsRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http

@@ -26,6 +26,31 @@ const std::vector<IntegrationType>& Catalog() {
                         .required = false,
                         .help = "Optional: a connected account (acct_...) to act for, sent as "
                                 "the Stripe-Account header."}}},
+           {.id = kOAuthScheme,
+            .name = "Connect with Stripe (OAuth)",
+            .description =
+                "Sign in to Stripe and approve read access: no key to copy. Needs the Stripe "
+                "Connect settings (an administrator enters them once). Or enter an OAuth client "
+                "ID, client secret and refresh token by hand. Under Stripe's single-platform "
+                "policy, an account another platform already controls cannot be connected this "
+                "way: use a restricted key for it.",
+            .recommended = false,
+            .fields = {{.name = "oauth_client_id",
+                        .label = "Client ID",
+                        .secret = false,
+                        .required = false,
+                        .help = "Manual entry only: the Connect application's client ID (ca_...)."},
+                       {.name = "oauth_client_secret",
+                        .label = "Client secret",
+                        .secret = true,
+                        .required = false,
+                        .help = "Manual entry only: the platform's secret key (sk_...)."},
+                       {.name = "refresh_token",
+                        .label = "Refresh token",
+                        .secret = true,
+                        .required = false,
+                        .help = "Manual entry only: the grant's refresh token (rt_...); it is "
+                                "exchanged for an access token when you save."}}},
        }},
   };
   return catalog;

@@ -38,5 +38,6 @@ const AuthScheme* FindAuthScheme(const IntegrationType& type, const std::string&
 
 inline constexpr char kStripeType[] = "stripe";
 inline constexpr char kApiKeyScheme[] = "api_key";
+inline constexpr char kOAuthScheme[] = "oauth";
 
 }  // namespace stripeline::integrations

@@ -75,6 +75,13 @@ Status ClientService::Delete(const access::Actor& actor, const std::string& id) 
   return Audit(actor, "client.deleted", "Deleted client '" + client.name + "'");
 }
 
+Result<std::vector<store::User>> ClientService::Members(const access::Actor& actor,
+                                                        const std::string& id) {
+  SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "see who has access to clients"));
+  SL_ASSIGN_OR_RETURN(store::Client client, store_.GetClient(id));
+  return store_.ListClientMembers(client.id);
+}
+
 Status ClientService::AddMember(const access::Actor& actor, const std::string& client_id,
                                 const std::string& user_email) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "give users access to clients"));

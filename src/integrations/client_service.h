@@ -24,6 +24,8 @@ class ClientService {
                                const std::string& name);
   // Refused while the client still has integrations (delete or move them first).
   Status Delete(const access::Actor& actor, const std::string& id);
+  // The users given access to the client (administrators only).
+  Result<std::vector<store::User>> Members(const access::Actor& actor, const std::string& id);
   // Gives a member or viewer access to a client (by email), or takes it away.
   Status AddMember(const access::Actor& actor, const std::string& client_id,
                    const std::string& user_email);

@@ -62,8 +62,9 @@ ConnectionCheck CheckFromError(const stripe::StripeError& error) {
     case ErrorKind::kPermission:
       if (error.code == "account_invalid") {
         check.failure = ConnectionFailure::kInvalidCredentials;
-        check.message = Unavailable("the key has no access to the connected account (" +
-                                    error.message + ")");
+        check.message = Unavailable(
+            "Access was revoked in Stripe, or the key never had access to this account (" +
+            error.message + ")");
       } else if (auto permission = stripe::ParseMissingPermission(error.message)) {
         check.failure = ConnectionFailure::kMissingPermissions;
         check.missing_permissions = {*permission};

@@ -13,6 +13,12 @@ std::string AssociatedData(const std::string& integration_id) {
 Result<std::string> SealCredentials(const SecretBox& box, const std::string& integration_id,
                                     const StripeCredentials& credentials) {
   boost::json::object json{{"secret_key", credentials.secret_key}};
+  for (const auto& [name, value] : {std::pair{"refresh_token", &credentials.refresh_token},
+                                    std::pair{"connect_client_id", &credentials.connect_client_id},
+                                    std::pair{"client_secret", &credentials.client_secret},
+                                    std::pair{"scope", &credentials.scope}}) {
+    if (!value->empty()) json[name] = *value;
+  }
   return box.Seal(boost::json::serialize(json), AssociatedData(integration_id));
 }
 
@@ -32,7 +38,16 @@ Result<StripeCredentials> OpenCredentials(const SecretBox& box,
                                 "' are malformed.",
                             "credentials_unreadable");
   }
-  return StripeCredentials{.secret_key = std::string(json.as_object()["secret_key"].as_string())};
+  const boost::json::object& fields = json.as_object();
+  auto text = [&](std::string_view name) {
+    const boost::json::value* value = fields.if_contains(name);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+  };
+  return StripeCredentials{.secret_key = text("secret_key"),
+                           .refresh_token = text("refresh_token"),
+                           .connect_client_id = text("connect_client_id"),
+                           .client_secret = text("client_secret"),
+                           .scope = text("scope")};
 }
 
 }  // namespace stripeline::integrations

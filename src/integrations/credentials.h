@@ -12,7 +12,14 @@
 namespace stripeline::integrations {
 
 struct StripeCredentials {
-  std::string secret_key;  // sk_... or rk_...
+  std::string secret_key;  // sk_... or rk_..., or an OAuth access token: the key API calls use
+  // OAuth integrations only (empty otherwise):
+  std::string refresh_token;      // rt_...
+  std::string connect_client_id;  // ca_...: the Connect application that holds the grant
+  // The platform secret key entered by hand with the refresh token (manual OAuth entry); empty
+  // when the grant came through "Connect with Stripe", whose platform key is in the settings.
+  std::string client_secret;
+  std::string scope;  // read_only | read_write
 };
 
 Result<std::string> SealCredentials(const SecretBox& box, const std::string& integration_id,

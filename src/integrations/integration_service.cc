@@ -156,8 +156,14 @@ Result<Saved> IntegrationService::Add(const access::Actor& actor, const NewInteg
   }
   if (FindAuthScheme(*type, request.auth_scheme) == nullptr) {
     return Status::InvalidArgument("Unknown auth scheme '" + request.auth_scheme +
-                                       "' for Stripe; available: api_key.",
+                                       "' for Stripe; available: api_key, oauth.",
                                    "unknown_auth_scheme");
+  }
+  if (request.auth_scheme == kOAuthScheme) {
+    return Status::InvalidArgument(
+        "An OAuth integration is added with Connect with Stripe (POST /api/v1/oauth/stripe/start) "
+        "or with oauth_client_id, oauth_client_secret and refresh_token.",
+        "invalid_auth_scheme");
   }
   std::string name = Trim(request.name);
   SL_RETURN_IF_ERROR(ValidateName(name));
@@ -179,8 +185,56 @@ Result<Saved> IntegrationService::Add(const access::Actor& actor, const NewInteg
   integration.livemode = check.livemode;
   integration.active = request.active;
   integration.created_at = integration.updated_at = now;
-  ApplyCheck(integration, check);
+  return Insert(actor, std::move(integration), check);
+}
 
+Result<Saved> IntegrationService::AddOAuth(const access::Actor& actor,
+                                           const NewOAuthIntegration& request) {
+  SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "add integrations"));
+  std::string name = Trim(request.name);
+  SL_RETURN_IF_ERROR(ValidateDetails(name, request.client_id, std::nullopt));
+  ConnectionCheck check = checker_.Check(request.credentials.secret_key, std::nullopt);
+  if (!check.available() && check.failure != ConnectionFailure::kMissingPermissions) {
+    return Status::FailedPrecondition(
+        "Stripe granted access, but the access token does not work: " + ReasonText(check) +
+            ". Nothing was saved.",
+        "oauth_token_refused");
+  }
+  if (!check.account_id.empty() && check.account_id != request.stripe_user_id) {
+    return Status::FailedPrecondition("The access token reaches Stripe account " +
+                                          check.account_id + ", not " + request.stripe_user_id +
+                                          ". Nothing was saved.",
+                                      "account_mismatch");
+  }
+  int64_t now = clock_.NowUnix();
+  store::Integration integration;
+  integration.id = NewId("int");
+  integration.type = kStripeType;
+  integration.name = name;
+  integration.client_id = request.client_id;
+  integration.auth_scheme = kOAuthScheme;
+  SL_ASSIGN_OR_RETURN(integration.credentials_sealed,
+                      SealCredentials(box_, integration.id, request.credentials));
+  integration.secret_key_masked = stripe::MaskKey(request.credentials.secret_key);
+  integration.stripe_account_id = request.stripe_user_id;
+  integration.livemode = check.livemode;
+  integration.active = request.active;
+  integration.created_at = integration.updated_at = now;
+  return Insert(actor, std::move(integration), check);
+}
+
+Status IntegrationService::ValidateDetails(const std::string& name,
+                                           const std::optional<std::string>& client_id,
+                                           const std::optional<std::string>& account_id) {
+  SL_RETURN_IF_ERROR(ValidateName(Trim(name)));
+  SL_RETURN_IF_ERROR(ValidateClient(client_id));
+  return ValidateAccountId(account_id);
+}
+
+Result<Saved> IntegrationService::Insert(const access::Actor& actor,
+                                         store::Integration integration,
+                                         const ConnectionCheck& check) {
+  ApplyCheck(integration, check);
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
     SL_RETURN_IF_ERROR(store_.CreateIntegration(integration));
     boost::json::object details{{"name", integration.name},
@@ -237,6 +291,14 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
     SL_RETURN_IF_ERROR(ValidateClient(*edit.client_id));
     if (*edit.client_id != integration.client_id) changed.push_back("client_id");
     integration.client_id = *edit.client_id;
+  }
+  if (integration.auth_scheme == kOAuthScheme && (edit.secret_key || edit.account_id)) {
+    // Its key is an access token Stripe issued with a refresh token: a pasted key or another
+    // account would leave the sealed grant behind.
+    return Status::InvalidArgument(
+        "An OAuth integration's credentials come from Stripe: connect again with Connect with "
+        "Stripe (or add a key-based integration) instead of changing its key or Account ID.",
+        "oauth_credentials_fixed");
   }
   std::optional<std::string> account_id = integration.account_id;
   if (edit.account_id) {
@@ -322,7 +384,35 @@ Result<std::string> IntegrationService::Delete(const access::Actor& actor, const
                        boost::json::serialize(details));
   }));
   log::Info("integration.deleted", {{"id", integration.id}, {"by", actor.email}});
-  return removed.empty() ? std::string("Integration deleted") : "Integration deleted; " + removed;
+  std::string message = "Integration deleted";
+  // Revoked at Stripe only once the delete is committed (a refused delete keeps its grant), and
+  // never blocking it: a grant Stripe already dropped, or an unreachable Stripe, must not keep
+  // an integration the user wants gone. The message says which happened.
+  if (integration.auth_scheme == kOAuthScheme && deauthorize_) {
+    Result<StripeCredentials> credentials = Credentials(integration);
+    Status revoked =
+        credentials.ok() ? deauthorize_(integration, *credentials) : credentials.status();
+    boost::json::object details{{"deauthorized", revoked.ok()},
+                                {"stripe_account_id", integration.stripe_account_id}};
+    if (revoked.ok()) {
+      message += "; its access to Stripe account " + integration.stripe_account_id + " was revoked";
+    } else {
+      details["error"] = revoked.message();
+      message += ", but Stripe did not revoke its access to account " +
+                 integration.stripe_account_id + " (" + revoked.message() +
+                 "); revoke it in the Stripe Dashboard under Settings → Connected apps";
+      log::Warn("integration.deauthorize_failed",
+                {{"id", integration.id}, {"error", revoked.message()}});
+    }
+    SL_RETURN_IF_ERROR(AppendAudit(actor, "integration.deauthorized", integration,
+                                   revoked.ok() ? "Revoked the Stripe grant of '" +
+                                                      integration.name + "'"
+                                                : "Stripe did not revoke the grant of '" +
+                                                      integration.name + "'",
+                                   boost::json::serialize(details)));
+  }
+  if (!removed.empty()) message += "; " + removed;
+  return message;
 }
 
 Result<Saved> IntegrationService::SetActive(const access::Actor& actor, const std::string& id,

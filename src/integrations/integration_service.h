@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/secrets.h"
+#include "integrations/catalog.h"
 #include "integrations/connection_check.h"
 #include "integrations/credentials.h"
 #include "store/store.h"
@@ -47,6 +48,16 @@ struct IntegrationEdit {
   std::optional<std::optional<std::string>> client_id;
 };
 
+// An integration whose credentials came from Connect OAuth (the callback or manual entry):
+// `credentials.secret_key` is the access token, acting for `stripe_user_id`.
+struct NewOAuthIntegration {
+  std::string name;
+  std::optional<std::string> client_id;
+  bool active = true;
+  StripeCredentials credentials;
+  std::string stripe_user_id;
+};
+
 struct Saved {
   store::Integration integration;
   std::string message;  // what the user sees: "Integration added", ...
@@ -59,6 +70,10 @@ struct Saved {
 // it runs inside the transaction that deletes the integration, so a failure keeps both.
 using SyncedDataRemover = std::function<Result<std::string>(const store::Integration&)>;
 
+// Revokes an OAuth integration's access at Stripe when it is deleted (OAuthService::Deauthorize).
+using Deauthorizer =
+    std::function<Status(const store::Integration&, const StripeCredentials&)>;
+
 class IntegrationService {
  public:
   IntegrationService(store::Store& store, const SecretBox& box, const ConnectionChecker& checker,
@@ -67,14 +82,26 @@ class IntegrationService {
   // Set once by the composition root, before the service is shared between threads. Without
   // one, a delete with keep_data=false has no synced data to remove.
   void SetSyncedDataRemover(SyncedDataRemover remover) { remove_synced_data_ = std::move(remover); }
+  // The same for deauthorizing OAuth integrations on delete. Without one, nothing is revoked.
+  void SetDeauthorizer(Deauthorizer deauthorizer) { deauthorize_ = std::move(deauthorizer); }
 
   Result<Saved> Add(const access::Actor& actor, const NewIntegration& request);
+  // Adds an integration from an OAuth grant (admins): checks the access token reaches
+  // `stripe_user_id` first; a refused token stores nothing.
+  Result<Saved> AddOAuth(const access::Actor& actor, const NewOAuthIntegration& request);
+  // The checks Add makes on a name, a client and an Account ID, without adding anything (for
+  // flows that add later, such as OAuth).
+  Status ValidateDetails(const std::string& name, const std::optional<std::string>& client_id,
+                         const std::optional<std::string>& account_id);
   // Integrations the actor may see, optionally only those of one client.
   Result<std::vector<store::Integration>> List(const access::Actor& actor,
                                                const std::optional<std::string>& client_id);
   Result<store::Integration> Get(const access::Actor& actor, const std::string& id);
   Result<Saved> Edit(const access::Actor& actor, const std::string& id, const IntegrationEdit& edit);
   // `keep_data`: keep the synced data (it stays queryable), or remove it with the integration.
+  // An OAuth integration is then deauthorized at Stripe; the message says whether Stripe
+  // confirmed (the integration is deleted either way), and so does an
+  // `integration.deauthorized` audit entry.
   Result<std::string> Delete(const access::Actor& actor, const std::string& id, bool keep_data);
   Result<Saved> SetActive(const access::Actor& actor, const std::string& id, bool active);
   // Tests a saved integration and records its health. Inactive integrations are never called.
@@ -99,6 +126,10 @@ class IntegrationService {
   Result<ConnectionCheck> Validate(const std::string& secret_key,
                                    const std::optional<std::string>& account_id) const;
   void ApplyCheck(store::Integration& integration, const ConnectionCheck& check) const;
+  // Stores a new integration with its audit entry; the Saved says "Integration added" with
+  // the check's warnings.
+  Result<Saved> Insert(const access::Actor& actor, store::Integration integration,
+                       const ConnectionCheck& check);
   Status AppendAudit(const access::Actor& actor, const std::string& action,
                      const store::Integration& integration, std::string summary,
                      std::string details_json = "{}");
@@ -108,6 +139,7 @@ class IntegrationService {
   const ConnectionChecker& checker_;
   Clock& clock_;
   SyncedDataRemover remove_synced_data_;
+  Deauthorizer deauthorize_;
 };
 
 // The health state a check leads to.

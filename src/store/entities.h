@@ -85,6 +85,19 @@ struct WebhookSecrets {
   std::optional<int64_t> previous_expires_at;
 };
 
+// A Connect OAuth authorization in flight: the hash of its `state`, the hash of the binding
+// cookie of the browser that started it, who started it and what it will create. Single-use:
+// used_at is set by the callback that consumes it.
+struct OAuthState {
+  std::string state_hash, binding_hash, user_id;
+  std::optional<std::string> client_id;
+  std::string name;
+  std::optional<std::string> expected_account;  // acct_... the user meant to connect, if said
+  std::string scope;
+  int64_t created_at = 0, expires_at = 0;
+  std::optional<int64_t> used_at;
+};
+
 // Where a received webhook event stands.
 inline constexpr char kWebhookPending[] = "pending";
 inline constexpr char kWebhookApplied[] = "applied";

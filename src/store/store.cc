@@ -486,6 +486,22 @@ Result<std::vector<std::string>> Store::ListClientIdsForUser(const std::string& 
   return ids;
 }
 
+Result<std::vector<User>> Store::ListClientMembers(const std::string& client_id) {
+  SL_ASSIGN_OR_RETURN(
+      Rows rows,
+      db_->Query(Sql("SELECT ", kUserColumns,
+                     " FROM users WHERE id IN (SELECT user_id FROM client_members WHERE "
+                     "client_id = $1) ORDER BY email"),
+                 {client_id}));
+  std::vector<User> users;
+  users.reserve(rows.size());
+  for (const Row& row : rows) {
+    SL_ASSIGN_OR_RETURN(User user, UserFromRow(row));
+    users.push_back(std::move(user));
+  }
+  return users;
+}
+
 // ---- Integrations ----
 
 Status Store::CreateIntegration(const Integration& i) {
@@ -714,6 +730,60 @@ Result<WebhookEventCounts> Store::CountWebhookEvents(const std::string& integrat
   counts.failed = rows[0].GetInt("failed");
   counts.last_received_at = rows[0].GetOptionalInt("last_received_at");
   return counts;
+}
+
+// ---- Connect OAuth states ----
+
+namespace {
+constexpr std::string_view kOAuthStateColumns =
+    "state_hash, binding_hash, user_id, client_id, name, expected_account, scope, created_at, "
+    "expires_at, used_at";
+}  // namespace
+
+Status Store::CreateOAuthState(const OAuthState& state) {
+  SL_RETURN_IF_ERROR(CheckExists(kUserExists, state.user_id,
+                                 "No user with id '" + state.user_id + "'"));
+  if (state.client_id) {
+    SL_RETURN_IF_ERROR(CheckExists(kClientExists, *state.client_id,
+                                   "No client with id '" + *state.client_id + "'"));
+  }
+  return db_
+      ->Execute(Sql("INSERT INTO oauth_states (", kOAuthStateColumns,
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+                {state.state_hash, state.binding_hash, state.user_id, OptionalValue(state.client_id),
+                 state.name, OptionalValue(state.expected_account), state.scope, state.created_at,
+                 state.expires_at, OptionalValue(state.used_at)})
+      .status();
+}
+
+Result<OAuthState> Store::GetOAuthState(const std::string& state_hash) {
+  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query(Sql("SELECT ", kOAuthStateColumns,
+                                                " FROM oauth_states WHERE state_hash = $1"),
+                                            {state_hash}));
+  if (rows.empty()) return Status::NotFound("No such OAuth state");
+  const Row& row = rows[0];
+  return OAuthState{.state_hash = row.GetString("state_hash"),
+                    .binding_hash = row.GetString("binding_hash"),
+                    .user_id = row.GetString("user_id"),
+                    .client_id = row.GetOptionalString("client_id"),
+                    .name = row.GetString("name"),
+                    .expected_account = row.GetOptionalString("expected_account"),
+                    .scope = row.GetString("scope"),
+                    .created_at = row.GetInt("created_at"),
+                    .expires_at = row.GetInt("expires_at"),
+                    .used_at = row.GetOptionalInt("used_at")};
+}
+
+Result<bool> Store::ConsumeOAuthState(const std::string& state_hash, int64_t now) {
+  SL_ASSIGN_OR_RETURN(int64_t changed,
+                      db_->Execute("UPDATE oauth_states SET used_at = $2 "
+                                   "WHERE state_hash = $1 AND used_at IS NULL",
+                                   {state_hash, now}));
+  return changed == 1;
+}
+
+Result<int64_t> Store::DeleteOAuthStatesExpiredBefore(int64_t before) {
+  return db_->Execute("DELETE FROM oauth_states WHERE expires_at < $1", {before});
 }
 
 // ---- Settings ----

@@ -95,6 +95,8 @@ class Store {
   Status RemoveClientMember(const std::string& client_id, const std::string& user_id);
   // Ids of the clients the user is a member of, sorted.
   Result<std::vector<std::string>> ListClientIdsForUser(const std::string& user_id);
+  // The users who are members of the client, ordered by email (none for an unknown client).
+  Result<std::vector<User>> ListClientMembers(const std::string& client_id);
 
   // ---- Integrations ----
   // NotFound when integration.client_id names no client; AlreadyExists on a duplicate id.
@@ -140,6 +142,17 @@ class Store {
   // the row (integration_id, event_id). NotFound when absent.
   Status UpdateWebhookEventState(const WebhookEvent& event);
   Result<WebhookEventCounts> CountWebhookEvents(const std::string& integration_id);
+
+  // ---- Connect OAuth states ----
+  // NotFound when the user or client does not exist; AlreadyExists on a duplicate hash.
+  Status CreateOAuthState(const OAuthState& state);
+  // NotFound when no state has this hash.
+  Result<OAuthState> GetOAuthState(const std::string& state_hash);
+  // Marks the state used at `now` unless it already was: true when this call consumed it, false
+  // when it was used before (so exactly one of two racing callbacks wins).
+  Result<bool> ConsumeOAuthState(const std::string& state_hash, int64_t now);
+  // Deletes states that expired before `before`; returns how many.
+  Result<int64_t> DeleteOAuthStatesExpiredBefore(int64_t before);
 
   // ---- Settings (a small key/value table) ----
   // nullopt when the key was never put.

@@ -112,9 +112,32 @@ SyncEngine::SyncEngine(store::Store& store, integrations::IntegrationService& in
       applier_(store, integrations, clock,
                [this](const std::string& id, const StreamSpec& stream, const std::string& object) {
                  return Refetch(id, stream, object);
-               }) {}
+               }),
+      leases_(store.database(), clock, options_.lease_ttl),
+      lease_keeper_([this] { KeepLeases(); }) {}
 
-SyncEngine::~SyncEngine() { Stop(); }
+SyncEngine::~SyncEngine() {
+  Stop();
+  {
+    std::lock_guard lock(mu_);
+    lease_keeper_stop_ = true;
+    cv_.notify_all();
+  }
+  lease_keeper_.join();
+}
+
+void SyncEngine::KeepLeases() {
+  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease_ttl) / 3;
+  std::unique_lock lock(mu_);
+  while (!cv_.wait_for(lock, period, [this] { return lease_keeper_stop_; })) {
+    if (running_.empty()) continue;
+    lock.unlock();
+    if (::stripeline::Status renewed = leases_.RenewAll(); !renewed.ok()) {
+      log::Warn("sync.lease_renewal_failed", {{"error", renewed.ToString()}});
+    }
+    lock.lock();
+  }
+}
 
 std::vector<const StreamSpec*> SyncEngine::SelectedStreams() const {
   std::vector<const StreamSpec*> out;
@@ -157,7 +180,7 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
 }
 
 ::stripeline::Status SyncEngine::Claim(const std::string& integration_id) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (shutdown_.load()) {
     return ::stripeline::Status::FailedPrecondition("The sync engine is stopping",
                                                     "sync_stopping");
@@ -166,10 +189,23 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
     return ::stripeline::Status::FailedPrecondition(
         "A sync of integration " + integration_id + " is already running", "sync_running");
   }
-  return ::stripeline::Status::OK();
+  lock.unlock();
+  // Other processes on the same database (the CLI beside the server) are kept out by a lease.
+  ::stripeline::Status leased = leases_.Acquire(integration_id);
+  if (!leased.ok()) {
+    lock.lock();
+    running_.erase(integration_id);
+    cv_.notify_all();
+  }
+  return leased;
 }
 
 void SyncEngine::Release(const std::string& integration_id) {
+  if (::stripeline::Status released = leases_.Release(integration_id); !released.ok()) {
+    // It expires after lease_ttl anyway.
+    log::Warn("sync.lease_release_failed",
+              {{"integration", integration_id}, {"error", released.ToString()}});
+  }
   std::lock_guard lock(mu_);
   running_.erase(integration_id);
   live_.erase(integration_id);

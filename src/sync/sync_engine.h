@@ -25,8 +25,9 @@
 // Every request to Stripe takes a token from the account's limiter (RateLimiterRegistry, shared
 // by every integration reaching that account). Inactive integrations are never called.
 //
-// Thread-safety: thread-safe. At most one run per integration at a time (in this process): a
-// second Run/Start while one runs is FailedPrecondition. Runs of different integrations proceed
+// Thread-safety: thread-safe. At most one run per integration at a time: a second Run/Start
+// while one runs is FailedPrecondition (sync_running), in this process or in another one on
+// the same database (a lease, sync_lease.h, held for the run and renewed every lease_ttl/3). Runs of different integrations proceed
 // in parallel. The store, integration service, client, registry and clock must outlive the
 // engine; the destructor stops the scheduler and waits for background runs (which stop after
 // their current page).
@@ -51,6 +52,7 @@
 #include "stripe/rate_limiter.h"
 #include "sync/event_applier.h"
 #include "sync/event_applier_impl.h"
+#include "sync/sync_lease.h"
 #include "sync/sync_types.h"
 
 namespace stripeline::sync {
@@ -126,7 +128,8 @@ class SyncEngine {
 
   // Validates the integration and builds what a run needs.
   Result<Prepared> Prepare(const std::string& integration_id);
-  // Claims the integration (FailedPrecondition when already running).
+  // Claims the integration here and its lease in the database (FailedPrecondition
+  // sync_running when a run of it is in progress, here or in another process).
   ::stripeline::Status Claim(const std::string& integration_id);
   void Release(const std::string& integration_id);
   Result<SyncRunResult> Execute(const Prepared& prepared, const std::string& run_id,
@@ -136,6 +139,8 @@ class SyncEngine {
   std::vector<const StreamSpec*> SelectedStreams() const;
   void SchedulerLoop(std::chrono::milliseconds interval);
   void ReapFinished();  // requires mu_
+  // The lease keeper thread: renews this engine's leases while it has runs.
+  void KeepLeases();
 
   store::Store& store_;
   integrations::IntegrationService& integrations_;
@@ -153,6 +158,9 @@ class SyncEngine {
   std::vector<std::pair<std::shared_ptr<std::atomic<bool>>, std::thread>> threads_;  // mu_
   std::thread scheduler_;
   bool scheduler_stop_ = false;  // guarded by mu_
+  SyncLeases leases_;
+  bool lease_keeper_stop_ = false;  // guarded by mu_
+  std::thread lease_keeper_;  // last: it starts in the constructor and uses the members above
 };
 
 }  // namespace stripeline::sync

@@ -2,6 +2,7 @@
 // The values the sync engine's API takes and returns (SyncEngine in sync_engine.h): options,
 // progress, run results, status, verification. Plain values; copyable; no invariants.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -32,6 +33,10 @@ struct SyncOptions {
   // (RetryPolicy) for 5xx, 429 and connection errors. A page failing every attempt fails the
   // stream (and so the run).
   int page_attempts = 3;
+  // How long a run's lease (sync_lease.h) outlives its last renewal: a process that died
+  // without releasing it on another host blocks syncs of its integration this long (on this
+  // host a dead holder is noticed at once).
+  std::chrono::seconds lease_ttl{60};
   // Streams to sync; empty means every stream of the stream table.
   std::vector<std::string> streams;
   // Test seam: after this many backfill pages were written, the run stops dead like a killed

@@ -309,6 +309,7 @@ Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
   Writer self{.event = &event};
   std::unique_lock lock(writers_mu_);
   writers_.push_back(&self);
+  deliveries_waiting_.store(static_cast<int>(writers_.size()), std::memory_order_relaxed);
   while (!self.done && &self != writers_.front()) self.cv.wait(lock);
   if (self.done) return std::move(self.result);
 
@@ -327,6 +328,7 @@ Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
   for (size_t i = 0; i < count; ++i) {
     Writer* writer = writers_.front();
     writers_.pop_front();
+    deliveries_waiting_.store(static_cast<int>(writers_.size()), std::memory_order_relaxed);
     writer->done = true;
     if (writer != &self) writer->cv.notify_one();
   }
@@ -423,18 +425,21 @@ Result<int64_t> WebhookIntake::ApplyPending() {
       if (ec) payloads[i] = nullptr;
     }
     // A few events per transaction, each applied together with its row's new state: one
-    // commit (and one write of the shared pages) for the group instead of one per event, while
-    // the transaction stays short enough not to hold up the intake's commits. (A tie makes the
-    // applier re-fetch the object from Stripe inside it; ties are rare.)
-    for (size_t begin = 0; begin < due.size(); begin += options_.apply_group) {
-      const size_t end = std::min(due.size(), begin + options_.apply_group);
+    // commit (and one write of the shared pages) for the group instead of one per event. A
+    // delivery arriving meanwhile ends the group early, so it waits for one event's apply at
+    // most, not a group's. (A tie makes the applier re-fetch the object from Stripe inside the
+    // transaction; ties are rare.)
+    for (size_t next = 0; next < due.size();) {
+      const size_t end = std::min(due.size(), next + options_.apply_group);
       YieldToDeliveries();
       SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-        for (size_t i = begin; i < end; ++i) {
+        while (next < end) {
+          const size_t i = next++;
           Status updated = store_.UpdateWebhookEventState(
               ApplyOne(due[i], payloads[i].if_object()));
           // The integration (and its events) may have been deleted meanwhile.
           if (!updated.ok() && updated.code() != StatusCode::kNotFound) return updated;
+          if (deliveries_waiting_.load(std::memory_order_relaxed) > 0) break;
         }
         return Status::OK();
       }));

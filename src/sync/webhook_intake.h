@@ -26,6 +26,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -212,6 +213,9 @@ class WebhookIntake {
   mutable std::mutex writers_mu_;
   std::deque<Writer*> writers_;  // guarded by writers_mu_; the front one commits
   std::condition_variable writers_drained_;  // notified when writers_ becomes empty
+  // writers_.size(), readable without the lock: the applier ends a transaction early when a
+  // delivery waits.
+  std::atomic<int> deliveries_waiting_{0};
   GroupCommitStats commit_stats_;  // guarded by writers_mu_
 
   std::mutex apply_mu_;  // one ApplyPending at a time, so events go in order

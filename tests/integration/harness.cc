@@ -221,7 +221,8 @@ Stack::Stack(const StackOptions& options) : data_dir_(MakeTempDir()) {
 
   std::vector<std::string> serve_argv{STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0",
                                       "--data-dir", data_dir_.string(), "--stripe-api-base",
-                                      emulator_url_, "--log-level", "debug"};
+                                      emulator_url_, "--stripe-connect-base", emulator_url_,
+                                      "--log-level", "debug"};
   serve_argv.insert(serve_argv.end(), options.serve_args.begin(), options.serve_args.end());
   server_process_ = std::make_unique<ChildProcess>(
       serve_argv, std::map<std::string, std::string>{{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}},
@@ -451,6 +452,29 @@ std::string ContentHash(const StreamObjects& objects) {
   auto remote = EmulatorContent(emulator_url, key, streams);
   auto local = SyncedContent(db_file, account_id, streams);
   return ContentEqual(remote, local);
+}
+
+boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,
+                                  const std::string& run_id, int timeout_seconds) {
+  boost::json::value run = nullptr;
+  WaitUntil(
+      [&] {
+        auto runs = api.Get("/api/v1/integrations/" + id + "/sync/runs?limit=5");
+        if (!runs.json.is_object()) return false;
+        for (const auto& r : runs.json.at("data").as_array()) {
+          if (r.at("id") == boost::json::value(run_id) && r.at("status") != "running") run = r;
+        }
+        return !run.is_null();
+      },
+      timeout_seconds, "run " + run_id + " to finish");
+  return run;
+}
+
+boost::json::value SyncViaApi(HttpClient& api, const std::string& id) {
+  auto started = api.Post("/api/v1/integrations/" + id + "/sync");
+  EXPECT_EQ(started.status, 202) << started.body;
+  if (started.status != 202) return nullptr;
+  return WaitForSyncRun(api, id, std::string(started.json.at("run_id").as_string()));
 }
 
 }  // namespace stripeline::testing

@@ -177,6 +177,19 @@ std::string ContentHash(const StreamObjects& objects);
                                                        const std::string& account_id,
                                                        const std::vector<std::string>& streams);
 
+// The list streams and the emulator resource each mirrors (same names); plus `account`.
+inline const std::vector<std::string> kListStreams = {
+    "customers", "products",        "prices",   "coupons",      "subscriptions",
+    "invoices",  "charges",         "refunds",  "disputes",     "payment_intents",
+    "payouts",   "balance_transactions", "credit_notes", "events"};
+
+// Waits (bounded poll) until run `run_id` of integration `id` has finished; returns the run, or
+// null after failing the test on timeout.
+boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,
+                                  const std::string& run_id, int timeout_seconds = 60);
+// Starts a sync over the API (expects 202) and waits for it to finish; returns the run.
+boost::json::value SyncViaApi(HttpClient& api, const std::string& id);
+
 inline constexpr char kSecretKey[] = "sk_test_emu_demo_secret_0000000000000000";
 inline constexpr char kLiveKey[] = "sk_live_emu_demo_secret_0000000000000000";
 inline constexpr char kRestrictedKey[] = "rk_test_emu_demo_readonly_00000000000000";

@@ -24,12 +24,6 @@ namespace {
 using boost::json::object;
 using boost::json::value;
 
-// The list streams and the emulator resource each mirrors (same names); plus `account`.
-const std::vector<std::string> kListStreams = {
-    "customers", "products",        "prices",   "coupons",      "subscriptions",
-    "invoices",  "charges",         "refunds",  "disputes",     "payment_intents",
-    "payouts",   "balance_transactions", "credit_notes", "events"};
-
 constexpr char kAccount[] = "acct_emu_demo";
 // Small datasets keep the suite at seconds: --objects is the number of charges; every other
 // stream follows in proportion (a few hundred objects in all).
@@ -89,26 +83,11 @@ class SyncStack {
   }
 
   // Starts a run over the API and waits for it to end; returns the finished run.
-  value SyncViaApi(const std::string& id) {
-    auto started = api().Post("/api/v1/integrations/" + id + "/sync");
-    EXPECT_EQ(started.status, 202) << started.body;
-    if (started.status != 202) return nullptr;
-    return WaitForRun(id, Str(started.json.at("run_id")));
-  }
+  value SyncViaApi(const std::string& id) { return testing::SyncViaApi(api(), id); }
 
   // Waits until run `run_id` of the integration has finished; returns it.
   value WaitForRun(const std::string& id, const std::string& run_id) {
-    value run = nullptr;
-    WaitUntil(
-        [&] {
-          auto runs = api().Get("/api/v1/integrations/" + id + "/sync/runs?limit=5");
-          for (const auto& r : runs.json.at("data").as_array()) {
-            if (r.at("id") == value(run_id) && r.at("status") != "running") run = r;
-          }
-          return !run.is_null();
-        },
-        60, "run " + run_id + " to finish");
-    return run;
+    return WaitForSyncRun(api(), id, run_id);
   }
 
   value Verify(const std::string& id) {
@@ -252,7 +231,13 @@ TEST(SyncApi, OneRunAtATimeAndInactiveIntegrationsAreRefused) {
   EXPECT_EQ(live.at("running"), true);
   EXPECT_EQ(live.at("current_run").at("status"), "running");
   EXPECT_EQ(live.at("current_run").at("id"), first.json.at("run_id"));
+  // Another process on the same database is refused too: the run holds a lease there.
+  CommandResult cli = s.Cli({"sync", "--integration", id});
+  EXPECT_EQ(cli.exit_code, 4) << cli.out << cli.err;
+  EXPECT_NE(cli.err.find("already running in another Stripeline process"), std::string::npos)
+      << cli.err;
   s.WaitForRun(id, Str(first.json.at("run_id")));
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM sync_leases"), 0) << "released when the run ended";
 
   std::string inactive = s.AddIntegration(kSecretKey, /*active=*/false, "Switched off");
   auto refused = s.api().Post("/api/v1/integrations/" + inactive + "/sync");

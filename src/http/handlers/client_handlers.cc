@@ -46,6 +46,12 @@ void RegisterClientRoutes(ApiRoutes& routes) {
                          }
                          return JsonAnswer(200, {{"data", data}});
                        });
+  routes.Authenticated("GET", "/api/v1/clients/{id}/members", [&clients](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto members, clients.Members(call.actor, call.Param("id")));
+    boost::json::array data;
+    for (const auto& user : members) data.push_back(integrations::UserJson(user));
+    return JsonAnswer(200, {{"data", data}});
+  });
   routes.Authenticated("POST", "/api/v1/clients/{id}/members", [&clients](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(std::string email, RequiredString(call.body, "email"));
     SL_RETURN_IF_ERROR(clients.AddMember(call.actor, call.Param("id"), email));

@@ -36,6 +36,20 @@ Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::objec
   return request;
 }
 
+// Manual OAuth entry: the fields of the catalog's "oauth" scheme.
+Result<integrations::ManualOAuth> ReadManualOAuth(const boost::json::object& body) {
+  integrations::ManualOAuth request;
+  SL_ASSIGN_OR_RETURN(request.name, RequiredString(body, "name"));
+  SL_ASSIGN_OR_RETURN(auto client_id, NullableString(body, "client_id"));
+  if (client_id) request.client_id = *client_id;
+  SL_ASSIGN_OR_RETURN(auto active, OptionalBool(body, "active"));
+  request.active = active.value_or(true);
+  SL_ASSIGN_OR_RETURN(request.connect_client_id, RequiredString(body, "oauth_client_id"));
+  SL_ASSIGN_OR_RETURN(request.client_secret, RequiredString(body, "oauth_client_secret"));
+  SL_ASSIGN_OR_RETURN(request.refresh_token, RequiredString(body, "refresh_token"));
+  return request;
+}
+
 HttpResponse SavedAnswer(sync::SyncEngine& engine, int status, const integrations::Saved& saved) {
   boost::json::array warnings;
   for (const auto& warning : saved.warnings) warnings.push_back(boost::json::string(warning));
@@ -66,7 +80,13 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", data}});
   });
 
-  routes.Authenticated("POST", "/api/v1/integrations", [&service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations", [&routes, &service, &engine](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto scheme, OptionalString(call.body, "auth_scheme"));
+    if (scheme == integrations::kOAuthScheme && routes.services().oauth != nullptr) {
+      SL_ASSIGN_OR_RETURN(auto request, ReadManualOAuth(call.body));
+      SL_ASSIGN_OR_RETURN(auto saved, routes.services().oauth->AddManual(call.actor, request));
+      return SavedAnswer(engine, 201, saved);
+    }
     SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, false));
     SL_ASSIGN_OR_RETURN(auto saved, service.Add(call.actor, request));
     return SavedAnswer(engine, 201, saved);

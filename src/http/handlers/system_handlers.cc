@@ -6,14 +6,6 @@
 namespace stripeline::http {
 
 void RegisterSystemRoutes(ApiRoutes& routes) {
-  // Until the web app is served here, the root says where the API and its reference are.
-  routes.Public("GET", "/", [&routes](const HttpRequest&, const PathParams&) -> Result<HttpResponse> {
-    return JsonAnswer(200, {{"name", "Stripeline"},
-                            {"version", routes.options().version},
-                            {"api", "/api/v1"},
-                            {"reference", "docs/openapi.yaml"},
-                            {"health", "/healthz"}});
-  });
   routes.Public("GET", "/healthz", [](const HttpRequest&, const PathParams&) -> Result<HttpResponse> {
     return JsonAnswer(200, {{"status", "ok"}});
   });

@@ -90,5 +90,20 @@ TEST(HttpResponse, JsonSetsStatusContentTypeAndSerialisedBody) {
   EXPECT_EQ(boost::json::parse(response.body), (boost::json::value{{"ok", true}}));
 }
 
+TEST(HtmlEscape, EscapesWhatCouldOpenATagOrCloseAnAttribute) {
+  EXPECT_EQ(HtmlEscape(R"(<a href="x" title='y'>&</a>)"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("plain text"), "plain text");
+}
+
+TEST(AppendQuery, AddsToAnExistingQueryOrStartsOne) {
+  EXPECT_EQ(AppendQuery("https://x.example/cb", {{"code", "ac_1"}, {"state", "a b&c"}}),
+            "https://x.example/cb?code=ac_1&state=a%20b%26c");
+  EXPECT_EQ(AppendQuery("https://x.example/cb?from=1", {{"error", "access_denied"}}),
+            "https://x.example/cb?from=1&error=access_denied");
+  EXPECT_EQ(AppendQuery("https://x.example/cb", {}), "https://x.example/cb");
+}
+
+
 }  // namespace
 }  // namespace stripeline

@@ -62,6 +62,19 @@ class ApiTest : public test_util::IntegrationsTest {
   std::string token_, session_, csrf_;
 };
 
+TEST_F(ApiTest, ServesTheWebAppAtTheRootWithoutCredentials) {
+  HttpResponse page = Call("GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.Header("Content-Security-Policy"), kWebContentSecurityPolicy);
+  EXPECT_EQ(Call("GET", "/assets/js/app.js").status, 200);
+  // Everything else is still the API's: an unknown asset is its 404, not the page.
+  HttpResponse missing = Call("GET", "/assets/nothing.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCodeOf(missing), "not_found");
+  EXPECT_EQ(Call("GET", "/api/v1/integrations").status, 401);
+}
+
 TEST_F(ApiTest, Answers401WithoutCredentials) {
   HttpResponse response = Call("GET", "/api/v1/integrations");
   EXPECT_EQ(response.status, 401);

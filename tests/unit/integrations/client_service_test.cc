@@ -47,6 +47,11 @@ TEST_F(ClientServiceTest, AddMemberGivesAUserTheClient) {
   ASSERT_TRUE(clients_->AddMember(admin_, acme, " Bob@Example.com").ok());
   EXPECT_TRUE(ActorOf(bob).CanSeeClient(acme));
   EXPECT_EQ(AuditWithAction("client.member_added").size(), 1u);
+  auto members = clients_->Members(admin_, acme);
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].email, "bob@example.com");
+  EXPECT_EQ(clients_->Members(ActorOf(bob), acme).status().code(), StatusCode::kPermissionDenied);
 
   ASSERT_TRUE(clients_->RemoveMember(admin_, acme, "bob@example.com").ok());
   EXPECT_FALSE(ActorOf(bob).CanSeeClient(acme));

@@ -336,6 +336,15 @@ TEST_P(StoreContract, ClientMembers) {
   ASSERT_TRUE(store().AddClientMember("cli_a", "usr_1").ok());
   ASSERT_TRUE(store().AddClientMember("cli_a", "usr_1").ok());  // idempotent
   EXPECT_EQ(*store().ListClientIdsForUser("usr_1"), (std::vector<std::string>{"cli_a", "cli_b"}));
+  ASSERT_TRUE(store().CreateUser(MakeUser("usr_2", "0-first@example.com")).ok());
+  ASSERT_TRUE(store().AddClientMember("cli_a", "usr_2").ok());
+  auto members = store().ListClientMembers("cli_a");
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), 2u);  // by email
+  EXPECT_EQ((*members)[0].id, "usr_2");
+  EXPECT_EQ((*members)[1].email, "a@example.com");
+  EXPECT_EQ(store().ListClientMembers("cli_b")->size(), 1u);
+  EXPECT_TRUE(store().ListClientMembers("cli_x")->empty());
 
   Status no_client = store().AddClientMember("cli_x", "usr_1");
   EXPECT_EQ(no_client.code(), StatusCode::kNotFound);
@@ -689,6 +698,53 @@ TEST_P(StoreContract, DurableTransactionCommitsOrRollsBack) {
   });
   ASSERT_TRUE(nested.ok());
   EXPECT_EQ(store().CountWebhookEvents("int_1")->received, 2);
+}
+
+OAuthState MakeOAuthState(std::string hash, int64_t expires_at) {
+  return OAuthState{.state_hash = std::move(hash),
+                    .binding_hash = "binding-hash",
+                    .user_id = "usr_1",
+                    .client_id = std::nullopt,
+                    .name = "Northwind",
+                    .expected_account = "acct_1",
+                    .scope = "read_only",
+                    .created_at = expires_at - 600,
+                    .expires_at = expires_at,
+                    .used_at = std::nullopt};
+}
+
+TEST_P(StoreContract, OAuthStatesRoundTripAndAreConsumedOnce) {
+  ASSERT_TRUE(store().CreateUser(MakeUser("usr_1", "admin@example.com", Role::kAdmin)).ok());
+  ASSERT_TRUE(store().CreateOAuthState(MakeOAuthState("h1", 1000)).ok());
+  EXPECT_EQ(store().CreateOAuthState(MakeOAuthState("h1", 1000)).code(),
+            StatusCode::kAlreadyExists);
+  OAuthState unknown_user = MakeOAuthState("h2", 1000);
+  unknown_user.user_id = "usr_x";
+  EXPECT_EQ(store().CreateOAuthState(unknown_user).code(), StatusCode::kNotFound);
+  OAuthState unknown_client = MakeOAuthState("h3", 1000);
+  unknown_client.client_id = "cli_x";
+  EXPECT_EQ(store().CreateOAuthState(unknown_client).code(), StatusCode::kNotFound);
+
+  Result<OAuthState> got = store().GetOAuthState("h1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->binding_hash, "binding-hash");
+  EXPECT_EQ(got->user_id, "usr_1");
+  EXPECT_FALSE(got->client_id);
+  EXPECT_EQ(got->expected_account, "acct_1");
+  EXPECT_EQ(got->scope, "read_only");
+  EXPECT_EQ(got->expires_at, 1000);
+  EXPECT_FALSE(got->used_at);
+  EXPECT_EQ(store().GetOAuthState("nope").status().code(), StatusCode::kNotFound);
+
+  EXPECT_TRUE(*store().ConsumeOAuthState("h1", 900));
+  EXPECT_FALSE(*store().ConsumeOAuthState("h1", 901)) << "a state is used once";
+  EXPECT_EQ(store().GetOAuthState("h1")->used_at, 900);
+  EXPECT_FALSE(*store().ConsumeOAuthState("nope", 900));
+
+  ASSERT_TRUE(store().CreateOAuthState(MakeOAuthState("h4", 5000)).ok());
+  EXPECT_EQ(*store().DeleteOAuthStatesExpiredBefore(2000), 1);
+  EXPECT_EQ(store().GetOAuthState("h1").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store().GetOAuthState("h4").ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(test_util::Backends()),

@@ -1,0 +1,138 @@
+// Stripe Connect OAuth: the platform settings (/api/v1/settings/stripe-connect), starting an
+// authorization (/api/v1/oauth/stripe/start) and the browser callback (/oauth/stripe/callback),
+// which answers a small server-rendered page: "Integration added", or what went wrong.
+#include <boost/json.hpp>
+
+#include "http/api.h"
+#include "http/json_body.h"
+#include "http/status_mapping.h"
+#include "integrations/oauth_service.h"
+#include "sync/sync_views.h"
+
+namespace stripeline::http {
+
+namespace {
+
+// Ties a `state` to the browser that started it. SameSite=Lax, unlike the session cookie:
+// Stripe's redirect back is a cross-site navigation, on which Strict cookies are not sent.
+constexpr char kBindingCookie[] = "sl_oauth_binding";
+
+boost::json::object SettingsJson(const integrations::ConnectSettingsView& view) {
+  if (!view.configured) return {{"configured", false}};
+  return {{"configured", true},
+          {"client_id", view.client_id},
+          {"secret_key", view.secret_key_masked},
+          {"redirect_url", view.redirect_url},
+          {"scope", view.scope},
+          {"platform_account_id", view.platform_account_id}};
+}
+
+HttpResponse Page(int status, const std::string& title, const std::string& body) {
+  HttpResponse response = HttpResponse::Text(
+      status,
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+          HtmlEscape(title) + " · Stripeline</title></head><body>\n<main>\n<h1>" +
+          HtmlEscape(title) + "</h1>\n" + body + "\n<p><a href=\"/\">Back to Stripeline</a></p>\n"
+          "</main>\n</body></html>\n",
+      "text/html; charset=utf-8");
+  // The page names an account; and no framing, no inline scripts.
+  response.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  return response;
+}
+
+HttpResponse CallbackPage(const Result<integrations::Saved>& outcome) {
+  if (outcome.ok()) {
+    const store::Integration& integration = outcome->integration;
+    return Page(200, outcome->message,
+                "<p id=\"result\" data-integration-id=\"" + HtmlEscape(integration.id) +
+                    "\">Stripe account <strong>" + HtmlEscape(integration.stripe_account_id) +
+                    "</strong>" +
+                    (integration.stripe_account_name.empty()
+                         ? std::string()
+                         : " (" + HtmlEscape(integration.stripe_account_name) + ")") +
+                    " is connected as integration “" + HtmlEscape(integration.name) + "”.</p>");
+  }
+  const Status& status = outcome.status();
+  // Refused states, denials and Stripe's OAuth errors are all about the request that came back.
+  int http = status.code() == StatusCode::kInvalidArgument ? 400 : HttpStatusFor(status);
+  std::string message = status.code() == StatusCode::kInternal
+                            ? "Internal error; see the server log."
+                            : status.message();
+  return Page(http, "Stripe connection failed",
+              "<p id=\"error\" data-error=\"" + HtmlEscape(status.error_code()) + "\">" +
+                  HtmlEscape(message) + "</p>");
+}
+
+}  // namespace
+
+void RegisterOAuthRoutes(ApiRoutes& routes) {
+  integrations::OAuthService* oauth = routes.services().oauth;
+  auto require = [oauth]() -> Status {
+    if (oauth == nullptr) return Status::Unavailable("Stripe Connect is not available here.");
+    return Status::OK();
+  };
+
+  routes.Authenticated("GET", "/api/v1/settings/stripe-connect",
+                       [oauth, require](const Call& call) -> Result<HttpResponse> {
+                         SL_RETURN_IF_ERROR(require());
+                         SL_ASSIGN_OR_RETURN(auto view, oauth->GetSettings(call.actor));
+                         return JsonAnswer(200, SettingsJson(view));
+                       });
+
+  routes.Authenticated("PUT", "/api/v1/settings/stripe-connect",
+                       [oauth, require](const Call& call) -> Result<HttpResponse> {
+                         SL_RETURN_IF_ERROR(require());
+                         integrations::ConnectSettings settings;
+                         SL_ASSIGN_OR_RETURN(settings.client_id,
+                                             RequiredString(call.body, "client_id"));
+                         SL_ASSIGN_OR_RETURN(settings.secret_key,
+                                             RequiredString(call.body, "secret_key"));
+                         SL_ASSIGN_OR_RETURN(settings.redirect_url,
+                                             RequiredString(call.body, "redirect_url"));
+                         SL_ASSIGN_OR_RETURN(auto scope, OptionalString(call.body, "scope"));
+                         if (scope) settings.scope = *scope;
+                         SL_ASSIGN_OR_RETURN(auto view, oauth->PutSettings(call.actor, settings));
+                         boost::json::object body = SettingsJson(view);
+                         body["message"] = "Stripe Connect settings saved";
+                         return JsonAnswer(200, std::move(body));
+                       });
+
+  routes.Authenticated(
+      "POST", "/api/v1/oauth/stripe/start",
+      [&routes, oauth, require](const Call& call) -> Result<HttpResponse> {
+        SL_RETURN_IF_ERROR(require());
+        integrations::OAuthStart start;
+        SL_ASSIGN_OR_RETURN(start.name, RequiredString(call.body, "name"));
+        SL_ASSIGN_OR_RETURN(start.client_id, OptionalString(call.body, "client_id"));
+        SL_ASSIGN_OR_RETURN(start.expected_account, OptionalString(call.body, "expected_account"));
+        SL_ASSIGN_OR_RETURN(auto started,
+                            oauth->Start(call.actor, start,
+                                         CookieValue(call.request, kBindingCookie)));
+        HttpResponse response = JsonAnswer(
+            200, {{"authorize_url", started.authorize_url}, {"expires_at", started.expires_at}});
+        std::string cookie = std::string(kBindingCookie) + "=" + started.binding +
+                             "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                             std::to_string(integrations::kStateLifetime);
+        if (routes.options().secure_cookies) cookie += "; Secure";
+        response.headers.emplace_back("Set-Cookie", std::move(cookie));
+        return response;
+      });
+
+  // Not under /api: Stripe sends the browser here. No session needed (the binding cookie and
+  // the state say who started it), and never cached.
+  routes.Public("GET", "/oauth/stripe/callback",
+                [oauth](const HttpRequest& request, const PathParams&) -> Result<HttpResponse> {
+                  if (oauth == nullptr) {
+                    return CallbackPage(Status::Unavailable("Stripe Connect is not available here."));
+                  }
+                  integrations::OAuthCallback callback{
+                      .state = request.Query("state").value_or(""),
+                      .code = request.Query("code").value_or(""),
+                      .error = request.Query("error").value_or(""),
+                      .error_description = request.Query("error_description").value_or(""),
+                      .binding = CookieValue(request, kBindingCookie)};
+                  return CallbackPage(oauth->Complete(callback));
+                });
+}
+
+}  // namespace stripeline::http

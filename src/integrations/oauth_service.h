@@ -1,0 +1,122 @@
+#pragma once
+// OAuthService: Stripe Connect OAuth for integrations (stripe-api.md §7, issue 5). An admin
+// enters the platform settings once (Connect client id, platform secret key, redirect URL,
+// scope); then "Connect with Stripe" starts an authorization with a single-use `state` that
+// expires after kStateLifetime and is bound to the starting browser by a binding cookie; the
+// callback checks the state, exchanges the code, and adds the integration through
+// IntegrationService::AddOAuth with the tokens sealed. Manual entry exchanges a refresh token
+// the user pastes. Deauthorize revokes a grant when its integration is deleted.
+//
+// Nothing half-made is stored: a refused state, a denied request, a token error or an account
+// other than the one the user meant (Stripe's single-platform policy) adds no integration, and
+// a grant that cannot be used is revoked at Stripe again.
+//
+// Thread-safe: no mutable state of its own (Store, Client and IntegrationService are).
+
+#include <optional>
+#include <string>
+
+#include "access/actor.h"
+#include "access/user_service.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/secrets.h"
+#include "integrations/integration_service.h"
+#include "store/store.h"
+#include "stripe/client.h"
+
+namespace stripeline::integrations {
+
+inline constexpr int64_t kStateLifetime = 600;  // seconds from start to callback
+
+// The platform settings as entered.
+struct ConnectSettings {
+  std::string client_id;     // ca_...
+  std::string secret_key;    // the platform's sk_...
+  std::string redirect_url;  // https://<host>/oauth/stripe/callback, as registered at Stripe
+  std::string scope = "read_only";
+};
+
+// The settings as shown: never the whole key.
+struct ConnectSettingsView {
+  bool configured = false;
+  std::string client_id, secret_key_masked, redirect_url, scope, platform_account_id;
+};
+
+struct OAuthStart {
+  std::string name;                             // of the integration to add
+  std::optional<std::string> client_id;         // Stripeline client owning it, or system-wide
+  std::optional<std::string> expected_account;  // acct_... the user means to connect, if known
+};
+
+struct StartedOAuth {
+  std::string authorize_url;
+  // Value of the binding cookie the browser must carry back to the callback (reused when the
+  // browser already had one).
+  std::string binding;
+  int64_t expires_at = 0;
+};
+
+// What the callback received.
+struct OAuthCallback {
+  std::string state, code, error, error_description;
+  std::string binding;  // the binding cookie, or empty
+};
+
+// Manual OAuth entry.
+struct ManualOAuth {
+  std::string name;
+  std::optional<std::string> client_id;  // Stripeline client
+  bool active = true;
+  std::string connect_client_id;  // ca_...
+  std::string client_secret;      // the platform's secret key
+  std::string refresh_token;
+};
+
+class OAuthService {
+ public:
+  OAuthService(store::Store& store, const SecretBox& box, const stripe::Client& client,
+               access::UserService& users, IntegrationService& integrations,
+               Clock& clock = Clock::Real());
+
+  // Admins. Validates every field and that Stripe accepts the secret key; audited.
+  Result<ConnectSettingsView> PutSettings(const access::Actor& actor,
+                                          const ConnectSettings& settings);
+  // Admins. configured=false when never set.
+  Result<ConnectSettingsView> GetSettings(const access::Actor& actor);
+
+  // Admins. FailedPrecondition when the settings are missing. `binding` is the browser's
+  // existing binding cookie, or empty for a new one.
+  Result<StartedOAuth> Start(const access::Actor& actor, const OAuthStart& request,
+                             const std::string& binding);
+  // The callback. InvalidArgument (codes oauth_state_unknown, oauth_state_used,
+  // oauth_state_expired, oauth_state_other_browser) stores nothing for a state it refuses; a
+  // valid state is consumed whatever follows. Then the user's refusal (access_denied), Stripe's
+  // token errors (their OAuth code: invalid_grant, invalid_client, ...) and an unexpected
+  // account (oauth_account_mismatch) are errors with nothing saved.
+  Result<Saved> Complete(const OAuthCallback& callback);
+
+  // Admins: exchanges the refresh token for an access token and adds the integration; Stripe's
+  // refusal is InvalidArgument with its OAuth code.
+  Result<Saved> AddManual(const access::Actor& actor, const ManualOAuth& request);
+
+  // Revokes an OAuth integration's grant at Stripe (for IntegrationService::Delete).
+  Status Deauthorize(const store::Integration& integration, const StripeCredentials& credentials);
+
+ private:
+  struct Settings {
+    ConnectSettings entered;
+    std::string secret_key_masked, platform_account_id;
+  };
+  Result<std::optional<Settings>> LoadSettings();
+  Result<Settings> RequireSettings();
+
+  store::Store& store_;
+  const SecretBox& box_;
+  const stripe::Client& client_;
+  access::UserService& users_;
+  IntegrationService& integrations_;
+  Clock& clock_;
+};
+
+}  // namespace stripeline::integrations

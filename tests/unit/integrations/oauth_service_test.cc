@@ -1,0 +1,143 @@
+// OAuthService over a real SQLite store, the real ConnectionChecker and the Stripe emulator in
+// process (HttpServer on 127.0.0.1:0, CurlTransport), with a FakeClock: what the integration
+// tests cannot wait for (a state's expiry) and what needs no browser.
+#include "integrations/oauth_service.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "common/http_server.h"
+#include "emulator/emulator.h"
+#include "stripe/curl_transport.h"
+#include "unit/access/access_test_util.h"
+
+namespace stripeline::integrations {
+namespace {
+
+constexpr char kPlatformKey[] = "sk_test_emu_demo_secret_0000000000000000";
+constexpr char kRedirect[] = "https://stripeline.example.com/oauth/stripe/callback";
+
+std::string QueryParam(const std::string& url, const std::string& name) {
+  size_t question = url.find('?');
+  if (question == std::string::npos) return "";
+  for (const auto& [key, value] : ParseFormEncoded(url.substr(question + 1))) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+class OAuthServiceTest : public test_util::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    auto created = emulator::Emulator::Create({.clock = &clock_});
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    emulator_ = std::move(created).value();
+    server_ = std::make_unique<HttpServer>(
+        HttpServerOptions{.listen = "127.0.0.1:0", .worker_threads = 4},
+        [this](const HttpRequest& request) { return emulator_->Handle(request); });
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<stripe::Client>(
+        stripe::ClientOptions{.api_base = server_->base_url(), .connect_base = server_->base_url()},
+        std::make_shared<stripe::CurlTransport>(), clock_);
+    checker_ = std::make_unique<ConnectionChecker>(*client_);
+    integrations_ = std::make_unique<IntegrationService>(*store_, box_, *checker_, clock_);
+    oauth_ = std::make_unique<OAuthService>(*store_, box_, *client_, *users_, *integrations_, clock_);
+    admin_ = ActorOf(AddUser("admin@example.com", store::Role::kAdmin));
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+
+  void Configure() {
+    auto saved = oauth_->PutSettings(admin_, {.client_id = emulator::kDemoConnectClientId,
+                                              .secret_key = kPlatformKey,
+                                              .redirect_url = kRedirect,
+                                              .scope = "read_only"});
+    ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  }
+
+  // Approves acct_emu_connected_1 on the emulator's authorize form: the redirect's query.
+  std::string Approve(const std::string& authorize_url) {
+    HttpRequest request;
+    request.method = "POST";
+    request.path = "/oauth/authorize";
+    request.body = EncodeForm({{"client_id", emulator::kDemoConnectClientId},
+                               {"redirect_uri", kRedirect},
+                               {"state", QueryParam(authorize_url, "state")},
+                               {"scope", "read_only"},
+                               {"response_type", "code"},
+                               {"account", "acct_emu_connected_1"},
+                               {"decision", "approve"}});
+    HttpResponse response = emulator_->Handle(request);
+    EXPECT_EQ(response.status, 302) << response.body;
+    return response.Header("Location").value_or("");
+  }
+
+  SecretBox box_{std::string(kMasterKeyBytes, '\x42')};
+  std::unique_ptr<emulator::Emulator> emulator_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<stripe::Client> client_;
+  std::unique_ptr<ConnectionChecker> checker_;
+  std::unique_ptr<IntegrationService> integrations_;
+  std::unique_ptr<OAuthService> oauth_;
+  access::Actor admin_;
+};
+
+TEST_F(OAuthServiceTest, StartNeedsASignedInAdminAndTheSettings) {
+  auto operator_start = oauth_->Start(access::Actor::LocalOperator(), {.name = "X"}, "");
+  EXPECT_EQ(operator_start.status().error_code(), "oauth_needs_user");
+  auto unconfigured = oauth_->Start(admin_, {.name = "X"}, "");
+  EXPECT_EQ(unconfigured.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unconfigured.status().error_code(), "stripe_connect_not_configured");
+  EXPECT_FALSE(oauth_->GetSettings(admin_)->configured);
+  access::Actor member = ActorOf(AddUser("member@example.com", store::Role::kMember));
+  EXPECT_EQ(oauth_->Start(member, {.name = "X"}, "").status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST_F(OAuthServiceTest, AStartedStateExpiresUnusedAndAddsNothing) {
+  Configure();
+  auto started = oauth_->Start(admin_, {.name = "Late"}, "");
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_EQ(started->expires_at, clock_.NowUnix() + kStateLifetime);
+  std::string location = Approve(started->authorize_url);
+  clock_.Advance(std::chrono::seconds(kStateLifetime));
+  auto late = oauth_->Complete({.state = QueryParam(location, "state"),
+                                .code = QueryParam(location, "code"),
+                                .binding = started->binding});
+  EXPECT_EQ(late.status().error_code(), "oauth_state_expired");
+  EXPECT_TRUE(store_->ListIntegrations(std::nullopt)->empty());
+}
+
+TEST_F(OAuthServiceTest, TheBrowsersBindingIsReusedAndCompletesAsTheStarter) {
+  Configure();
+  auto first = oauth_->Start(admin_, {.name = "First"}, "");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = oauth_->Start(admin_, {.name = "Second"}, first->binding);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->binding, first->binding) << "one browser, one binding, several flows";
+  EXPECT_NE(oauth_->Start(admin_, {.name = "Third"}, "forged<>")->binding, "forged<>");
+
+  std::string location = Approve(second->authorize_url);
+  auto saved = oauth_->Complete({.state = QueryParam(location, "state"),
+                                 .code = QueryParam(location, "code"),
+                                 .binding = first->binding});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(saved->integration.name, "Second");
+  EXPECT_EQ(saved->integration.auth_scheme, "oauth");
+  EXPECT_EQ(saved->integration.stripe_account_id, "acct_emu_connected_1");
+  auto credentials = OpenCredentials(box_, saved->integration);
+  ASSERT_TRUE(credentials.ok());
+  EXPECT_TRUE(credentials->secret_key.starts_with("sk_test_emu_oauth_"));
+  EXPECT_TRUE(credentials->refresh_token.starts_with("rt_emu_"));
+  EXPECT_EQ(credentials->connect_client_id, emulator::kDemoConnectClientId);
+  EXPECT_EQ(credentials->scope, "read_only");
+  auto audit = store_->ListAudit(saved->integration.id, 10);
+  ASSERT_TRUE(audit.ok() && !audit->empty());
+  EXPECT_EQ(audit->front().actor, "admin@example.com");
+}
+
+}  // namespace
+}  // namespace stripeline::integrations

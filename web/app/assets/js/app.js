@@ -1,0 +1,162 @@
+// The admin web app: signs in, then routes #/... to a page. Each page is an async function that
+// returns its content; while it loads the page says so, and when it fails it says why and
+// offers to try again. A 401 from any call means the session is gone: back to the login page.
+import { ApiError, get, post, setCsrfToken, setSessionLostHandler } from './api.js';
+import { h, resetMessages, flash, notify } from './dom.js';
+import { loginPage } from './pages/login.js';
+import { integrationsPage } from './pages/integrations.js';
+import { addIntegrationPage, editIntegrationPage } from './pages/integration_form.js';
+import { integrationDetailsPage } from './pages/integration_details.js';
+import { clientsPage, clientPage } from './pages/clients.js';
+import { usersPage } from './pages/users.js';
+
+const session = { user: null };
+
+const ROUTES = [
+  [/^\/integrations$/, integrationsPage, 'admin'],
+  [/^\/integrations\/new$/, addIntegrationPage, 'admin'],
+  [/^\/integrations\/([^/]+)\/edit$/, editIntegrationPage, 'admin'],
+  [/^\/integrations\/([^/]+)$/, integrationDetailsPage],
+  [/^\/clients$/, clientsPage],
+  [/^\/clients\/([^/]+)$/, clientPage],
+  [/^\/users$/, usersPage, 'admin'],
+];
+
+export const isAdmin = () => session.user?.role === 'admin';
+export const currentUser = () => session.user;
+
+function homePath() {
+  return isAdmin() ? '/integrations' : '/clients';
+}
+
+export function navigate(path) {
+  if (location.hash === `#${path}`) render();
+  else location.hash = path;
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, search = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(search) };
+}
+
+function renderChrome() {
+  const topbar = document.getElementById('topbar');
+  const nav = document.getElementById('nav');
+  const account = document.getElementById('account');
+  if (!session.user) {
+    topbar.hidden = true;
+    return;
+  }
+  topbar.hidden = false;
+  const { path } = parseHash();
+  const links = [
+    isAdmin() ? ['/integrations', 'External Integrations'] : null,
+    ['/clients', 'Clients'],
+    isAdmin() ? ['/users', 'Users'] : null,
+  ].filter(Boolean);
+  nav.replaceChildren(h('ul', {}, links.map(([href, text]) => h('li', {},
+    h('a', { href: `#${href}`, 'aria-current': path.startsWith(href) ? 'page' : null }, text)))));
+  account.replaceChildren(
+    h('span', { class: 'who' }, session.user.email, ' ', h('span', { class: 'role' }, session.user.role)),
+    h('button', { type: 'button', class: 'button secondary small', onclick: signOut }, 'Sign out'));
+}
+
+async function signOut() {
+  try {
+    await post('/auth/logout');
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401) {
+      notify(error.message, 'error');
+      return;
+    }
+  }
+  session.user = null;
+  setCsrfToken('');
+  flash('Signed out', 'info');
+  navigate('/login');
+}
+
+export function signedIn(user, csrfToken, next) {
+  session.user = user;
+  setCsrfToken(csrfToken);
+  navigate(next && next !== '/login' ? next : homePath());
+}
+
+let renderCount = 0;
+
+// options.refresh: the same page again after an action on it: its message and its content stay
+// until the new content is ready (no flash of "Loading…").
+async function render(options = {}) {
+  const mine = ++renderCount;
+  const refresh = options.refresh === true;
+  const { path, query } = parseHash();
+  const main = document.getElementById('main');
+  if (!refresh) resetMessages();
+  if (!session.user) {
+    renderChrome();
+    const next = path === '/login' ? query.get('next') : path;
+    main.replaceChildren(loginPage({ next }));
+    document.title = 'Sign in · Stripeline';
+    main.querySelector('input')?.focus();
+    return;
+  }
+  if (path === '/login' || path === '/') {
+    navigate(homePath());
+    return;
+  }
+  renderChrome();
+  const route = ROUTES.find(([pattern]) => pattern.test(path));
+  if (!route || (route[2] === 'admin' && !isAdmin())) {
+    main.replaceChildren(h('section', { class: 'error-state' },
+      h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('p', {}, 'There is nothing here, or it is not available to you.'),
+      h('a', { href: `#${homePath()}`, class: 'button' }, 'Go to the start page')));
+    return;
+  }
+  const [pattern, page] = route;
+  const params = path.match(pattern).slice(1).map(decodeURIComponent);
+  main.setAttribute('aria-busy', 'true');
+  if (!refresh) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    const content = await page({ params, query, rerender: render });
+    if (mine !== renderCount) return; // the user moved on meanwhile
+    main.replaceChildren(content);
+    const heading = main.querySelector('h1');
+    document.title = `${heading?.textContent ?? 'Stripeline'} · Stripeline`;
+    if (!refresh) heading?.focus({ preventScroll: true });
+  } catch (error) {
+    if (mine !== renderCount) return;
+    if (error instanceof ApiError && error.status === 401) return; // handled: back to login
+    main.replaceChildren(h('section', { class: 'error-state', role: 'alert' },
+      h('h1', { tabindex: '-1' }, error.status === 404 ? 'Not found' : 'Something went wrong'),
+      h('p', {}, error.message),
+      h('button', { type: 'button', class: 'button', onclick: () => render() }, 'Try again')));
+  } finally {
+    if (mine === renderCount) main.removeAttribute('aria-busy');
+  }
+}
+
+setSessionLostHandler(() => {
+  if (!session.user) return;
+  session.user = null;
+  setCsrfToken('');
+  flash('Your session has expired. Sign in again.', 'info');
+  const { path } = parseHash();
+  navigate(`/login?next=${encodeURIComponent(path)}`);
+});
+
+async function start() {
+  try {
+    const current = await get('/auth/session');
+    session.user = current.user;
+    setCsrfToken(current.csrf_token);
+  } catch (error) {
+    session.user = null;
+    if (error.status !== 401) flash(error.message, 'error');
+  }
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+start();

@@ -1,0 +1,202 @@
+// Building the page: h() makes elements from data with text nodes only (never HTML from data),
+// plus the shared pieces every page uses — messages, confirmation dialogs, badges, times.
+
+// h('a', {href: '#/x', class: 'button', onclick: fn}, 'text', child, [more])
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === 'class') {
+      element.className = value;
+    } else if (['value', 'checked', 'disabled', 'hidden', 'selected', 'required'].includes(name)) {
+      element[name] = value;
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(element, child);
+    else element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+let nextId = 0;
+export const uniqueId = (prefix) => `${prefix}-${++nextId}`;
+
+// A labelled form field with its help and an error slot tied to it by aria-describedby.
+// Returns {wrapper, input, showError(text), clearError()}.
+export function field({ label, name, type = 'text', value = '', required = false, help = '',
+  autocomplete = 'off', placeholder = '' }) {
+  const id = uniqueId(name);
+  const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
+  const input = h('input', {
+    id, name, type, value, required, autocomplete, placeholder: placeholder || null,
+    spellcheck: type === 'password' ? 'false' : null,
+    'aria-describedby': [help ? helpId : '', errorId].filter(Boolean).join(' '),
+  });
+  const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+  const wrapper = h('div', { class: 'field' },
+    h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ' (optional)')),
+    input,
+    help ? h('p', { class: 'help', id: helpId }, help) : null,
+    error);
+  return {
+    wrapper, input,
+    showError(text) {
+      error.textContent = text;
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+    },
+    clearError() {
+      error.hidden = true;
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+    },
+  };
+}
+
+// An on/off switch: a checkbox with role="switch" and a visible label.
+export function switchField({ label, checked, name = 'active', onchange }) {
+  const id = uniqueId(name);
+  const input = h('input', { id, name, type: 'checkbox', role: 'switch', checked, onchange });
+  return {
+    wrapper: h('div', { class: 'field switch-field' }, input, h('label', { for: id }, label)),
+    input,
+  };
+}
+
+// ---- Messages: confirmations and errors above the page. ----
+
+let carried = [];
+
+function messagesRegion() {
+  return document.getElementById('messages');
+}
+
+function messageElement(text, kind, details = []) {
+  const item = h('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : null },
+    h('p', {}, text),
+    details.length ? h('ul', {}, details.map((d) => h('li', {}, d))) : null,
+    h('button', {
+      type: 'button', class: 'message-close', 'aria-label': 'Dismiss message',
+      onclick: () => item.remove(),
+    }, '×'));
+  return item;
+}
+
+// Shows a message now (kind: success, warning, error, info), in place of the previous action's.
+export function notify(text, kind = 'success', details = []) {
+  messagesRegion().replaceChildren(messageElement(text, kind, details));
+}
+
+// Shows a message on the next page (after a navigation that follows an action).
+export function flash(text, kind = 'success', details = []) {
+  carried.push([text, kind, details]);
+}
+
+// On each navigation: old messages go, carried ones appear.
+export function resetMessages() {
+  messagesRegion().replaceChildren(...carried.map(([text, kind, details]) => messageElement(text, kind, details)));
+  carried = [];
+}
+
+// ---- Dialogs ----
+
+// A modal confirmation (native <dialog>: focus is trapped, Escape dismisses). Resolves to
+// {confirmed, form} where form holds the dialog's extra inputs.
+export function confirmDialog({ title, body, confirmLabel, danger = false, extra = null }) {
+  return new Promise((resolve) => {
+    const titleId = uniqueId('dialog-title');
+    const cancel = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+    const confirm = h('button', { type: 'submit', class: danger ? 'button danger' : 'button' }, confirmLabel);
+    const form = h('form', { method: 'dialog' },
+      h('h2', { id: titleId }, title),
+      Array.isArray(body) ? body.map((p) => h('p', {}, p)) : h('p', {}, body),
+      extra,
+      h('div', { class: 'actions' }, confirm, cancel));
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+    let confirmed = false;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      confirmed = true;
+      dialog.close();
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve({ confirmed, form });
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (danger ? cancel : confirm).focus();
+  });
+}
+
+// ---- Small views ----
+
+const HEALTH = {
+  ok: ['OK', 'ok'],
+  needs_reconnect: ['Needs reconnect', 'bad'],
+  missing_permissions: ['Missing permissions', 'warn'],
+  unavailable: ['Unavailable', 'bad'],
+  unknown: ['Not checked', 'neutral'],
+};
+
+export function healthBadge(health) {
+  const [label, tone] = HEALTH[health?.state] ?? [health?.state ?? 'Unknown', 'neutral'];
+  return h('span', { class: `badge badge-${tone}`, title: health?.reason || null }, label);
+}
+
+export function badge(text, tone = 'neutral') {
+  return h('span', { class: `badge badge-${tone}` }, text);
+}
+
+export function formatTime(unixSeconds) {
+  if (!unixSeconds) return 'Never';
+  const date = new Date(unixSeconds * 1000);
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function timeElement(unixSeconds) {
+  if (!unixSeconds) return h('span', { class: 'muted' }, 'Never');
+  return h('time', { datetime: new Date(unixSeconds * 1000).toISOString() }, formatTime(unixSeconds));
+}
+
+export function lastSyncText(lastSync) {
+  if (!lastSync) return h('span', { class: 'muted' }, 'Never');
+  const status = { succeeded: 'Succeeded', succeeded_with_errors: 'Succeeded with errors',
+    failed: 'Failed', running: 'Running', paused: 'Paused' }[lastSync.status] ?? lastSync.status;
+  return h('span', {}, `${status} · `, timeElement(lastSync.finished_at ?? lastSync.started_at));
+}
+
+// A page heading that receives focus after navigation (for keyboard and screen reader users).
+export function pageHeader(title, ...actions) {
+  return h('div', { class: 'page-header' },
+    h('h1', { tabindex: '-1' }, title),
+    actions.length ? h('div', { class: 'actions' }, actions) : null);
+}
+
+export function linkButton(href, text, kind = '') {
+  return h('a', { href, class: `button ${kind}`.trim() }, text);
+}
+
+// Disables a button while `work` runs and marks it busy.
+export async function busy(button, work) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
