@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "common/clock.h"
 #include "reports/metrics_service.h"
 #include "reports/views.h"
 
@@ -36,7 +37,7 @@ void PrintAnswer(const boost::json::object& answer) {
             << answer.at("to").as_string() << " (to exclusive), by "
             << answer.at("interval").as_string() << ", " << answer.at("tz").as_string() << "\n";
   const boost::json::value& as_of = answer.at("as_of");
-  std::cout << "as of: " << (as_of.is_null() ? "never synced" : FormatTime(as_of.as_int64()))
+  std::cout << "as of: " << (as_of.is_null() ? "never synced" : FormatUnixTime(as_of.as_int64()))
             << "\n";
   for (const boost::json::value& reason : answer.at("approximate_reasons").as_array()) {
     std::cout << "approximate: " << reason.as_string() << "\n";
