@@ -13,6 +13,7 @@ packages=(
   libsodium-dev             # encryption at rest, argon2id, HMAC
   libspdlog-dev libfmt-dev
   libcli11-dev
+  libhowardhinnant-date-dev tzdata  # time zones of reports (GCC 12's <chrono> has none)
   libgtest-dev libgmock-dev
   libbenchmark-dev
   curl ca-certificates

@@ -85,6 +85,7 @@ int Main(int argc, char** argv) {
   AddIntegrationCommands(app);
   AddWebhookCommands(app);
   AddSyncCommands(app);
+  AddMetricsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

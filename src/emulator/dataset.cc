@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "emulator/object_shapes.h"
 #include "emulator/resource_table.h"
 #include "emulator/scaled_dataset.h"
 
@@ -24,6 +25,10 @@ uint64_t Fnv1a(std::string_view text) {
 }
 
 }  // namespace
+
+uint64_t DatasetKey(uint64_t seed, std::string_view account_id, bool livemode) {
+  return seed ^ Fnv1a(account_id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull);
+}
 
 json::object AccountObject(const AccountConfig& account) {
   json::object requirements{{"alternatives", json::array{}}, {"current_deadline", nullptr},
@@ -72,25 +77,15 @@ json::object AccountObject(const AccountConfig& account) {
 
 namespace {
 
-json::object BalanceObject(const std::vector<json::object>& transactions, bool livemode,
-                           const std::string& currency) {
-  int64_t available = 0;
-  int64_t pending = 0;
+// The balance the demo's transactions add up to.
+json::object Balance(const std::vector<json::object>& transactions, bool livemode,
+                     std::string_view currency) {
+  BalanceFacts balance{.currency = currency, .livemode = livemode};
   for (const json::object& txn : transactions) {
     int64_t net = txn.at("net").as_int64();
-    (txn.at("status").as_string() == "available" ? available : pending) += net;
+    (txn.at("status").as_string() == "available" ? balance.available : balance.pending) += net;
   }
-  auto amounts = [&](int64_t amount) {
-    return json::array{
-        json::object{{"amount", amount}, {"currency", currency}, {"source_types", {{"card", amount}}}}};
-  };
-  return json::object{
-      {"object", "balance"},
-      {"available", amounts(available)},
-      {"connect_reserved", json::array{json::object{{"amount", 0}, {"currency", currency}}}},
-      {"livemode", livemode},
-      {"pending", amounts(pending)},
-  };
+  return BalanceObject(balance);
 }
 
 }  // namespace
@@ -147,7 +142,7 @@ DatasetBuilder::DatasetBuilder(const AccountConfig& account, bool livemode, uint
                                int64_t now)
     : account_(account),
       livemode_(livemode),
-      state_(seed ^ Fnv1a(account.id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull)),
+      state_(DatasetKey(seed, account.id, livemode)),
       now_(now) {}
 
 uint64_t DatasetBuilder::Next() {
@@ -173,15 +168,6 @@ std::string DatasetBuilder::RandomChars(size_t n, bool upper_only) {
 
 std::string DatasetBuilder::NewId(std::string_view prefix, size_t n) {
   return std::string(prefix) + RandomChars(n);
-}
-
-json::object DatasetBuilder::NewObject(std::string id, std::string_view object,
-                                       int64_t created) const {
-  return json::object{{"id", std::move(id)},
-                      {"object", object},
-                      {"created", created},
-                      {"livemode", livemode_},
-                      {"metadata", json::object{}}};
 }
 
 std::vector<json::object>& DatasetBuilder::Objects(std::string_view path) {
@@ -212,8 +198,7 @@ std::unique_ptr<Dataset> DatasetBuilder::Finish() && {
                         objects[i].at("created").as_int64(), json::serialize(objects[i]));
     }
   }
-  dataset->SetBalance(BalanceObject(objects_["balance_transactions"], livemode_,
-                                    account_.default_currency));
+  dataset->SetBalance(Balance(objects_["balance_transactions"], livemode_, account_.default_currency));
   return dataset;
 }
 

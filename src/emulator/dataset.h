@@ -2,7 +2,7 @@
 // Dataset: the objects of one account in one mode (test or live), generated deterministically
 // from (seed, account id, mode) and consistent with each other (charges point at customers,
 // payment intents and balance transactions; refunds at charges; ...). DatasetBuilder is what
-// the small demo generators write into.
+// the small demo generators write into; the objects' shapes are object_shapes.h's.
 //
 // Objects are stored in Collections (object_store.h); the admin API mutates them.
 //
@@ -72,6 +72,10 @@ class Dataset {
   mutable std::shared_mutex mu_;
 };
 
+// The key every generated value of (seed, account, mode) derives from: the demo generators'
+// random stream and the scaled dataset's hashes.
+uint64_t DatasetKey(uint64_t seed, std::string_view account_id, bool livemode);
+
 // The account object of GET /v1/account.
 boost::json::object AccountObject(const AccountConfig& account);
 
@@ -95,8 +99,6 @@ struct LedgerEntry {
 class DatasetBuilder {
  public:
   static constexpr int64_t kDay = 86400;
-  // The API version stamped on events.
-  static constexpr std::string_view kApiVersion = "2025-03-31.basil";
 
   // All demo activity happens between epoch() = now - 100 days and `now`, the dataset's
   // "present" (the emulated clock when the emulator started).
@@ -117,8 +119,6 @@ class DatasetBuilder {
   std::string RandomChars(size_t n, bool upper_only = false);
   // prefix + 24 random characters: distinct per account and mode.
   std::string NewId(std::string_view prefix, size_t n = 24);
-  // {"id", "object", "created", "livemode", "metadata": {}}: the fields every object starts with.
-  boost::json::object NewObject(std::string id, std::string_view object, int64_t created) const;
 
   // Objects generated so far for a resource, in generation order.
   std::vector<boost::json::object>& Objects(std::string_view path);

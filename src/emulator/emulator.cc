@@ -11,6 +11,7 @@
 #include "common/http_server.h"
 #include "emulator/api_error.h"
 #include "emulator/list_query.h"
+#include "emulator/object_shapes.h"
 #include "emulator/request_params.h"
 #include "emulator/resource_table.h"
 
@@ -216,7 +217,7 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
     if (options_.latency_ms > 0) clock_.SleepFor(std::chrono::milliseconds(options_.latency_ms));
     response = HandleApi(request, request_id);
     response.SetHeader("Stripe-Version", request.Header("stripe-version")
-                                             .value_or(std::string(DatasetBuilder::kApiVersion)));
+                                             .value_or(std::string(kApiVersion)));
   }
   response.SetHeader("Request-Id", request_id);
   if (!response.Header("Content-Type")) response.SetHeader("Content-Type", "application/json");
@@ -641,16 +642,18 @@ void Emulator::AppendEvent(Dataset& dataset, const std::string& type, json::obje
     created = std::max(created, events.Created(static_cast<uint32_t>(events.size() - 1)));
   }
   const std::string& account = dataset.account().id;
-  json::object event{{"id", "evt_" + RandomFrom(rng, 24)}, {"object", "event"}};
-  if (dataset.account().connected_to) event["account"] = account;
-  event["api_version"] = DatasetBuilder::kApiVersion;
-  event["created"] = created;
-  event["data"] = std::move(data);
-  event["livemode"] = dataset.livemode();
-  event["pending_webhooks"] = webhooks_->Matching(account, dataset.livemode(), type);
-  event["request"] = {{"id", request_id.empty() ? json::value(nullptr) : json::value(request_id)},
-                      {"idempotency_key", nullptr}};
-  event["type"] = type;
+  EventFacts facts{{"evt_" + RandomFrom(rng, 24), created, dataset.livemode()}};
+  if (dataset.account().connected_to) facts.account = account;
+  if (json::value* object = data.if_contains("object"); object && object->is_object()) {
+    facts.object = std::move(object->get_object());
+  }
+  if (json::value* previous = data.if_contains("previous_attributes")) {
+    facts.previous_attributes = std::move(*previous);
+  }
+  facts.pending_webhooks = webhooks_->Matching(account, dataset.livemode(), type);
+  facts.request_id = request_id;
+  facts.type = type;
+  json::object event = EventObject(std::move(facts));
   std::string id(event.at("id").as_string());
   std::string body = json::serialize(event);
   events.Append(id, created, body);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "emulator/dataset.h"
+#include "emulator/object_shapes.h"
 
 namespace stripeline::emulator {
 
@@ -53,38 +54,15 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-int64_t ProcessingFee(const std::string& currency, int64_t amount) {
-  return currency == "gbp" ? amount * 15 / 1000 + 20 : amount * 29 / 1000 + 30;
-}
-
-int64_t IntervalSeconds(std::string_view interval) {
-  if (interval == "day") return kDay;
-  if (interval == "week") return 7 * kDay;
-  if (interval == "year") return 365 * kDay;
-  return 30 * kDay;
-}
-
-json::object CardDetails(DatasetBuilder& b, const std::string& country) {
-  static constexpr std::array<std::string_view, 3> kBrands = {"visa", "mastercard", "amex"};
-  static constexpr std::array<std::string_view, 3> kLast4 = {"4242", "4444", "8431"};
-  size_t pick = b.Next() % kBrands.size();
-  return json::object{
-      {"card",
-       {{"brand", kBrands[pick]},
-        {"checks",
-         {{"address_line1_check", nullptr},
-          {"address_postal_code_check", "pass"},
-          {"cvc_check", "pass"}}},
-        {"country", country},
-        {"exp_month", b.Uniform(1, 12)},
-        {"exp_year", b.Uniform(2026, 2031)},
-        {"fingerprint", b.RandomChars(16)},
-        {"funding", "credit"},
-        {"last4", kLast4[pick]},
-        {"network", kBrands[pick]},
-        {"three_d_secure", nullptr},
-        {"wallet", nullptr}}},
-      {"type", "card"}};
+// A card of the account's country, as the demo's charges are paid with.
+CardFacts RandomCard(DatasetBuilder& b) {
+  CardFacts card;
+  card.brand = CardBrand(b.Next());
+  card.country = b.account().country;
+  card.exp_month = b.Uniform(1, 12);
+  card.exp_year = b.Uniform(2026, 2031);
+  card.fingerprint = b.RandomChars(16);
+  return card;
 }
 
 bool IsSubscriptionPayment(const json::object& charge) {
@@ -98,87 +76,51 @@ const json::object& CustomerById(DatasetBuilder& b, std::string_view id) {
 
 }  // namespace
 
+// Each generator fills its facts in the order it draws them from the builder's stream: the
+// demo's ids and amounts are fixed per seed (docs/emulator.md), and a draw moved changes every
+// value after it.
+
 void GenerateCustomers(DatasetBuilder& b) {
   for (int i = 0; i < 5; ++i) {
     std::string_view first = kFirstNames[b.Next() % kFirstNames.size()];
     std::string_view last = kLastNames[b.Next() % kLastNames.size()];
-    int64_t created = b.epoch() + i * 4 * kDay + b.Uniform(0, 8 * kHour);
-    json::object c = b.NewObject(b.NewId("cus_", 14), "customer", created);
-    c["address"] = nullptr;
-    c["balance"] = 0;
-    c["currency"] = b.currency();
-    c["default_source"] = nullptr;
-    c["delinquent"] = false;
-    c["description"] = nullptr;
-    c["discount"] = nullptr;
-    c["email"] = Lower(first) + "." + Lower(last) + "@example.com";
-    c["invoice_prefix"] = b.RandomChars(8, true);
-    c["invoice_settings"] = {{"custom_fields", nullptr},
-                             {"default_payment_method", nullptr},
-                             {"footer", nullptr},
-                             {"rendering_options", nullptr}};
-    c["name"] = std::string(first) + " " + std::string(last);
-    c["next_invoice_sequence"] = 1;
-    c["phone"] = nullptr;
-    c["preferred_locales"] = json::array{"en-GB"};
-    c["shipping"] = nullptr;
-    c["tax_exempt"] = "none";
-    c["test_clock"] = nullptr;
-    b.Objects("customers").push_back(std::move(c));
+    CustomerFacts c;
+    c.created = b.epoch() + i * 4 * kDay + b.Uniform(0, 8 * kHour);
+    c.id = b.NewId("cus_", 14);
+    c.livemode = b.livemode();
+    c.currency = b.currency();
+    c.email = Lower(first) + "." + Lower(last) + "@example.com";
+    c.invoice_prefix = b.RandomChars(8, true);
+    c.name = std::string(first) + " " + std::string(last);
+    b.Objects("customers").push_back(CustomerObject(c));
   }
 }
 
 void GenerateProducts(DatasetBuilder& b) {
   for (size_t i = 0; i < kCatalog.size(); ++i) {
-    int64_t created = b.epoch() - 30 * kDay + static_cast<int64_t>(i) * kHour + b.Uniform(0, 600);
-    json::object p = b.NewObject(b.NewId("prod_", 14), "product", created);
-    p["active"] = true;
-    p["default_price"] = nullptr;
-    p["description"] = kCatalog[i].description;
-    p["images"] = json::array{};
-    p["marketing_features"] = json::array{};
-    p["name"] = kCatalog[i].name;
-    p["package_dimensions"] = nullptr;
-    p["shippable"] = nullptr;
-    p["statement_descriptor"] = nullptr;
-    p["tax_code"] = nullptr;
-    p["type"] = "service";
-    p["unit_label"] = nullptr;
-    p["updated"] = created;
-    p["url"] = nullptr;
-    b.Objects("products").push_back(std::move(p));
+    ProductFacts p;
+    p.created = b.epoch() - 30 * kDay + static_cast<int64_t>(i) * kHour + b.Uniform(0, 600);
+    p.id = b.NewId("prod_", 14);
+    p.livemode = b.livemode();
+    p.description = kCatalog[i].description;
+    p.name = kCatalog[i].name;
+    b.Objects("products").push_back(ProductObject(p));
   }
 }
 
 void GeneratePrices(DatasetBuilder& b) {
   std::vector<json::object>& products = b.Objects("products");
   for (size_t i = 0; i < products.size() && i < kCatalog.size(); ++i) {
-    const CatalogEntry& entry = kCatalog[i];
-    json::object p = b.NewObject(b.NewId("price_"), "price", Int(products[i], "created") + 60);
-    p["active"] = true;
-    p["billing_scheme"] = "per_unit";
-    p["currency"] = b.currency();
-    p["custom_unit_amount"] = nullptr;
-    p["lookup_key"] = nullptr;
-    p["nickname"] = nullptr;
-    p["product"] = products[i].at("id");
-    if (entry.interval.empty()) {
-      p["recurring"] = nullptr;
-    } else {
-      p["recurring"] = {{"interval", entry.interval},
-                        {"interval_count", 1},
-                        {"meter", nullptr},
-                        {"trial_period_days", nullptr},
-                        {"usage_type", "licensed"}};
-    }
-    p["tax_behavior"] = "unspecified";
-    p["tiers_mode"] = nullptr;
-    p["transform_quantity"] = nullptr;
-    p["type"] = entry.interval.empty() ? "one_time" : "recurring";
-    p["unit_amount"] = entry.unit_amount;
-    p["unit_amount_decimal"] = std::to_string(entry.unit_amount);
-    products[i]["default_price"] = p.at("id");
-    b.Objects("prices").push_back(std::move(p));
+    PriceFacts p;
+    p.id = b.NewId("price_");
+    p.created = Int(products[i], "created") + 60;
+    p.livemode = b.livemode();
+    p.currency = b.currency();
+    p.product = Str(products[i], "id");
+    p.interval = kCatalog[i].interval;
+    p.unit_amount = kCatalog[i].unit_amount;
+    products[i]["default_price"] = p.id;
+    b.Objects("prices").push_back(PriceObject(p));
   }
 }
 
@@ -197,104 +139,60 @@ void GenerateCoupons(DatasetBuilder& b) {
   }};
   for (size_t i = 0; i < kSeeds.size(); ++i) {
     const Seed& seed = kSeeds[i];
-    int64_t created = b.epoch() - 20 * kDay + static_cast<int64_t>(i) * kDay + b.Uniform(0, kHour);
+    CouponFacts c;
+    c.created = b.epoch() - 20 * kDay + static_cast<int64_t>(i) * kDay + b.Uniform(0, kHour);
     // Coupon ids are chosen by the merchant in Stripe: short upper-case codes, no prefix.
-    json::object c = b.NewObject(b.RandomChars(8, true), "coupon", created);
-    c["amount_off"] = seed.amount_off ? json::value(seed.amount_off) : json::value(nullptr);
-    c["currency"] = seed.amount_off ? json::value(b.currency()) : json::value(nullptr);
-    c["duration"] = seed.duration;
-    c["duration_in_months"] =
-        seed.duration_in_months ? json::value(seed.duration_in_months) : json::value(nullptr);
-    c["max_redemptions"] = nullptr;
-    c["name"] = seed.name;
-    c["percent_off"] = seed.percent_off ? json::value(seed.percent_off) : json::value(nullptr);
-    c["redeem_by"] = nullptr;
-    c["times_redeemed"] = static_cast<int64_t>(i);
-    c["valid"] = true;
-    b.Objects("coupons").push_back(std::move(c));
+    c.id = b.RandomChars(8, true);
+    c.livemode = b.livemode();
+    c.amount_off = seed.amount_off;
+    c.currency = b.currency();
+    c.duration = seed.duration;
+    c.duration_in_months = seed.duration_in_months;
+    c.name = seed.name;
+    c.percent_off = seed.percent_off;
+    c.times_redeemed = static_cast<int64_t>(i);
+    b.Objects("coupons").push_back(CouponObject(c));
   }
 }
 
 void GenerateSubscriptions(DatasetBuilder& b) {
-  std::vector<json::object> recurring;
+  std::vector<const json::object*> recurring;
   for (const json::object& price : b.Objects("prices")) {
-    if (price.at("type").as_string() == "recurring") recurring.push_back(price);
+    if (price.at("type").as_string() == "recurring") recurring.push_back(&price);
   }
   if (recurring.empty()) return;
   std::vector<json::object>& customers = b.Objects("customers");
   for (size_t i = 0; i < customers.size() && i < kSubscriptionStatuses.size(); ++i) {
     std::string_view status = kSubscriptionStatuses[i];
-    const json::object& price = recurring[kSubscriptionPlans[i] % recurring.size()];
+    const json::object& price = *recurring[kSubscriptionPlans[i] % recurring.size()];
     int64_t period = IntervalSeconds(price.at("recurring").at("interval").as_string());
-    int64_t quantity = 1 + static_cast<int64_t>(i % 3);
-    int64_t created = status == "trialing" ? b.now() - 5 * kDay + b.Uniform(0, kHour)
-                                           : Int(customers[i], "created") + 2 * kHour;
-    int64_t period_start = created;
-    json::value trial_start = nullptr, trial_end = nullptr, canceled_at = nullptr,
-                ended_at = nullptr, cancel_reason = nullptr;
+    SubscriptionFacts s;
+    s.created = status == "trialing" ? b.now() - 5 * kDay + b.Uniform(0, kHour)
+                                     : Int(customers[i], "created") + 2 * kHour;
+    s.livemode = b.livemode();
+    s.status = status;
+    s.currency = b.currency();
+    s.customer = Str(customers[i], "id");
+    int64_t period_start = s.created;
     if (status == "trialing") {
-      trial_start = created;
-      trial_end = created + 14 * kDay;
+      s.trial_start = s.created;
+      s.trial_end = s.created + 14 * kDay;
     } else if (status == "canceled") {
-      canceled_at = created + 20 * kDay;
-      ended_at = created + 20 * kDay;
-      cancel_reason = "cancellation_requested";
+      s.canceled_at = s.created + 20 * kDay;
     } else {
-      period_start = created + (b.now() - created) / period * period;
+      period_start = s.created + (b.now() - s.created) / period * period;
     }
-    int64_t period_end = status == "trialing" ? created + 14 * kDay : period_start + period;
     if (status == "past_due") customers[i]["delinquent"] = true;
 
-    std::string id = b.NewId("sub_");
-    json::object item = b.NewObject(b.NewId("si_", 14), "subscription_item", created);
-    item.erase("livemode");  // Stripe's subscription items have none
-    item["billing_thresholds"] = nullptr;
-    item["current_period_end"] = period_end;
-    item["current_period_start"] = period_start;
-    item["discounts"] = json::array{};
-    item["price"] = price;
-    item["quantity"] = quantity;
-    item["subscription"] = id;
-    item["tax_rates"] = json::array{};
-
-    json::object s = b.NewObject(id, "subscription", created);
-    s["application"] = nullptr;
-    s["application_fee_percent"] = nullptr;
-    s["automatic_tax"] = {{"disabled_reason", nullptr}, {"enabled", false}, {"liability", nullptr}};
-    s["billing_cycle_anchor"] = status == "trialing" ? created + 14 * kDay : created;
-    s["cancel_at"] = nullptr;
-    s["cancel_at_period_end"] = false;
-    s["canceled_at"] = canceled_at;
-    s["cancellation_details"] = {
-        {"comment", nullptr}, {"feedback", nullptr}, {"reason", cancel_reason}};
-    s["collection_method"] = "charge_automatically";
-    s["currency"] = b.currency();
-    s["customer"] = customers[i].at("id");
-    s["days_until_due"] = nullptr;
-    s["default_payment_method"] = nullptr;
-    s["default_source"] = nullptr;
-    s["default_tax_rates"] = json::array{};
-    s["description"] = nullptr;
-    s["discounts"] = json::array{};
-    s["ended_at"] = ended_at;
-    s["items"] = {{"object", "list"},
-                  {"data", json::array{item}},
-                  {"has_more", false},
-                  {"total_count", 1},
-                  {"url", "/v1/subscription_items?subscription=" + id}};
-    s["latest_invoice"] = nullptr;
-    s["next_pending_invoice_item_invoice"] = nullptr;
-    s["on_behalf_of"] = nullptr;
-    s["pause_collection"] = nullptr;
-    s["pending_update"] = nullptr;
-    s["schedule"] = nullptr;
-    s["start_date"] = created;
-    s["status"] = status;
-    s["test_clock"] = nullptr;
-    s["transfer_data"] = nullptr;
-    s["trial_end"] = trial_end;
-    s["trial_start"] = trial_start;
-    b.Objects("subscriptions").push_back(std::move(s));
+    s.id = b.NewId("sub_");
+    SubscriptionItemFacts& item = s.items.emplace_back();
+    item.id = b.NewId("si_", 14);
+    item.created = s.created;
+    item.current_period_start = period_start;
+    item.current_period_end = status == "trialing" ? s.trial_end : period_start + period;
+    item.price = price;
+    item.quantity = 1 + static_cast<int64_t>(i % 3);
+    b.Objects("subscriptions").push_back(SubscriptionObject(std::move(s)));
   }
 }
 
@@ -306,7 +204,6 @@ void GenerateInvoices(DatasetBuilder& b) {
     const json::object& item = sub.at("items").at("data").at(0).as_object();
     const json::object& price = item.at("price").as_object();
     int64_t period = IntervalSeconds(price.at("recurring").at("interval").as_string());
-    int64_t amount = price.at("unit_amount").as_int64() * item.at("quantity").as_int64();
     int64_t created = Int(sub, "created");
     // The first invoice, then one for the current period when the subscription has renewed.
     std::vector<std::pair<int64_t, std::string_view>> invoices = {{created, "subscription_create"}};
@@ -316,91 +213,37 @@ void GenerateInvoices(DatasetBuilder& b) {
     for (size_t n = 0; n < invoices.size(); ++n) {
       auto [start, reason] = invoices[n];
       bool last = n + 1 == invoices.size();
-      bool paid = !(status == "past_due" && last);
       std::string customer_id = Str(sub, "customer");
-      json::object customer = CustomerById(b, customer_id);
+      json::object& customer = *b.Find("customers", customer_id);
       int64_t number = ++sequence[customer_id];
-      int64_t inv_created = start + 60;
-      std::string id = b.NewId("in_");
-      json::object line = b.NewObject(b.NewId("il_"), "line_item", inv_created);
-      line.erase("created");
-      line["amount"] = amount;
-      line["currency"] = b.currency();
-      line["description"] = std::to_string(Int(item, "quantity")) + " × subscription";
-      line["discount_amounts"] = json::array{};
-      line["discountable"] = true;
-      line["discounts"] = json::array{};
-      line["invoice"] = id;
-      line["parent"] = {{"invoice_item_details", nullptr},
-                        {"subscription_item_details",
-                         {{"invoice_item", nullptr},
-                          {"proration", false},
-                          {"proration_details", {{"credited_items", nullptr}}},
-                          {"subscription", sub.at("id")},
-                          {"subscription_item", item.at("id")}}},
-                        {"type", "subscription_item_details"}};
-      line["period"] = {{"end", start + period}, {"start", start}};
-      line["pretax_credit_amounts"] = json::array{};
-      line["pricing"] = {{"price_details", {{"price", price.at("id")}, {"product", price.at("product")}}},
-                         {"type", "price_details"},
-                         {"unit_amount_decimal", price.at("unit_amount_decimal")}};
-      line["quantity"] = item.at("quantity");
-      line["taxes"] = json::array{};
-
-      json::object inv = b.NewObject(id, "invoice", inv_created);
-      inv["account_country"] = b.account().country;
-      inv["account_name"] = b.account().name;
-      inv["amount_due"] = amount;
-      inv["amount_paid"] = paid ? amount : 0;
-      inv["amount_remaining"] = paid ? 0 : amount;
-      inv["amount_shipping"] = 0;
-      inv["attempt_count"] = paid ? 1 : 2;
-      inv["attempted"] = true;
-      inv["auto_advance"] = !paid;
-      inv["billing_reason"] = reason;
-      inv["collection_method"] = "charge_automatically";
-      inv["currency"] = b.currency();
-      inv["customer"] = customer_id;
-      inv["customer_email"] = customer.at("email");
-      inv["customer_name"] = customer.at("name");
-      inv["default_payment_method"] = nullptr;
-      inv["description"] = nullptr;
-      inv["discounts"] = json::array{};
-      inv["due_date"] = nullptr;
-      inv["effective_at"] = inv_created + 3600;
-      inv["ending_balance"] = 0;
-      inv["footer"] = nullptr;
-      inv["hosted_invoice_url"] = nullptr;
-      inv["invoice_pdf"] = nullptr;
-      inv["issuer"] = {{"type", "self"}};
-      inv["lines"] = {{"object", "list"},
-                      {"data", json::array{line}},
-                      {"has_more", false},
-                      {"total_count", 1},
-                      {"url", "/v1/invoices/" + id + "/lines"}};
-      inv["number"] = Str(customer, "invoice_prefix") + "-" +
-                      std::string(4 - std::min<size_t>(4, std::to_string(number).size()), '0') +
-                      std::to_string(number);
-      inv["parent"] = {{"quote_details", nullptr},
-                       {"subscription_details", {{"metadata", json::object{}}, {"subscription", sub.at("id")}}},
-                       {"type", "subscription_details"}};
-      inv["period_end"] = start;
-      inv["period_start"] = start;
-      inv["status"] = paid ? "paid" : "open";
-      inv["status_transitions"] = {{"finalized_at", inv_created + 3600},
-                                   {"marked_uncollectible_at", nullptr},
-                                   {"paid_at", paid ? json::value(inv_created + 3630) : json::value(nullptr)},
-                                   {"voided_at", nullptr}};
-      inv["subtotal"] = amount;
-      inv["subtotal_excluding_tax"] = amount;
-      inv["total"] = amount;
-      inv["total_discount_amounts"] = json::array{};
-      inv["total_excluding_tax"] = amount;
-      inv["total_taxes"] = json::array{};
-      inv["webhooks_delivered_at"] = inv_created + 3600;
-      sub["latest_invoice"] = id;
-      b.Find("customers", customer_id)->operator[]("next_invoice_sequence") = number + 1;
-      b.Objects("invoices").push_back(std::move(inv));
+      InvoiceFacts inv;
+      inv.id = b.NewId("in_");
+      inv.created = start + 60;
+      inv.livemode = b.livemode();
+      inv.account_country = b.account().country;
+      inv.account_name = b.account().name;
+      inv.billing_reason = reason;
+      inv.currency = b.currency();
+      inv.customer = customer_id;
+      inv.customer_email = customer.at("email").as_string();
+      inv.customer_name = customer.at("name").as_string();
+      inv.number = InvoiceNumber(customer.at("invoice_prefix").as_string(), number);
+      inv.paid = !(status == "past_due" && last);
+      inv.period = start;
+      inv.subscription = Str(sub, "id");
+      InvoiceLineFacts& line = inv.lines.emplace_back();
+      line.id = b.NewId("il_");
+      line.price = Str(price, "id");
+      line.product = Str(price, "product");
+      line.subscription_item = Str(item, "id");
+      line.unit_amount = Int(price, "unit_amount");
+      line.quantity = Int(item, "quantity");
+      line.period_start = start;
+      line.period_end = start + period;
+      json::object object = InvoiceObject(inv);
+      sub["latest_invoice"] = inv.id;
+      customer["next_invoice_sequence"] = number + 1;
+      b.Objects("invoices").push_back(std::move(object));
     }
   }
 }
@@ -429,107 +272,46 @@ void GenerateCharges(DatasetBuilder& b) {
   }
   for (const Payment& payment : payments) {
     const json::object& customer = CustomerById(b, payment.customer);
-    json::object c = b.NewObject(b.NewId("ch_"), "charge", payment.created);
-    std::string txn = payment.succeeded ? b.NewId("txn_") : "";
-    c["amount"] = payment.amount;
-    c["amount_captured"] = payment.succeeded ? payment.amount : 0;
-    c["amount_refunded"] = 0;
-    c["application"] = nullptr;
-    c["application_fee"] = nullptr;
-    c["application_fee_amount"] = nullptr;
-    c["balance_transaction"] = payment.succeeded ? json::value(txn) : json::value(nullptr);
-    c["billing_details"] = {{"address", nullptr},
-                            {"email", customer.at("email")},
-                            {"name", customer.at("name")},
-                            {"phone", nullptr}};
-    c["calculated_statement_descriptor"] = "STRIPELINE EMU";
-    c["captured"] = payment.succeeded;
-    c["currency"] = b.currency();
-    c["customer"] = payment.customer;
-    c["description"] = payment.description;
-    c["disputed"] = false;
-    c["failure_balance_transaction"] = nullptr;
-    c["failure_code"] = payment.succeeded ? json::value(nullptr) : json::value("card_declined");
-    c["failure_message"] =
-        payment.succeeded ? json::value(nullptr) : json::value("Your card was declined.");
-    c["fraud_details"] = json::object{};
-    c["on_behalf_of"] = nullptr;
-    c["outcome"] = {{"network_status", payment.succeeded ? "approved_by_network" : "declined_by_network"},
-                    {"reason", payment.succeeded ? json::value(nullptr) : json::value("generic_decline")},
-                    {"risk_level", "normal"},
-                    {"seller_message", payment.succeeded ? "Payment complete." : "The bank did not return any further details with this decline."},
-                    {"type", payment.succeeded ? "authorized" : "issuer_declined"}};
-    c["paid"] = payment.succeeded;
-    c["payment_intent"] = b.NewId("pi_");
-    c["payment_method"] = b.NewId("pm_");
-    c["payment_method_details"] = CardDetails(b, b.account().country);
-    c["receipt_email"] = nullptr;
-    c["receipt_number"] = nullptr;
-    c["receipt_url"] = nullptr;
-    c["refunded"] = false;
-    c["review"] = nullptr;
-    c["shipping"] = nullptr;
-    c["source_transfer"] = nullptr;
-    c["statement_descriptor"] = nullptr;
-    c["statement_descriptor_suffix"] = nullptr;
-    c["status"] = payment.succeeded ? "succeeded" : "failed";
-    c["transfer_data"] = nullptr;
-    c["transfer_group"] = nullptr;
+    ChargeFacts c;
+    c.id = b.NewId("ch_");
+    c.created = payment.created;
+    c.livemode = b.livemode();
+    c.amount = payment.amount;
+    if (payment.succeeded) c.balance_transaction = b.NewId("txn_");
+    c.billing_email = customer.at("email").as_string();
+    c.billing_name = customer.at("name").as_string();
+    c.currency = b.currency();
+    c.customer = payment.customer;
+    c.description = payment.description;
+    c.payment_intent = b.NewId("pi_");
+    c.payment_method = b.NewId("pm_");
+    c.card = RandomCard(b);
+    c.succeeded = payment.succeeded;
     if (payment.succeeded) {
-      b.ledger().push_back({txn, Str(c, "id"), "charges", "charge", "charge", payment.description,
-                            payment.amount, ProcessingFee(b.currency(), payment.amount),
-                            payment.created, payment.created + 2 * kDay, false});
+      b.ledger().push_back({c.balance_transaction, c.id, "charges", "charge", "charge",
+                            payment.description, payment.amount,
+                            ProcessingFee(b.currency(), payment.amount), payment.created,
+                            payment.created + 2 * kDay, false});
     }
-    b.Objects("charges").push_back(std::move(c));
+    b.Objects("charges").push_back(ChargeObject(c));
   }
 }
 
 void GeneratePaymentIntents(DatasetBuilder& b) {
   for (const json::object& charge : b.Objects("charges")) {
-    bool succeeded = charge.at("status").as_string() == "succeeded";
-    std::string id = Str(charge, "payment_intent");
-    json::object pi = b.NewObject(id, "payment_intent", Int(charge, "created") - 1);
-    pi["amount"] = charge.at("amount");
-    pi["amount_capturable"] = 0;
-    pi["amount_details"] = {{"tip", json::object{}}};
-    pi["amount_received"] = succeeded ? charge.at("amount") : json::value(0);
-    pi["application"] = nullptr;
-    pi["application_fee_amount"] = nullptr;
-    pi["automatic_payment_methods"] = nullptr;
-    pi["canceled_at"] = nullptr;
-    pi["cancellation_reason"] = nullptr;
-    pi["capture_method"] = "automatic_async";
-    pi["client_secret"] = id + "_secret_" + b.RandomChars(25);
-    pi["confirmation_method"] = "automatic";
-    pi["currency"] = charge.at("currency");
-    pi["customer"] = charge.at("customer");
-    pi["description"] = charge.at("description");
-    if (succeeded) {
-      pi["last_payment_error"] = nullptr;
-    } else {
-      pi["last_payment_error"] = {{"charge", charge.at("id")},
-                                  {"code", "card_declined"},
-                                  {"decline_code", "generic_decline"},
-                                  {"message", "Your card was declined."},
-                                  {"type", "card_error"}};
-    }
-    pi["latest_charge"] = charge.at("id");
-    pi["next_action"] = nullptr;
-    pi["on_behalf_of"] = nullptr;
-    pi["payment_method"] = succeeded ? charge.at("payment_method") : json::value(nullptr);
-    pi["payment_method_options"] = json::object{};
-    pi["payment_method_types"] = json::array{"card"};
-    pi["processing"] = nullptr;
-    pi["receipt_email"] = nullptr;
-    pi["review"] = nullptr;
-    pi["setup_future_usage"] = nullptr;
-    pi["shipping"] = nullptr;
-    pi["statement_descriptor"] = nullptr;
-    pi["statement_descriptor_suffix"] = nullptr;
-    pi["status"] = succeeded ? "succeeded" : "requires_payment_method";
-    pi["transfer_data"] = nullptr;
-    pi["transfer_group"] = nullptr;
-    b.Objects("payment_intents").push_back(std::move(pi));
+    PaymentIntentFacts pi;
+    pi.id = Str(charge, "payment_intent");
+    pi.created = Int(charge, "created") - 1;
+    pi.livemode = b.livemode();
+    pi.amount = Int(charge, "amount");
+    pi.client_secret = b.RandomChars(25);
+    pi.currency = charge.at("currency").as_string();
+    pi.customer = Str(charge, "customer");
+    pi.description = charge.at("description").as_string();
+    pi.latest_charge = Str(charge, "id");
+    pi.payment_method = Str(charge, "payment_method");
+    pi.succeeded = charge.at("status").as_string() == "succeeded";
+    b.Objects("payment_intents").push_back(PaymentIntentObject(pi));
   }
 }
 
@@ -554,32 +336,21 @@ void GenerateRefunds(DatasetBuilder& b) {
     int64_t amount = Int(charge, "amount") / divisor;
     // After the charge's funds became available, so the balance never dips below zero.
     int64_t created = Int(charge, "created") + 3 * kDay;
-    std::string txn = b.NewId("txn_");
-    json::object r = b.NewObject(b.NewId("re_"), "refund", created);
-    r.erase("livemode");  // Stripe's refunds have none
-    r["amount"] = amount;
-    r["balance_transaction"] = txn;
-    r["charge"] = charge.at("id");
-    r["currency"] = charge.at("currency");
-    r["destination_details"] = {
-        {"card",
-         {{"reference", b.RandomChars(23, true)},
-          {"reference_status", "available"},
-          {"reference_type", "acquirer_reference_number"},
-          {"type", "refund"}}},
-        {"type", "card"}};
-    r["payment_intent"] = charge.at("payment_intent");
-    r["reason"] = "requested_by_customer";
-    r["receipt_number"] = nullptr;
-    r["source_transfer_reversal"] = nullptr;
-    r["status"] = "succeeded";
-    r["transfer_reversal"] = nullptr;
+    RefundFacts r;
+    r.balance_transaction = b.NewId("txn_");
+    r.id = b.NewId("re_");
+    r.created = created;
+    r.amount = amount;
+    r.charge = Str(charge, "id");
+    r.currency = charge.at("currency").as_string();
+    r.payment_intent = Str(charge, "payment_intent");
+    r.reference = b.RandomChars(23, true);
     charge["amount_refunded"] = Int(charge, "amount_refunded") + amount;
     charge["refunded"] = Int(charge, "amount_refunded") == Int(charge, "amount");
-    b.ledger().push_back({txn, Str(r, "id"), "refunds", "refund", "refund",
+    b.ledger().push_back({r.balance_transaction, r.id, "refunds", "refund", "refund",
                           "REFUND FOR CHARGE (" + Str(charge, "description") + ")", -amount, 0,
                           created, created, false});
-    b.Objects("refunds").push_back(std::move(r));
+    b.Objects("refunds").push_back(RefundObject(r));
   }
 }
 
@@ -598,35 +369,22 @@ void GenerateDisputes(DatasetBuilder& b) {
     std::string_view status = kStatuses[made++];
     int64_t created = Int(charge, "created") + 10 * kDay;
     int64_t amount = Int(charge, "amount");
-    bool answered = status != "needs_response";
-    json::object d = b.NewObject(b.NewId("dp_"), "dispute", created);
-    d["amount"] = amount;
-    d["balance_transactions"] = json::array{};
-    d["charge"] = charge.at("id");
-    d["currency"] = charge.at("currency");
-    d["evidence"] = {{"customer_email_address", nullptr},
-                     {"customer_name", nullptr},
-                     {"product_description", nullptr},
-                     {"receipt", nullptr},
-                     {"uncategorized_text", answered ? json::value("Service was delivered.")
-                                                     : json::value(nullptr)}};
-    d["evidence_details"] = {{"due_by", answered ? created + 21 * kDay : b.now() + 7 * kDay},
-                             {"has_evidence", answered},
-                             {"past_due", false},
-                             {"submission_count", answered ? 1 : 0}};
-    d["is_charge_refundable"] = false;
-    d["payment_intent"] = charge.at("payment_intent");
-    d["payment_method_details"] = {
-        {"card", {{"brand", charge.at("payment_method_details").at("card").at("brand")},
-                  {"case_type", "chargeback"},
-                  {"network_reason_code", "10.4"}}},
-        {"type", "card"}};
-    d["reason"] = answered ? "fraudulent" : "product_not_received";
-    d["status"] = status;
+    DisputeFacts d;
+    d.id = b.NewId("dp_");
+    d.created = created;
+    d.livemode = b.livemode();
+    d.amount = amount;
+    d.card_brand = charge.at("payment_method_details").at("card").at("brand").as_string();
+    d.charge = Str(charge, "id");
+    d.currency = charge.at("currency").as_string();
+    d.due_by = status == "needs_response" ? b.now() + 7 * kDay : created + 21 * kDay;
+    d.payment_intent = Str(charge, "payment_intent");
+    d.status = status;
+    json::object dispute = DisputeObject(std::move(d));
     charge["disputed"] = true;
-    std::string id = Str(d, "id");
+    std::string id = Str(dispute, "id");
     b.ledger().push_back({b.NewId("txn_"), id, "disputes", "adjustment", "dispute",
-                          "Chargeback withdrawal for " + Str(charge, "id"), -amount, 1500,
+                          "Chargeback withdrawal for " + Str(charge, "id"), -amount, kDisputeFee,
                           created, created, true});
     if (status == "won") {
       int64_t reinstated = created + 30 * kDay;
@@ -634,7 +392,7 @@ void GenerateDisputes(DatasetBuilder& b) {
                             "Chargeback reversal for " + Str(charge, "id"), amount, 0,
                             reinstated, reinstated, true});
     }
-    b.Objects("disputes").push_back(std::move(d));
+    b.Objects("disputes").push_back(std::move(dispute));
   }
 }
 
@@ -658,65 +416,38 @@ void GeneratePayouts(DatasetBuilder& b) {
     int64_t amount = payable * 8 / 10;
     if (amount <= 0) continue;
     int64_t arrival = created + 2 * kDay;
-    bool arrived = arrival <= b.now();
-    std::string txn = b.NewId("txn_");
-    json::object p = b.NewObject(b.NewId("po_"), "payout", created);
-    p["amount"] = amount;
-    p["application_fee"] = nullptr;
-    p["application_fee_amount"] = nullptr;
-    p["arrival_date"] = arrival;
-    p["automatic"] = true;
-    p["balance_transaction"] = txn;
-    p["currency"] = b.currency();
-    p["description"] = "STRIPE PAYOUT";
-    p["destination"] = destination;
-    p["failure_balance_transaction"] = nullptr;
-    p["failure_code"] = nullptr;
-    p["failure_message"] = nullptr;
-    p["method"] = "standard";
-    p["original_payout"] = nullptr;
-    p["payout_method"] = nullptr;
-    p["reconciliation_status"] = arrived ? "completed" : "in_progress";
-    p["reversed_by"] = nullptr;
-    p["source_type"] = "card";
-    p["statement_descriptor"] = nullptr;
-    p["status"] = arrived ? "paid" : "in_transit";
-    p["trace_id"] = {{"status", arrived ? "supported" : "pending"},
-                     {"value", arrived ? json::value(b.RandomChars(16, true)) : json::value(nullptr)}};
-    p["type"] = "bank_account";
-    b.ledger().push_back({txn, Str(p, "id"), "payouts", "payout", "payout", "STRIPE PAYOUT",
-                          -amount, 0, created, created, false});
-    b.Objects("payouts").push_back(std::move(p));
+    PayoutFacts p;
+    p.balance_transaction = b.NewId("txn_");
+    p.id = b.NewId("po_");
+    p.created = created;
+    p.livemode = b.livemode();
+    p.amount = amount;
+    p.arrival_date = arrival;
+    p.arrived = arrival <= b.now();
+    p.currency = b.currency();
+    p.destination = destination;
+    if (p.arrived) p.trace_id = b.RandomChars(16, true);
+    b.ledger().push_back({p.balance_transaction, p.id, "payouts", "payout", "payout",
+                          "STRIPE PAYOUT", -amount, 0, created, created, false});
+    b.Objects("payouts").push_back(PayoutObject(p));
   }
 }
 
 void GenerateBalanceTransactions(DatasetBuilder& b) {
   for (const LedgerEntry& entry : b.ledger()) {
-    json::object t = b.NewObject(entry.id, "balance_transaction", entry.created);
-    t.erase("metadata");
-    t.erase("livemode");
-    t["amount"] = entry.amount;
-    t["available_on"] = entry.available_on;
-    t["balance_type"] = "payments";
-    t["currency"] = b.currency();
-    t["description"] = entry.description;
-    t["exchange_rate"] = nullptr;
-    t["fee"] = entry.fee;
-    json::array fee_details;
-    if (entry.fee != 0) {
-      fee_details.push_back(json::object{
-          {"amount", entry.fee},
-          {"application", nullptr},
-          {"currency", b.currency()},
-          {"description", entry.type == "adjustment" ? "Dispute fee" : "Stripe processing fees"},
-          {"type", "stripe_fee"}});
-    }
-    t["fee_details"] = std::move(fee_details);
-    t["net"] = entry.amount - entry.fee;
-    t["reporting_category"] = entry.reporting_category;
-    t["source"] = entry.source;
-    t["status"] = entry.available_on <= b.now() ? "available" : "pending";
-    t["type"] = entry.type;
+    BalanceTransactionFacts facts;
+    facts.id = entry.id;
+    facts.created = entry.created;
+    facts.amount = entry.amount;
+    facts.available_on = entry.available_on;
+    facts.available = entry.available_on <= b.now();
+    facts.currency = b.currency();
+    facts.description = entry.description;
+    facts.fee = entry.fee;
+    facts.reporting_category = entry.reporting_category;
+    facts.source = entry.source;
+    facts.type = entry.type;
+    json::object t = BalanceTransactionObject(facts);
     if (entry.embed_in_source) {
       if (json::object* source = b.Find(entry.source_path, entry.source)) {
         (*source)["balance_transactions"].as_array().push_back(t);
@@ -731,59 +462,19 @@ void GenerateCreditNotes(DatasetBuilder& b) {
   for (const json::object& inv : b.Objects("invoices")) {
     if (inv.at("status").as_string() != "paid" || issued == 3) continue;
     ++issued;
-    int64_t amount = Int(inv, "total") / 4;
-    int64_t created = Int(inv, "created") + 5 * kDay;
-    std::string id = b.NewId("cn_");
-    json::object line = b.NewObject(b.NewId("cnli_"), "credit_note_line_item", created);
-    line.erase("created");
-    line["amount"] = amount;
-    line["description"] = "Partial credit";
-    line["discount_amount"] = 0;
-    line["discount_amounts"] = json::array{};
-    line["invoice_line_item"] = inv.at("lines").at("data").at(0).at("id");
-    line["pretax_credit_amounts"] = json::array{};
-    line["quantity"] = 1;
-    line["tax_rates"] = json::array{};
-    line["taxes"] = json::array{};
-    line["type"] = "invoice_line_item";
-    line["unit_amount"] = nullptr;
-    line["unit_amount_decimal"] = nullptr;
-
-    json::object cn = b.NewObject(id, "credit_note", created);
-    cn["amount"] = amount;
-    cn["amount_shipping"] = 0;
-    cn["currency"] = inv.at("currency");
-    cn["customer"] = inv.at("customer");
-    cn["customer_balance_transaction"] = nullptr;
-    cn["discount_amount"] = 0;
-    cn["discount_amounts"] = json::array{};
-    cn["effective_at"] = created;
-    cn["invoice"] = inv.at("id");
-    cn["lines"] = {{"object", "list"},
-                   {"data", json::array{line}},
-                   {"has_more", false},
-                   {"total_count", 1},
-                   {"url", "/v1/credit_notes/" + id + "/lines"}};
-    cn["memo"] = "Service credit";
-    cn["number"] = Str(inv, "number") + "-CN-01";
-    // Credited outside Stripe, so no refund or customer balance change to keep consistent.
-    cn["out_of_band_amount"] = amount;
-    cn["pdf"] = "https://pay.stripe.com/credit_notes/" + b.account().id + "/" + id + "/pdf";
-    cn["post_payment_amount"] = amount;
-    cn["pre_payment_amount"] = 0;
-    cn["pretax_credit_amounts"] = json::array{};
-    cn["reason"] = "product_unsatisfactory";
-    cn["refunds"] = json::array{};
-    cn["shipping_cost"] = nullptr;
-    cn["status"] = "issued";
-    cn["subtotal"] = amount;
-    cn["subtotal_excluding_tax"] = amount;
-    cn["total"] = amount;
-    cn["total_excluding_tax"] = amount;
-    cn["total_taxes"] = json::array{};
-    cn["type"] = "post_payment";
-    cn["voided_at"] = nullptr;
-    b.Objects("credit_notes").push_back(std::move(cn));
+    CreditNoteFacts cn;
+    cn.amount = Int(inv, "total") / 4;
+    cn.created = Int(inv, "created") + 5 * kDay;
+    cn.id = b.NewId("cn_");
+    cn.line_id = b.NewId("cnli_");
+    cn.livemode = b.livemode();
+    cn.account_id = b.account().id;
+    cn.currency = inv.at("currency").as_string();
+    cn.customer = Str(inv, "customer");
+    cn.invoice = Str(inv, "id");
+    cn.invoice_line_item = inv.at("lines").at("data").at(0).at("id").as_string();
+    cn.invoice_number = inv.at("number").as_string();
+    b.Objects("credit_notes").push_back(CreditNoteObject(cn));
   }
 }
 
@@ -791,19 +482,16 @@ void GenerateEvents(DatasetBuilder& b) {
   auto add = [&](std::string_view type, const json::object* object, int64_t created,
                  json::value previous_attributes) {
     if (object == nullptr) return;
-    json::object e = b.NewObject(b.NewId("evt_"), "event", created);
-    e.erase("metadata");
-    if (b.account().connected_to) e["account"] = b.account().id;
-    e["api_version"] = DatasetBuilder::kApiVersion;
-    json::object data{{"object", *object}};
-    if (!previous_attributes.is_null()) data["previous_attributes"] = std::move(previous_attributes);
-    e["data"] = std::move(data);
-    e["pending_webhooks"] = 0;
-    bool from_api = type == "customer.updated";
-    e["request"] = {{"id", from_api ? json::value("req_" + b.RandomChars(14)) : json::value(nullptr)},
-                    {"idempotency_key", nullptr}};
-    e["type"] = type;
-    b.Objects("events").push_back(std::move(e));
+    EventFacts e;
+    e.id = b.NewId("evt_");
+    e.created = created;
+    e.livemode = b.livemode();
+    if (b.account().connected_to) e.account = b.account().id;
+    e.object = *object;
+    e.previous_attributes = std::move(previous_attributes);
+    if (type == "customer.updated") e.request_id = "req_" + b.RandomChars(14);  // from the API
+    e.type = type;
+    b.Objects("events").push_back(EventObject(std::move(e)));
   };
   // The newest object matching, so that every event falls in /v1/events' 30-day window.
   auto newest = [&](std::string_view path, std::string_view field = {},

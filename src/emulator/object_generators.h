@@ -1,7 +1,8 @@
 #pragma once
 // The generators named by the resource table: each adds a few deterministic demo objects of one
-// resource to a DatasetBuilder, with Stripe's field shapes (fixtures3.json, API 2025-03-31),
-// referencing — and where Stripe keeps back-references, amending — objects generated before it.
+// resource to a DatasetBuilder, referencing — and where Stripe keeps back-references, amending —
+// objects generated before it. They choose the facts (object_shapes.h) from the builder's random
+// stream; the renderers of object_shapes.h give them Stripe's shapes.
 // They run in the table's order. Thread-safety: as DatasetBuilder (one thread per builder).
 
 namespace stripeline::emulator {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 
+#include "emulator/object_shapes.h"
 #include "emulator/resource_table.h"
 
 namespace stripeline::emulator {
@@ -44,23 +45,10 @@ constexpr std::array<std::string_view, 8> kProductNames = {
     "Starter", "Pro", "Team", "Enterprise", "Analytics add-on", "Storage pack", "Support plan",
     "API access"};
 
-uint64_t Fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-int64_t ProcessingFee(const std::string& currency, int64_t amount) {
-  return currency == "gbp" ? amount * 15 / 1000 + 20 : amount * 29 / 1000 + 30;
 }
 
 struct TxnEntry {
@@ -117,7 +105,8 @@ class Scale {
   std::string OtherId(Kind salt, std::string_view prefix, uint64_t i) const {
     return IdCodec(std::string(prefix), Mix64(key_ ^ salt)).Encode(static_cast<uint32_t>(i));
   }
-  json::object NewObject(Kind kind, uint32_t i) const;
+  // The facts every object of that position starts with.
+  ObjectFacts Header(Kind kind, uint32_t i) const { return {Id(kind, i), Created(kind, i), livemode_}; }
 
   // Facts shared by several resources.
   bool ChargeSucceeded(uint32_t i) const;
@@ -130,7 +119,8 @@ class Scale {
   std::string_view DisputeStatus(uint32_t d) const;
   int64_t PriceAmount(uint32_t q) const;
   SubscriptionInfo Subscription(uint32_t s) const;
-  int64_t InvoiceAmount(const SubscriptionInfo& sub) const;
+
+  InvoiceFacts Invoice(uint32_t v) const;  // all but the customer's email and name
 
   json::object RenderCustomer(uint32_t j) const;
   json::object RenderProduct(uint32_t p) const;
@@ -144,6 +134,13 @@ class Scale {
   json::object RenderDispute(uint32_t d) const;
   json::object RenderPayout(uint32_t p) const;
   json::object RenderTxn(uint32_t t) const;
+  // What a balance transaction moves: its signed amount, fee and when it becomes available.
+  struct TxnMoney {
+    int64_t amount = 0;
+    int64_t fee = 0;
+    int64_t available_on = 0;
+  };
+  TxnMoney Money(const TxnEntry& entry) const;
   json::object RenderCreditNote(uint32_t k) const;
   json::object RenderEvent(uint32_t e) const;
 
@@ -169,7 +166,7 @@ class Scale {
 Scale::Scale(const AccountConfig& account, bool livemode, uint64_t seed, int64_t now, int64_t n)
     : account_(account),
       livemode_(livemode),
-      key_(seed ^ Fnv1a(account.id) ^ (livemode ? 0x6c69766521ull : 0x7465737421ull)),
+      key_(DatasetKey(seed, account.id, livemode)),
       now_(now),
       start_(now - kSpanDays * kDay) {
   static constexpr std::array<std::string_view, kKindCount> kPrefixes = {
@@ -338,14 +335,6 @@ std::string Scale::Chars(uint64_t salt, uint64_t i, size_t n, bool upper_only) c
   return out;
 }
 
-json::object Scale::NewObject(Kind kind, uint32_t i) const {
-  return json::object{{"id", Id(kind, i)},
-                      {"object", FindResource(kPaths[kind])->object_name},
-                      {"created", Created(kind, i)},
-                      {"livemode", livemode_},
-                      {"metadata", json::object{}}};
-}
-
 bool Scale::ChargeSucceeded(uint32_t i) const {
   if (i % 20 == 7 || i % 200 == 13) return true;  // refund and dispute targets
   return H(kCharge + 100, i) % 100 >= 3;
@@ -432,12 +421,6 @@ SubscriptionInfo Scale::Subscription(uint32_t s) const {
   return sub;
 }
 
-int64_t Scale::InvoiceAmount(const SubscriptionInfo& sub) const {
-  int64_t amount = 0;
-  for (int k = 0; k < sub.items; ++k) amount += PriceAmount(sub.prices[k]) * sub.quantities[k];
-  return amount;
-}
-
 json::object Scale::Render(Kind kind, uint32_t i) const {
   switch (kind) {
     case kCustomer: return RenderCustomer(i);
@@ -459,494 +442,232 @@ json::object Scale::Render(Kind kind, uint32_t i) const {
 }
 
 json::object Scale::RenderCustomer(uint32_t j) const {
-  json::object c = NewObject(kCustomer, j);
-  c["address"] = nullptr;
-  c["balance"] = 0;
-  c["currency"] = account_.default_currency;
-  c["default_source"] = nullptr;
-  bool delinquent = false;
+  CustomerFacts c{Header(kCustomer, j)};
+  c.currency = account_.default_currency;
   int64_t invoices = 0;
   if (j % 2 == 0 && j / 2 < counts_[kSubscription]) {
     SubscriptionInfo sub = Subscription(j / 2);
-    delinquent = sub.status == "past_due" || sub.status == "unpaid";
+    c.delinquent = sub.status == "past_due" || sub.status == "unpaid";
     for (uint32_t k = 0; k < 3; ++k) invoices += invoice_position_[(j / 2) * 3 + k] != kNone;
   }
-  c["delinquent"] = delinquent;
-  c["description"] = nullptr;
-  c["discount"] = nullptr;
-  c["email"] = CustomerEmail(j);
-  c["invoice_prefix"] = Chars(kCustomer, j, 8, true);
-  c["invoice_settings"] = {{"custom_fields", nullptr},
-                           {"default_payment_method", nullptr},
-                           {"footer", nullptr},
-                           {"rendering_options", nullptr}};
-  c["name"] = CustomerName(j);
-  c["next_invoice_sequence"] = invoices + 1;
-  c["phone"] = nullptr;
-  c["preferred_locales"] = json::array{"en-GB"};
-  c["shipping"] = nullptr;
-  c["tax_exempt"] = "none";
-  c["test_clock"] = nullptr;
-  return c;
+  c.email = CustomerEmail(j);
+  c.invoice_prefix = Chars(kCustomer, j, 8, true);
+  c.name = CustomerName(j);
+  c.next_invoice_sequence = invoices + 1;
+  return CustomerObject(c);
 }
 
 json::object Scale::RenderProduct(uint32_t p) const {
-  json::object o = NewObject(kProduct, p);
-  o["active"] = H(kProduct, p) % 10 != 0;
-  o["default_price"] = Id(kPrice, 2 * p);
-  o["description"] = "Plan " + std::to_string(p + 1);
-  o["images"] = json::array{};
-  o["marketing_features"] = json::array{};
-  o["name"] = std::string(kProductNames[p % kProductNames.size()]) +
-              (p < kProductNames.size() ? "" : " " + std::to_string(p / kProductNames.size() + 1));
-  o["package_dimensions"] = nullptr;
-  o["shippable"] = nullptr;
-  o["statement_descriptor"] = nullptr;
-  o["tax_code"] = nullptr;
-  o["type"] = "service";
-  o["unit_label"] = nullptr;
-  o["updated"] = Created(kProduct, p);
-  o["url"] = nullptr;
-  return o;
+  ProductFacts o{Header(kProduct, p)};
+  std::string description = "Plan " + std::to_string(p + 1);
+  o.active = H(kProduct, p) % 10 != 0;
+  o.default_price = Id(kPrice, 2 * p);
+  o.description = description;
+  o.name = std::string(kProductNames[p % kProductNames.size()]) +
+           (p < kProductNames.size() ? "" : " " + std::to_string(p / kProductNames.size() + 1));
+  return ProductObject(o);
 }
 
 json::object Scale::RenderPrice(uint32_t q) const {
-  json::object p = NewObject(kPrice, q);
-  int64_t amount = PriceAmount(q);
-  p["active"] = true;
-  p["billing_scheme"] = "per_unit";
-  p["currency"] = account_.default_currency;
-  p["custom_unit_amount"] = nullptr;
-  p["lookup_key"] = nullptr;
-  p["nickname"] = nullptr;
-  p["product"] = Id(kProduct, q / 2);
-  p["recurring"] = {{"interval", q % 2 ? "year" : "month"},
-                    {"interval_count", 1},
-                    {"meter", nullptr},
-                    {"trial_period_days", nullptr},
-                    {"usage_type", "licensed"}};
-  p["tax_behavior"] = "unspecified";
-  p["tiers_mode"] = nullptr;
-  p["transform_quantity"] = nullptr;
-  p["type"] = "recurring";
-  p["unit_amount"] = amount;
-  p["unit_amount_decimal"] = std::to_string(amount);
-  return p;
+  PriceFacts p{Header(kPrice, q)};
+  p.currency = account_.default_currency;
+  p.product = Id(kProduct, q / 2);
+  p.interval = q % 2 ? "year" : "month";
+  p.unit_amount = PriceAmount(q);
+  return PriceObject(p);
 }
 
 json::object Scale::RenderCoupon(uint32_t k) const {
-  json::object c = NewObject(kCoupon, k);
+  static constexpr std::array<std::string_view, 3> kDurations = {"repeating", "once", "forever"};
+  CouponFacts c{Header(kCoupon, k)};
   bool percent = k % 3 != 1;
   int64_t value = percent ? 5 * (1 + static_cast<int64_t>(k % 6)) : 500 * (1 + static_cast<int64_t>(k % 4));
-  static constexpr std::array<std::string_view, 3> kDurations = {"repeating", "once", "forever"};
-  std::string_view duration = kDurations[k % 3];
-  c["amount_off"] = percent ? json::value(nullptr) : json::value(value);
-  c["currency"] = percent ? json::value(nullptr) : json::value(account_.default_currency);
-  c["duration"] = duration;
-  c["duration_in_months"] = duration == "repeating" ? json::value(3) : json::value(nullptr);
-  c["max_redemptions"] = nullptr;
-  c["name"] = percent ? std::to_string(value) + "% off" : "Save " + std::to_string(value / 100);
-  c["percent_off"] = percent ? json::value(value) : json::value(nullptr);
-  c["redeem_by"] = nullptr;
-  c["times_redeemed"] = static_cast<int64_t>(H(kCoupon, k) % 200);
-  c["valid"] = true;
-  return c;
+  (percent ? c.percent_off : c.amount_off) = value;
+  c.currency = account_.default_currency;
+  c.duration = kDurations[k % 3];
+  c.duration_in_months = c.duration == "repeating" ? 3 : 0;
+  c.name = percent ? std::to_string(value) + "% off" : "Save " + std::to_string(value / 100);
+  c.times_redeemed = static_cast<int64_t>(H(kCoupon, k) % 200);
+  return CouponObject(c);
 }
 
 json::object Scale::RenderSubscription(uint32_t s) const {
   SubscriptionInfo sub = Subscription(s);
-  std::string id = Id(kSubscription, s);
-  json::array items;
+  SubscriptionFacts o{Header(kSubscription, s)};
   for (int k = 0; k < sub.items; ++k) {
-    json::object item{{"id", OtherId(kSubscriptionItem, "si_", s * 2 + k)},
-                      {"object", "subscription_item"},
-                      {"created", sub.created},
-                      {"metadata", json::object{}}};
-    item["billing_thresholds"] = nullptr;
-    item["current_period_end"] = sub.period_end;
-    item["current_period_start"] = sub.period_start;
-    item["discounts"] = json::array{};
-    item["price"] = RenderPrice(sub.prices[k]);
-    item["quantity"] = sub.quantities[k];
-    item["subscription"] = id;
-    item["tax_rates"] = json::array{};
-    items.push_back(std::move(item));
+    o.items.push_back({.id = OtherId(kSubscriptionItem, "si_", s * 2 + k),
+                       .created = sub.created,
+                       .current_period_start = sub.period_start,
+                       .current_period_end = sub.period_end,
+                       .price = RenderPrice(sub.prices[k]),
+                       .quantity = sub.quantities[k]});
   }
-  bool trialing = sub.status == "trialing";
-  bool canceled = sub.status == "canceled";
   uint32_t latest = kNone;
   for (uint32_t k = 0; k < 3; ++k) {
     if (invoice_position_[s * 3 + k] != kNone) latest = invoice_position_[s * 3 + k];
   }
-  json::object o = NewObject(kSubscription, s);
-  o["application"] = nullptr;
-  o["application_fee_percent"] = nullptr;
-  o["automatic_tax"] = {{"disabled_reason", nullptr}, {"enabled", false}, {"liability", nullptr}};
-  o["billing_cycle_anchor"] = trialing ? sub.period_end : sub.created;
-  o["cancel_at"] = nullptr;
-  o["cancel_at_period_end"] = false;
-  o["canceled_at"] = canceled ? json::value(sub.canceled_at) : json::value(nullptr);
-  o["cancellation_details"] = {{"comment", nullptr},
-                               {"feedback", nullptr},
-                               {"reason", canceled ? json::value("cancellation_requested")
-                                                   : json::value(nullptr)}};
-  o["collection_method"] = "charge_automatically";
-  o["currency"] = account_.default_currency;
-  o["customer"] = Id(kCustomer, sub.customer);
-  o["days_until_due"] = nullptr;
-  o["default_payment_method"] = nullptr;
-  o["default_source"] = nullptr;
-  o["default_tax_rates"] = json::array{};
-  o["description"] = nullptr;
-  o["discounts"] = json::array{};
-  o["ended_at"] = canceled ? json::value(sub.canceled_at) : json::value(nullptr);
-  o["items"] = {{"object", "list"},
-                {"data", std::move(items)},
-                {"has_more", false},
-                {"total_count", sub.items},
-                {"url", "/v1/subscription_items?subscription=" + id}};
-  o["latest_invoice"] = latest == kNone ? json::value(nullptr) : json::value(Id(kInvoice, latest));
-  o["next_pending_invoice_item_invoice"] = nullptr;
-  o["on_behalf_of"] = nullptr;
-  o["pause_collection"] = nullptr;
-  o["pending_update"] = nullptr;
-  o["schedule"] = nullptr;
-  o["start_date"] = sub.created;
-  o["status"] = sub.status;
-  o["test_clock"] = nullptr;
-  o["transfer_data"] = nullptr;
-  o["trial_end"] = trialing ? json::value(sub.period_end) : json::value(nullptr);
-  o["trial_start"] = trialing ? json::value(sub.created) : json::value(nullptr);
-  return o;
+  o.currency = account_.default_currency;
+  o.customer = Id(kCustomer, sub.customer);
+  o.canceled_at = sub.canceled_at;
+  if (latest != kNone) o.latest_invoice = Id(kInvoice, latest);
+  o.status = sub.status;
+  if (sub.status == "trialing") {
+    o.trial_start = sub.created;
+    o.trial_end = sub.period_end;
+  }
+  return SubscriptionObject(std::move(o));
 }
 
-json::object Scale::RenderInvoice(uint32_t v) const {
+InvoiceFacts Scale::Invoice(uint32_t v) const {
   uint32_t slot = invoice_slot_[v];
   uint32_t s = slot / 3, k = slot % 3;
   SubscriptionInfo sub = Subscription(s);
-  std::string id = Id(kInvoice, v);
-  std::string sub_id = Id(kSubscription, s);
-  int64_t created = invoice_created_[v];
-  int64_t start = created - 60;
+  InvoiceFacts inv{Header(kInvoice, v)};
+  int64_t start = inv.created - 60;
   bool latest = k == 2 || invoice_position_[slot + 1] == kNone;
-  bool paid = !(latest && (sub.status == "past_due" || sub.status == "unpaid"));
-  int64_t amount = InvoiceAmount(sub);
-  json::array lines;
   for (int n = 0; n < sub.items; ++n) {
     uint32_t q = sub.prices[n];
-    json::object line{{"id", OtherId(kInvoiceLine, "il_", slot * 2 + n)},
-                      {"object", "line_item"},
-                      {"livemode", livemode_},
-                      {"metadata", json::object{}}};
-    line["amount"] = PriceAmount(q) * sub.quantities[n];
-    line["currency"] = account_.default_currency;
-    line["description"] = std::to_string(sub.quantities[n]) + " × subscription";
-    line["discount_amounts"] = json::array{};
-    line["discountable"] = true;
-    line["discounts"] = json::array{};
-    line["invoice"] = id;
-    line["parent"] = {{"invoice_item_details", nullptr},
-                      {"subscription_item_details",
-                       {{"invoice_item", nullptr},
-                        {"proration", false},
-                        {"proration_details", {{"credited_items", nullptr}}},
-                        {"subscription", sub_id},
-                        {"subscription_item", OtherId(kSubscriptionItem, "si_", s * 2 + n)}}},
-                      {"type", "subscription_item_details"}};
-    line["period"] = {{"end", start + sub.period}, {"start", start}};
-    line["pretax_credit_amounts"] = json::array{};
-    line["pricing"] = {{"price_details", {{"price", Id(kPrice, q)}, {"product", Id(kProduct, q / 2)}}},
-                       {"type", "price_details"},
-                       {"unit_amount_decimal", std::to_string(PriceAmount(q))}};
-    line["quantity"] = sub.quantities[n];
-    line["taxes"] = json::array{};
-    lines.push_back(std::move(line));
+    inv.lines.push_back({.id = OtherId(kInvoiceLine, "il_", slot * 2 + n),
+                         .price = Id(kPrice, q),
+                         .product = Id(kProduct, q / 2),
+                         .subscription_item = OtherId(kSubscriptionItem, "si_", s * 2 + n),
+                         .unit_amount = PriceAmount(q),
+                         .quantity = sub.quantities[n],
+                         .period_start = start,
+                         .period_end = start + sub.period});
   }
-  json::object inv = NewObject(kInvoice, v);
-  inv["account_country"] = account_.country;
-  inv["account_name"] = account_.name;
-  inv["amount_due"] = amount;
-  inv["amount_paid"] = paid ? amount : 0;
-  inv["amount_remaining"] = paid ? 0 : amount;
-  inv["amount_shipping"] = 0;
-  inv["attempt_count"] = paid ? 1 : 2;
-  inv["attempted"] = true;
-  inv["auto_advance"] = !paid;
-  inv["billing_reason"] = start == sub.created ? "subscription_create" : "subscription_cycle";
-  inv["collection_method"] = "charge_automatically";
-  inv["currency"] = account_.default_currency;
-  inv["customer"] = Id(kCustomer, sub.customer);
-  inv["customer_email"] = CustomerEmail(sub.customer);
-  inv["customer_name"] = CustomerName(sub.customer);
-  inv["default_payment_method"] = nullptr;
-  inv["description"] = nullptr;
-  inv["discounts"] = json::array{};
-  inv["due_date"] = nullptr;
-  inv["effective_at"] = created + 3600;
-  inv["ending_balance"] = 0;
-  inv["footer"] = nullptr;
-  inv["hosted_invoice_url"] = nullptr;
-  inv["invoice_pdf"] = nullptr;
-  inv["issuer"] = {{"type", "self"}};
-  inv["lines"] = {{"object", "list"},
-                  {"data", std::move(lines)},
-                  {"has_more", false},
-                  {"total_count", sub.items},
-                  {"url", "/v1/invoices/" + id + "/lines"}};
-  inv["number"] = Chars(kCustomer, sub.customer, 8, true) + "-000" + std::to_string(k + 1);
-  inv["parent"] = {{"quote_details", nullptr},
-                   {"subscription_details", {{"metadata", json::object{}}, {"subscription", sub_id}}},
-                   {"type", "subscription_details"}};
-  inv["period_end"] = start;
-  inv["period_start"] = start;
-  inv["status"] = paid ? "paid" : "open";
-  inv["status_transitions"] = {{"finalized_at", created + 3600},
-                               {"marked_uncollectible_at", nullptr},
-                               {"paid_at", paid ? json::value(created + 3630) : json::value(nullptr)},
-                               {"voided_at", nullptr}};
-  inv["subtotal"] = amount;
-  inv["subtotal_excluding_tax"] = amount;
-  inv["total"] = amount;
-  inv["total_discount_amounts"] = json::array{};
-  inv["total_excluding_tax"] = amount;
-  inv["total_taxes"] = json::array{};
-  inv["webhooks_delivered_at"] = created + 3600;
+  inv.account_country = account_.country;
+  inv.account_name = account_.name;
+  inv.billing_reason = start == sub.created ? "subscription_create" : "subscription_cycle";
+  inv.currency = account_.default_currency;
+  inv.customer = Id(kCustomer, sub.customer);
+  inv.number = InvoiceNumber(Chars(kCustomer, sub.customer, 8, true), k + 1);
+  inv.paid = !(latest && (sub.status == "past_due" || sub.status == "unpaid"));
+  inv.period = start;
+  inv.subscription = Id(kSubscription, s);
   return inv;
 }
 
+json::object Scale::RenderInvoice(uint32_t v) const {
+  InvoiceFacts inv = Invoice(v);
+  uint32_t customer = Subscription(invoice_slot_[v] / 3).customer;
+  std::string email = CustomerEmail(customer), name = CustomerName(customer);
+  inv.customer_email = email;
+  inv.customer_name = name;
+  return InvoiceObject(inv);
+}
+
 json::object Scale::RenderCharge(uint32_t i) const {
-  static constexpr std::array<std::string_view, 3> kBrands = {"visa", "mastercard", "amex"};
-  static constexpr std::array<std::string_view, 3> kLast4 = {"4242", "4444", "8431"};
-  bool succeeded = ChargeSucceeded(i);
-  int64_t amount = ChargeAmount(i);
   uint32_t customer = ChargeCustomer(i);
   uint64_t h = H(kCharge + 300, i);
-  size_t brand = h % kBrands.size();
-  int64_t refunded = 0;
-  if (Refunded(i)) refunded = RefundAmount((i - 7) / 20);
-  bool disputed = i % 200 == 13 && (i - 13) / 200 < counts_[kDispute];
-  json::object c = NewObject(kCharge, i);
-  c["amount"] = amount;
-  c["amount_captured"] = succeeded ? amount : 0;
-  c["amount_refunded"] = refunded;
-  c["application"] = nullptr;
-  c["application_fee"] = nullptr;
-  c["application_fee_amount"] = nullptr;
-  c["balance_transaction"] =
-      succeeded ? json::value(Id(kTxn, charge_txn_[i])) : json::value(nullptr);
-  c["billing_details"] = {{"address", nullptr},
-                          {"email", CustomerEmail(customer)},
-                          {"name", CustomerName(customer)},
-                          {"phone", nullptr}};
-  c["calculated_statement_descriptor"] = "STRIPELINE EMU";
-  c["captured"] = succeeded;
-  c["currency"] = account_.default_currency;
-  c["customer"] = Id(kCustomer, customer);
-  c["description"] = "Order " + std::to_string(1000 + i);
-  c["disputed"] = disputed;
-  c["failure_balance_transaction"] = nullptr;
-  c["failure_code"] = succeeded ? json::value(nullptr) : json::value("card_declined");
-  c["failure_message"] = succeeded ? json::value(nullptr) : json::value("Your card was declined.");
-  c["fraud_details"] = json::object{};
-  c["on_behalf_of"] = nullptr;
-  c["outcome"] = {{"network_status", succeeded ? "approved_by_network" : "declined_by_network"},
-                  {"reason", succeeded ? json::value(nullptr) : json::value("generic_decline")},
-                  {"risk_level", "normal"},
-                  {"seller_message", succeeded ? "Payment complete."
-                                               : "The bank did not return any further details "
-                                                 "with this decline."},
-                  {"type", succeeded ? "authorized" : "issuer_declined"}};
-  c["paid"] = succeeded;
-  c["payment_intent"] = Id(kPaymentIntent, i);
-  c["payment_method"] = OtherId(kPaymentMethod, "pm_", i);
-  c["payment_method_details"] = {
-      {"card",
-       {{"brand", kBrands[brand]},
-        {"checks",
-         {{"address_line1_check", nullptr},
-          {"address_postal_code_check", "pass"},
-          {"cvc_check", "pass"}}},
-        {"country", account_.country},
-        {"exp_month", static_cast<int64_t>(1 + (h >> 8) % 12)},
-        {"exp_year", static_cast<int64_t>(2027 + (h >> 16) % 5)},
-        {"fingerprint", Chars(kCustomer + 50, customer, 16)},
-        {"funding", "credit"},
-        {"last4", kLast4[brand]},
-        {"network", kBrands[brand]},
-        {"three_d_secure", nullptr},
-        {"wallet", nullptr}}},
-      {"type", "card"}};
-  c["receipt_email"] = nullptr;
-  c["receipt_number"] = nullptr;
-  c["receipt_url"] = nullptr;
-  c["refunded"] = refunded != 0 && refunded == amount;
-  c["review"] = nullptr;
-  c["shipping"] = nullptr;
-  c["source_transfer"] = nullptr;
-  c["statement_descriptor"] = nullptr;
-  c["statement_descriptor_suffix"] = nullptr;
-  c["status"] = succeeded ? "succeeded" : "failed";
-  c["transfer_data"] = nullptr;
-  c["transfer_group"] = nullptr;
-  return c;
+  std::string email = CustomerEmail(customer), name = CustomerName(customer);
+  ChargeFacts c{Header(kCharge, i)};
+  c.amount = ChargeAmount(i);
+  if (Refunded(i)) c.amount_refunded = RefundAmount((i - 7) / 20);
+  c.succeeded = ChargeSucceeded(i);
+  if (c.succeeded) c.balance_transaction = Id(kTxn, charge_txn_[i]);
+  c.billing_email = email;
+  c.billing_name = name;
+  c.currency = account_.default_currency;
+  c.customer = Id(kCustomer, customer);
+  c.description = "Order " + std::to_string(1000 + i);
+  c.disputed = i % 200 == 13 && (i - 13) / 200 < counts_[kDispute];
+  c.payment_intent = Id(kPaymentIntent, i);
+  c.payment_method = OtherId(kPaymentMethod, "pm_", i);
+  c.card = {.brand = CardBrand(h),
+            .country = account_.country,
+            .exp_month = static_cast<int64_t>(1 + (h >> 8) % 12),
+            .exp_year = static_cast<int64_t>(2027 + (h >> 16) % 5),
+            .fingerprint = Chars(kCustomer + 50, customer, 16)};
+  return ChargeObject(c);
 }
 
 json::object Scale::RenderPaymentIntent(uint32_t i) const {
-  bool succeeded = ChargeSucceeded(i);
-  int64_t amount = ChargeAmount(i);
-  std::string id = Id(kPaymentIntent, i);
-  std::string charge = Id(kCharge, i);
-  json::object pi = NewObject(kPaymentIntent, i);
-  pi["amount"] = amount;
-  pi["amount_capturable"] = 0;
-  pi["amount_details"] = {{"tip", json::object{}}};
-  pi["amount_received"] = succeeded ? amount : 0;
-  pi["application"] = nullptr;
-  pi["application_fee_amount"] = nullptr;
-  pi["automatic_payment_methods"] = nullptr;
-  pi["canceled_at"] = nullptr;
-  pi["cancellation_reason"] = nullptr;
-  pi["capture_method"] = "automatic_async";
-  pi["client_secret"] = id + "_secret_" + Chars(kPaymentIntent, i, 25);
-  pi["confirmation_method"] = "automatic";
-  pi["currency"] = account_.default_currency;
-  pi["customer"] = Id(kCustomer, ChargeCustomer(i));
-  pi["description"] = "Order " + std::to_string(1000 + i);
-  if (succeeded) {
-    pi["last_payment_error"] = nullptr;
-  } else {
-    pi["last_payment_error"] = {{"charge", charge},
-                                {"code", "card_declined"},
-                                {"decline_code", "generic_decline"},
-                                {"message", "Your card was declined."},
-                                {"type", "card_error"}};
-  }
-  pi["latest_charge"] = charge;
-  pi["next_action"] = nullptr;
-  pi["on_behalf_of"] = nullptr;
-  pi["payment_method"] = succeeded ? json::value(OtherId(kPaymentMethod, "pm_", i)) : json::value(nullptr);
-  pi["payment_method_options"] = json::object{};
-  pi["payment_method_types"] = json::array{"card"};
-  pi["processing"] = nullptr;
-  pi["receipt_email"] = nullptr;
-  pi["review"] = nullptr;
-  pi["setup_future_usage"] = nullptr;
-  pi["shipping"] = nullptr;
-  pi["statement_descriptor"] = nullptr;
-  pi["statement_descriptor_suffix"] = nullptr;
-  pi["status"] = succeeded ? "succeeded" : "requires_payment_method";
-  pi["transfer_data"] = nullptr;
-  pi["transfer_group"] = nullptr;
-  return pi;
+  std::string description = "Order " + std::to_string(1000 + i);
+  PaymentIntentFacts pi{Header(kPaymentIntent, i)};
+  pi.amount = ChargeAmount(i);
+  pi.client_secret = Chars(kPaymentIntent, i, 25);
+  pi.currency = account_.default_currency;
+  pi.customer = Id(kCustomer, ChargeCustomer(i));
+  pi.description = description;
+  pi.latest_charge = Id(kCharge, i);
+  pi.succeeded = ChargeSucceeded(i);
+  if (pi.succeeded) pi.payment_method = OtherId(kPaymentMethod, "pm_", i);
+  return PaymentIntentObject(pi);
 }
 
 json::object Scale::RenderRefund(uint32_t r) const {
   uint32_t charge = 20 * r + 7;
-  json::object o = NewObject(kRefund, r);
-  o.erase("livemode");  // Stripe's refunds have none
-  o["amount"] = RefundAmount(r);
-  o["balance_transaction"] = Id(kTxn, refund_txn_[r]);
-  o["charge"] = Id(kCharge, charge);
-  o["currency"] = account_.default_currency;
-  o["destination_details"] = {{"card",
-                               {{"reference", Chars(kRefund, r, 23, true)},
-                                {"reference_status", "available"},
-                                {"reference_type", "acquirer_reference_number"},
-                                {"type", "refund"}}},
-                              {"type", "card"}};
-  o["payment_intent"] = Id(kPaymentIntent, charge);
-  o["reason"] = "requested_by_customer";
-  o["receipt_number"] = nullptr;
-  o["source_transfer_reversal"] = nullptr;
-  o["status"] = "succeeded";
-  o["transfer_reversal"] = nullptr;
-  return o;
+  RefundFacts o{Header(kRefund, r)};
+  o.amount = RefundAmount(r);
+  o.balance_transaction = Id(kTxn, refund_txn_[r]);
+  o.charge = Id(kCharge, charge);
+  o.currency = account_.default_currency;
+  o.payment_intent = Id(kPaymentIntent, charge);
+  o.reference = Chars(kRefund, r, 23, true);
+  return RefundObject(o);
 }
 
 json::object Scale::RenderDispute(uint32_t d) const {
   uint32_t charge = 200 * d + 13;
-  std::string_view status = DisputeStatus(d);
-  bool answered = status != "needs_response";
-  int64_t created = Created(kDispute, d);
-  json::array transactions{RenderTxn(dispute_txn_[d])};
-  if (reversal_txn_[d] != kNone) transactions.push_back(RenderTxn(reversal_txn_[d]));
-  static constexpr std::array<std::string_view, 3> kBrands = {"visa", "mastercard", "amex"};
-  json::object o = NewObject(kDispute, d);
-  o["amount"] = ChargeAmount(charge);
-  o["balance_transactions"] = std::move(transactions);
-  o["charge"] = Id(kCharge, charge);
-  o["currency"] = account_.default_currency;
-  o["evidence"] = {{"customer_email_address", nullptr},
-                   {"customer_name", nullptr},
-                   {"product_description", nullptr},
-                   {"receipt", nullptr},
-                   {"uncategorized_text",
-                    answered ? json::value("Service was delivered.") : json::value(nullptr)}};
-  o["evidence_details"] = {{"due_by", created + 21 * kDay},
-                           {"has_evidence", answered},
-                           {"past_due", false},
-                           {"submission_count", answered ? 1 : 0}};
-  o["is_charge_refundable"] = false;
-  o["payment_intent"] = Id(kPaymentIntent, charge);
-  o["payment_method_details"] = {{"card",
-                                  {{"brand", kBrands[H(kCharge + 300, charge) % 3]},
-                                   {"case_type", "chargeback"},
-                                   {"network_reason_code", "10.4"}}},
-                                 {"type", "card"}};
-  o["reason"] = answered ? "fraudulent" : "product_not_received";
-  o["status"] = status;
-  return o;
+  DisputeFacts o{Header(kDispute, d)};
+  o.amount = ChargeAmount(charge);
+  o.balance_transactions.push_back(RenderTxn(dispute_txn_[d]));
+  if (reversal_txn_[d] != kNone) o.balance_transactions.push_back(RenderTxn(reversal_txn_[d]));
+  o.card_brand = CardBrand(H(kCharge + 300, charge));
+  o.charge = Id(kCharge, charge);
+  o.currency = account_.default_currency;
+  o.due_by = o.created + 21 * kDay;
+  o.payment_intent = Id(kPaymentIntent, charge);
+  o.status = DisputeStatus(d);
+  return DisputeObject(std::move(o));
 }
 
 json::object Scale::RenderPayout(uint32_t p) const {
-  int64_t created = Created(kPayout, p);
-  int64_t arrival = created + 2 * kDay;
-  bool arrived = arrival <= now_;
-  json::object o = NewObject(kPayout, p);
-  o["amount"] = payout_amount_[p];
-  o["application_fee"] = nullptr;
-  o["application_fee_amount"] = nullptr;
-  o["arrival_date"] = arrival;
-  o["automatic"] = true;
-  o["balance_transaction"] = Id(kTxn, payout_txn_[p]);
-  o["currency"] = account_.default_currency;
-  o["description"] = "STRIPE PAYOUT";
-  o["destination"] = OtherId(kBankAccount, "ba_", 0);
-  o["failure_balance_transaction"] = nullptr;
-  o["failure_code"] = nullptr;
-  o["failure_message"] = nullptr;
-  o["method"] = "standard";
-  o["original_payout"] = nullptr;
-  o["payout_method"] = nullptr;
-  o["reconciliation_status"] = arrived ? "completed" : "in_progress";
-  o["reversed_by"] = nullptr;
-  o["source_type"] = "card";
-  o["statement_descriptor"] = nullptr;
-  o["status"] = arrived ? "paid" : "in_transit";
-  o["trace_id"] = {{"status", arrived ? "supported" : "pending"},
-                   {"value", arrived ? json::value(Chars(kPayout, p, 16, true)) : json::value(nullptr)}};
-  o["type"] = "bank_account";
-  return o;
+  PayoutFacts o{Header(kPayout, p)};
+  o.amount = payout_amount_[p];
+  o.arrival_date = o.created + 2 * kDay;
+  o.arrived = o.arrival_date <= now_;
+  o.balance_transaction = Id(kTxn, payout_txn_[p]);
+  o.currency = account_.default_currency;
+  o.destination = OtherId(kBankAccount, "ba_", 0);
+  if (o.arrived) o.trace_id = Chars(kPayout, p, 16, true);
+  return PayoutObject(o);
+}
+
+Scale::TxnMoney Scale::Money(const TxnEntry& entry) const {
+  uint32_t disputed = 200 * entry.index + 13;
+  switch (entry.type) {
+    case kTxnCharge: {
+      int64_t amount = ChargeAmount(entry.index);
+      return {amount, ProcessingFee(account_.default_currency, amount), entry.created + 2 * kDay};
+    }
+    case kTxnRefund: return {-RefundAmount(entry.index), 0, entry.created};
+    case kTxnDispute: return {-ChargeAmount(disputed), kDisputeFee, entry.created};
+    case kTxnDisputeReversal: return {ChargeAmount(disputed), 0, entry.created};
+    case kTxnPayout: return {-payout_amount_[entry.index], 0, entry.created};
+  }
+  return {};
 }
 
 json::object Scale::RenderTxn(uint32_t t) const {
   const TxnEntry& entry = txns_[t];
-  const std::string& currency = account_.default_currency;
-  int64_t amount = 0, fee = 0, available_on = entry.created;
-  std::string_view type, category, fee_description = "Stripe processing fees";
-  std::string source, description;
+  TxnMoney money = Money(entry);
+  BalanceTransactionFacts f{Header(kTxn, t)};
+  std::string source, description;  // what the facts view
+  f.amount = money.amount;
+  f.available_on = money.available_on;
+  f.available = money.available_on <= now_;
+  f.currency = account_.default_currency;
+  f.fee = money.fee;
   switch (entry.type) {
     case kTxnCharge:
-      amount = ChargeAmount(entry.index);
-      fee = ProcessingFee(currency, amount);
-      available_on = entry.created + 2 * kDay;
-      type = category = "charge";
+      f.type = f.reporting_category = "charge";
       source = Id(kCharge, entry.index);
       description = "Order " + std::to_string(1000 + entry.index);
       break;
     case kTxnRefund:
-      amount = -RefundAmount(entry.index);
-      type = category = "refund";
+      f.type = f.reporting_category = "refund";
       source = Id(kRefund, entry.index);
       description = "REFUND FOR CHARGE (Order " + std::to_string(1000 + 20 * entry.index + 7) + ")";
       break;
@@ -954,154 +675,57 @@ json::object Scale::RenderTxn(uint32_t t) const {
     case kTxnDisputeReversal: {
       bool reversal = entry.type == kTxnDisputeReversal;
       uint32_t charge = 200 * entry.index + 13;
-      amount = reversal ? ChargeAmount(charge) : -ChargeAmount(charge);
-      fee = reversal ? 0 : 1500;
-      fee_description = "Dispute fee";
-      type = "adjustment";
-      category = reversal ? "dispute_reversal" : "dispute";
+      f.type = "adjustment";
+      f.reporting_category = reversal ? "dispute_reversal" : "dispute";
       source = Id(kDispute, entry.index);
       description = std::string(reversal ? "Chargeback reversal for " : "Chargeback withdrawal for ") +
                     Id(kCharge, charge);
       break;
     }
     case kTxnPayout:
-      amount = -payout_amount_[entry.index];
-      type = category = "payout";
+      f.type = f.reporting_category = "payout";
       source = Id(kPayout, entry.index);
       description = "STRIPE PAYOUT";
       break;
   }
-  json::array fee_details;
-  if (fee != 0) {
-    fee_details.push_back(json::object{{"amount", fee},
-                                       {"application", nullptr},
-                                       {"currency", currency},
-                                       {"description", fee_description},
-                                       {"type", "stripe_fee"}});
-  }
-  return json::object{{"id", Id(kTxn, t)},
-                      {"object", "balance_transaction"},
-                      {"created", entry.created},
-                      {"amount", amount},
-                      {"available_on", available_on},
-                      {"balance_type", "payments"},
-                      {"currency", currency},
-                      {"description", description},
-                      {"exchange_rate", nullptr},
-                      {"fee", fee},
-                      {"fee_details", std::move(fee_details)},
-                      {"net", amount - fee},
-                      {"reporting_category", category},
-                      {"source", source},
-                      {"status", available_on <= now_ ? "available" : "pending"},
-                      {"type", type}};
+  f.source = source;
+  f.description = description;
+  return BalanceTransactionObject(f);
 }
 
 json::object Scale::RenderCreditNote(uint32_t k) const {
   uint32_t v = 100 * k + 50;
-  json::object inv = RenderInvoice(v);
-  bool paid = inv.at("status").as_string() == "paid";
-  int64_t amount = inv.at("total").as_int64() / 4;
-  std::string id = Id(kCreditNote, k);
-  json::object line{{"id", OtherId(kCreditNoteLine, "cnli_", k)},
-                    {"object", "credit_note_line_item"},
-                    {"livemode", livemode_},
-                    {"metadata", json::object{}}};
-  line["amount"] = amount;
-  line["description"] = "Partial credit";
-  line["discount_amount"] = 0;
-  line["discount_amounts"] = json::array{};
-  line["invoice_line_item"] = inv.at("lines").at("data").at(0).at("id");
-  line["pretax_credit_amounts"] = json::array{};
-  line["quantity"] = 1;
-  line["tax_rates"] = json::array{};
-  line["taxes"] = json::array{};
-  line["type"] = "invoice_line_item";
-  line["unit_amount"] = nullptr;
-  line["unit_amount_decimal"] = nullptr;
-  json::object cn = NewObject(kCreditNote, k);
-  cn["amount"] = amount;
-  cn["amount_shipping"] = 0;
-  cn["currency"] = account_.default_currency;
-  cn["customer"] = inv.at("customer");
-  cn["customer_balance_transaction"] = nullptr;
-  cn["discount_amount"] = 0;
-  cn["discount_amounts"] = json::array{};
-  cn["effective_at"] = Created(kCreditNote, k);
-  cn["invoice"] = inv.at("id");
-  cn["lines"] = {{"object", "list"},
-                 {"data", json::array{std::move(line)}},
-                 {"has_more", false},
-                 {"total_count", 1},
-                 {"url", "/v1/credit_notes/" + id + "/lines"}};
-  cn["memo"] = "Service credit";
-  cn["number"] = std::string(inv.at("number").as_string()) + "-CN-01";
-  cn["out_of_band_amount"] = paid ? json::value(amount) : json::value(nullptr);
-  cn["pdf"] = "https://pay.stripe.com/credit_notes/" + account_.id + "/" + id + "/pdf";
-  cn["post_payment_amount"] = paid ? amount : 0;
-  cn["pre_payment_amount"] = paid ? 0 : amount;
-  cn["pretax_credit_amounts"] = json::array{};
-  cn["reason"] = "product_unsatisfactory";
-  cn["refunds"] = json::array{};
-  cn["shipping_cost"] = nullptr;
-  cn["status"] = "issued";
-  cn["subtotal"] = amount;
-  cn["subtotal_excluding_tax"] = amount;
-  cn["total"] = amount;
-  cn["total_excluding_tax"] = amount;
-  cn["total_taxes"] = json::array{};
-  cn["type"] = paid ? "post_payment" : "pre_payment";
-  cn["voided_at"] = nullptr;
-  return cn;
+  InvoiceFacts inv = Invoice(v);
+  CreditNoteFacts cn{Header(kCreditNote, k)};
+  cn.account_id = account_.id;
+  cn.amount = InvoiceTotal(inv) / 4;
+  cn.currency = account_.default_currency;
+  cn.customer = std::move(inv.customer);
+  cn.invoice = std::move(inv.id);
+  cn.invoice_line_item = inv.lines.at(0).id;
+  cn.invoice_number = inv.number;
+  cn.line_id = OtherId(kCreditNoteLine, "cnli_", k);
+  cn.post_payment = inv.paid;
+  return CreditNoteObject(cn);
 }
 
 json::object Scale::RenderEvent(uint32_t e) const {
   const EventEntry& entry = events_[e];
   auto kind = static_cast<Kind>(entry.kind);
-  json::object o{{"id", Id(kEvent, e)}, {"object", "event"}};
-  if (account_.connected_to) o["account"] = account_.id;
-  o["api_version"] = DatasetBuilder::kApiVersion;
-  o["created"] = entry.created;
-  o["data"] = {{"object", Render(kind, entry.position)}};
-  o["livemode"] = livemode_;
-  o["pending_webhooks"] = 0;
-  o["request"] = {{"id", nullptr}, {"idempotency_key", nullptr}};
-  o["type"] = std::string(FindResource(kPaths[kind])->event_prefix) + ".created";
-  return o;
+  EventFacts o{Header(kEvent, e)};
+  if (account_.connected_to) o.account = account_.id;
+  o.object = Render(kind, entry.position);
+  o.type = std::string(FindResource(kPaths[kind])->event_prefix) + ".created";
+  return EventObject(std::move(o));
 }
 
 json::object Scale::Balance() const {
-  int64_t available = 0, pending = 0;
-  for (uint32_t t = 0; t < txns_.size(); ++t) {
-    const TxnEntry& entry = txns_[t];
-    int64_t net = 0;
-    bool is_available = true;
-    switch (entry.type) {
-      case kTxnCharge: {
-        int64_t amount = ChargeAmount(entry.index);
-        net = amount - ProcessingFee(account_.default_currency, amount);
-        is_available = entry.created + 2 * kDay <= now_;
-        break;
-      }
-      case kTxnRefund: net = -RefundAmount(entry.index); break;
-      case kTxnDispute: net = -ChargeAmount(200 * entry.index + 13) - 1500; break;
-      case kTxnDisputeReversal: net = ChargeAmount(200 * entry.index + 13); break;
-      case kTxnPayout: net = -payout_amount_[entry.index]; break;
-    }
-    (is_available ? available : pending) += net;
+  BalanceFacts balance{.currency = account_.default_currency, .livemode = livemode_};
+  for (const TxnEntry& entry : txns_) {
+    TxnMoney money = Money(entry);
+    (money.available_on <= now_ ? balance.available : balance.pending) += money.amount - money.fee;
   }
-  const std::string& currency = account_.default_currency;
-  auto amounts = [&](int64_t amount) {
-    return json::array{json::object{
-        {"amount", amount}, {"currency", currency}, {"source_types", {{"card", amount}}}}};
-  };
-  return json::object{
-      {"object", "balance"},
-      {"available", amounts(available)},
-      {"connect_reserved", json::array{json::object{{"amount", 0}, {"currency", currency}}}},
-      {"livemode", livemode_},
-      {"pending", amounts(pending)},
-  };
+  return BalanceObject(balance);
 }
 
 // One resource of a Scale, as a Collection's source.

@@ -1,8 +1,8 @@
 #pragma once
 // BuildScaledDataset: a large, realistic dataset for benchmarks and backfill tests
 // (`--objects N`): N charges and every other resource in proportion, spread over the two years
-// before `now`, with the field shapes of the small demo generators (fixtures3.json, API
-// 2025-03-31). Counts, for N charges:
+// before `now`, rendered by the same functions as the small demo dataset (object_shapes.h), so
+// with the same fields. Counts, for N charges:
 //   customers max(5, N/5); products max(5, N/1000); prices 2 per product (monthly, yearly);
 //   coupons 20; subscriptions customers/2 (1-2 items; active, trialing, past_due, unpaid,
 //   canceled); invoices up to 3 per subscription (its last periods); payment_intents N
@@ -13,8 +13,9 @@
 //
 // Every object is a pure function of (seed, account, mode, now, N, its position): the dataset
 // keeps only a few arrays (invoice and balance transaction order, event order) and renders
-// objects when asked (object_store.h), so 1,000,000 charges cost tens of MB, not GB. Ids
-// decode back to their position, so retrieving and paging by id need no index.
+// objects when asked (object_store.h): it derives an object's facts from its position and hands
+// them to object_shapes.h. So 1,000,000 charges cost tens of MB, not GB. Ids decode back to
+// their position, so retrieving and paging by id need no index.
 //
 // Thread-safety: the result is a Dataset like any other (see dataset.h).
 

@@ -114,6 +114,7 @@ Api::Api(ApiServices services, ApiOptions options)
   RegisterWebhookRoutes(*routes_);
   RegisterSyncRoutes(*routes_);
   RegisterOAuthRoutes(*routes_);
+  RegisterMetricsRoutes(*routes_);
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) const {

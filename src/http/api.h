@@ -120,5 +120,6 @@ void RegisterUserRoutes(ApiRoutes& routes);
 void RegisterWebhookRoutes(ApiRoutes& routes);
 void RegisterSyncRoutes(ApiRoutes& routes);
 void RegisterOAuthRoutes(ApiRoutes& routes);
+void RegisterMetricsRoutes(ApiRoutes& routes);
 
 }  // namespace stripeline::http

@@ -540,6 +540,159 @@ CREATE TABLE oauth_states (
 );
 CREATE INDEX oauth_states_expires_at ON oauth_states(expires_at);
 )sql"},
+      // Reports (issue 6): hourly sums of the volume streams kept by triggers (a 12-month series
+      // reads ~9,000 rollup rows instead of a million charges), covering indexes for zones whose
+      // midnights are not on the hour, the subscription facts the metrics engine derives from
+      // raw JSON (src/reports/subscription_facts.h) with the queue of subscriptions to derive
+      // again (filled by triggers, so no write path can forget either) and the generation that
+      // tells a process its cached facts are current, and the clients' dashboards. Documented in
+      // docs/schema.md.
+      {6, "reports", R"sql(
+CREATE INDEX stripe_charges_report ON stripe_charges(account_id, created, deleted, status, currency, amount_captured);
+CREATE INDEX stripe_refunds_report ON stripe_refunds(account_id, created, deleted, status, currency, amount);
+CREATE INDEX stripe_disputes_report ON stripe_disputes(account_id, created, deleted, currency, amount);
+CREATE INDEX stripe_balance_transactions_report ON stripe_balance_transactions(account_id, created, deleted, reporting_category, currency, fee, net);
+CREATE INDEX stripe_payouts_report ON stripe_payouts(account_id, arrival_date, deleted, status, currency, amount);
+CREATE INDEX stripe_customers_report ON stripe_customers(account_id, created, deleted);
+
+CREATE TABLE report_rollup (
+  account_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  slot BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  fee BIGINT NOT NULL,
+  net BIGINT NOT NULL,
+  abs_net BIGINT NOT NULL,
+  PRIMARY KEY (account_id, stream, slot, kind, currency)
+);
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'charges', created / 3600, COALESCE(status, ''), COALESCE(currency, ''), COUNT(*), SUM(COALESCE(amount_captured, 0)), 0, 0, 0 FROM stripe_charges WHERE deleted = 0 AND created IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_charges_rollup_insert AFTER INSERT ON stripe_charges WHEN NEW.deleted = 0 AND NEW.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'charges', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount_captured, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_charges_rollup_update AFTER UPDATE ON stripe_charges WHEN OLD.created IS NOT NEW.created OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount_captured IS NOT NEW.amount_captured BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'charges', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount_captured, 0), 0, 0, 0 WHERE OLD.deleted = 0 AND OLD.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'charges', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount_captured, 0), 0, 0, 0 WHERE NEW.deleted = 0 AND NEW.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_charges_rollup_delete AFTER DELETE ON stripe_charges WHEN OLD.deleted = 0 AND OLD.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'charges', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount_captured, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'refunds', created / 3600, COALESCE(status, ''), COALESCE(currency, ''), COUNT(*), SUM(COALESCE(amount, 0)), 0, 0, 0 FROM stripe_refunds WHERE deleted = 0 AND created IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_refunds_rollup_insert AFTER INSERT ON stripe_refunds WHEN NEW.deleted = 0 AND NEW.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'refunds', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_refunds_rollup_update AFTER UPDATE ON stripe_refunds WHEN OLD.created IS NOT NEW.created OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'refunds', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0 WHERE OLD.deleted = 0 AND OLD.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'refunds', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0 WHERE NEW.deleted = 0 AND NEW.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_refunds_rollup_delete AFTER DELETE ON stripe_refunds WHEN OLD.deleted = 0 AND OLD.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'refunds', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'disputes', created / 3600, COALESCE(status, ''), COALESCE(currency, ''), COUNT(*), SUM(COALESCE(amount, 0)), 0, 0, 0 FROM stripe_disputes WHERE deleted = 0 AND created IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_disputes_rollup_insert AFTER INSERT ON stripe_disputes WHEN NEW.deleted = 0 AND NEW.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'disputes', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_disputes_rollup_update AFTER UPDATE ON stripe_disputes WHEN OLD.created IS NOT NEW.created OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'disputes', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0 WHERE OLD.deleted = 0 AND OLD.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'disputes', NEW.created / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0 WHERE NEW.deleted = 0 AND NEW.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_disputes_rollup_delete AFTER DELETE ON stripe_disputes WHEN OLD.deleted = 0 AND OLD.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'disputes', OLD.created / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'balance_transactions', created / 3600, COALESCE(reporting_category, ''), COALESCE(currency, ''), COUNT(*), SUM(COALESCE(amount, 0)), SUM(COALESCE(fee, 0)), SUM(COALESCE(net, 0)), SUM(ABS(COALESCE(net, 0))) FROM stripe_balance_transactions WHERE deleted = 0 AND created IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_balance_transactions_rollup_insert AFTER INSERT ON stripe_balance_transactions WHEN NEW.deleted = 0 AND NEW.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'balance_transactions', NEW.created / 3600, COALESCE(NEW.reporting_category, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), COALESCE(NEW.fee, 0), COALESCE(NEW.net, 0), ABS(COALESCE(NEW.net, 0))) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_balance_transactions_rollup_update AFTER UPDATE ON stripe_balance_transactions WHEN OLD.created IS NOT NEW.created OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id OR OLD.reporting_category IS NOT NEW.reporting_category OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.fee IS NOT NEW.fee OR OLD.net IS NOT NEW.net BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'balance_transactions', OLD.created / 3600, COALESCE(OLD.reporting_category, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), -COALESCE(OLD.fee, 0), -COALESCE(OLD.net, 0), -ABS(COALESCE(OLD.net, 0)) WHERE OLD.deleted = 0 AND OLD.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'balance_transactions', NEW.created / 3600, COALESCE(NEW.reporting_category, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), COALESCE(NEW.fee, 0), COALESCE(NEW.net, 0), ABS(COALESCE(NEW.net, 0)) WHERE NEW.deleted = 0 AND NEW.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_balance_transactions_rollup_delete AFTER DELETE ON stripe_balance_transactions WHEN OLD.deleted = 0 AND OLD.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'balance_transactions', OLD.created / 3600, COALESCE(OLD.reporting_category, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), -COALESCE(OLD.fee, 0), -COALESCE(OLD.net, 0), -ABS(COALESCE(OLD.net, 0))) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'customers', created / 3600, '', '', COUNT(*), 0, 0, 0, 0 FROM stripe_customers WHERE deleted = 0 AND created IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_customers_rollup_insert AFTER INSERT ON stripe_customers WHEN NEW.deleted = 0 AND NEW.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'customers', NEW.created / 3600, '', '', 1, 0, 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_customers_rollup_update AFTER UPDATE ON stripe_customers WHEN OLD.created IS NOT NEW.created OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'customers', OLD.created / 3600, '', '', -1, 0, 0, 0, 0 WHERE OLD.deleted = 0 AND OLD.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'customers', NEW.created / 3600, '', '', 1, 0, 0, 0, 0 WHERE NEW.deleted = 0 AND NEW.created IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_customers_rollup_delete AFTER DELETE ON stripe_customers WHEN OLD.deleted = 0 AND OLD.created IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'customers', OLD.created / 3600, '', '', -1, 0, 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT account_id, 'payouts', arrival_date / 3600, COALESCE(status, ''), COALESCE(currency, ''), COUNT(*), SUM(COALESCE(amount, 0)), 0, 0, 0 FROM stripe_payouts WHERE deleted = 0 AND arrival_date IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER stripe_payouts_rollup_insert AFTER INSERT ON stripe_payouts WHEN NEW.deleted = 0 AND NEW.arrival_date IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (NEW.account_id, 'payouts', NEW.arrival_date / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_payouts_rollup_update AFTER UPDATE ON stripe_payouts WHEN OLD.arrival_date IS NOT NEW.arrival_date OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT NEW.account_id OR OLD.status IS NOT NEW.status OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT OLD.account_id, 'payouts', OLD.arrival_date / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0 WHERE OLD.deleted = 0 AND OLD.arrival_date IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) SELECT NEW.account_id, 'payouts', NEW.arrival_date / 3600, COALESCE(NEW.status, ''), COALESCE(NEW.currency, ''), 1, COALESCE(NEW.amount, 0), 0, 0, 0 WHERE NEW.deleted = 0 AND NEW.arrival_date IS NOT NULL ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+CREATE TRIGGER stripe_payouts_rollup_delete AFTER DELETE ON stripe_payouts WHEN OLD.deleted = 0 AND OLD.arrival_date IS NOT NULL BEGIN
+  INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, fee, net, abs_net) VALUES (OLD.account_id, 'payouts', OLD.arrival_date / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), 0, 0, 0) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, fee = fee + excluded.fee, net = net + excluded.net, abs_net = abs_net + excluded.abs_net;
+END;
+
+CREATE TABLE report_state (
+  account_id TEXT PRIMARY KEY,
+  generation BIGINT NOT NULL
+);
+
+CREATE TABLE report_subscription_queue (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+INSERT INTO report_subscription_queue (account_id, id) SELECT account_id, id FROM stripe_subscriptions;
+CREATE TRIGGER stripe_subscriptions_report_insert AFTER INSERT ON stripe_subscriptions BEGIN
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
+END;
+CREATE TRIGGER stripe_subscriptions_report_update AFTER UPDATE ON stripe_subscriptions BEGIN
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (NEW.account_id, NEW.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
+END;
+CREATE TRIGGER stripe_subscriptions_report_delete AFTER DELETE ON stripe_subscriptions BEGIN
+  INSERT INTO report_subscription_queue (account_id, id) VALUES (OLD.account_id, OLD.id)
+    ON CONFLICT (account_id, id) DO NOTHING;
+END;
+
+CREATE TABLE report_subscriptions (
+  account_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  customer TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_at BIGINT NOT NULL,
+  end_at BIGINT,
+  trial_start BIGINT,
+  trial_end BIGINT,
+  monthly DOUBLE PRECISION NOT NULL,
+  interval_months DOUBLE PRECISION NOT NULL,
+  discount_percent_off DOUBLE PRECISION,
+  discount_amount_off BIGINT,
+  discount_currency TEXT,
+  discount_start BIGINT,
+  discount_end BIGINT,
+  discount_unknown INTEGER NOT NULL,
+  rules_version INTEGER NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+
+CREATE TABLE dashboard_widgets (
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  integration_id TEXT,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (client_id, id)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,122 @@
+#pragma once
+// MetricsEngine: the metrics of metrics-and-reconciliation.md over the synced stream tables of
+// one or more Stripe accounts, per currency, over a ReportPeriod: a total, the previous period's
+// total and a series by day / week / month.
+//
+//   - Volume metrics (gross_volume, net_volume, fees, refunds, disputes, successful_payments,
+//     failed_payments, new_customers, payouts) are sums and counts of rows whose time falls in
+//     a bucket: one query per metric sums them per local date in SQL (the zone's offsets over
+//     the period as a CASE) over the previous period and the period, and C++ puts the dates
+//     into buckets. The total is the sum of the buckets.
+//   - Subscription metrics (mrr, arr, active_subscribers, arpu, subscriber_churn_rate,
+//     revenue_churn, net_revenue_churn_rate, ltv) are values at an instant: a series point is
+//     the value at the end of its bucket, the total the value at `to`, previous_total the value
+//     at `from`. They read the subscription facts of `report_subscriptions`, first deriving
+//     those of subscriptions changed since the last query (queued by triggers), keep them in
+//     memory while the account's generation (report_state) is unchanged, and sweep the
+//     subscriptions' segments (subscription_facts.h) over the points.
+//
+// Volume metrics read the hourly sums of `report_rollup` (kept by triggers) when every bound of
+// the period falls on a UTC hour, else the rows themselves through covering indexes.
+//
+// All amounts are integers in minor units (zero-decimal currencies are whole units already);
+// currencies are never mixed; sums are rounded once, at the end. Rates are fractions (0.0909).
+// A value that is undefined (a rate over zero) is null.
+//
+// Thread-safety: thread-safe (the Database is; the facts cache has its own mutex); deriving
+// facts runs in a transaction.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "reports/subscription_facts.h"
+#include "reports/time_range.h"
+#include "store/store.h"
+
+namespace stripeline::reports {
+
+enum class MetricUnit { kAmount, kCount, kRate };
+
+struct MetricInfo {
+  std::string_view name;         // "gross_volume"
+  MetricUnit unit;
+  bool at_instant;               // a subscription metric (value at an instant) vs a volume
+  std::vector<std::string_view> streams;  // the synced streams it reads
+  std::string_view definition;   // one sentence, as in the API reference
+};
+
+// Every metric, in the order of the definitions file.
+const std::vector<MetricInfo>& Metrics();
+const MetricInfo* FindMetric(std::string_view name);
+// "gross_volume, net_volume, ...".
+std::string MetricNames();
+
+// The contested choices, as options.
+struct MetricOptions {
+  SubscriptionRules subscriptions;
+  int churn_window_days = 30;  // subscriber churn, revenue churn, LTV
+};
+
+struct SeriesPoint {
+  int64_t start_day = 0;  // the bucket's first date (days since 1970-01-01)
+  std::optional<double> value;
+};
+
+struct CurrencyValues {
+  std::string currency;  // empty for metrics that are not per currency (new_customers)
+  std::optional<double> total, previous_total;
+  std::vector<SeriesPoint> series;
+  // payouts only: how many, and the range's total and count per payout status.
+  std::optional<int64_t> count;
+  std::map<std::string, std::pair<int64_t, int64_t>> by_status;  // status -> (amount, count)
+};
+
+struct MetricResult {
+  std::string metric;
+  ReportPeriod period;
+  MetricOptions options;
+  std::vector<CurrencyValues> values;  // ordered by currency
+  // Why the numbers may be off (empty: exact for the synced data).
+  std::vector<std::string> approximate_reasons;
+};
+
+class MetricsEngine {
+ public:
+  explicit MetricsEngine(store::Store& store) : store_(store), db_(store.database()) {}
+
+  // Computes `metric` over the rows of `accounts` (Stripe account ids). InvalidArgument for an
+  // unknown metric or a bad option.
+  Result<MetricResult> Compute(std::string_view metric, const std::vector<std::string>& accounts,
+                               const ReportPeriod& period, const MetricOptions& options = {});
+
+  // Derives the facts of every queued subscription of `accounts` (done by Compute as needed).
+  Status RefreshSubscriptionFacts(const std::vector<std::string>& accounts);
+
+ private:
+  Result<MetricResult> Volume(const MetricInfo& info, const std::vector<std::string>& accounts,
+                              const ReportPeriod& period);
+  Result<MetricResult> Subscriptions(const MetricInfo& info,
+                                     const std::vector<std::string>& accounts,
+                                     const ReportPeriod& period, const MetricOptions& options);
+  // One account's facts, ordered by (currency, customer): a customer's subscriptions are
+  // adjacent.
+  using Facts = std::shared_ptr<const std::vector<SubscriptionFacts>>;
+  // The facts of each account, from the cache when its generation is unchanged.
+  Result<std::vector<Facts>> LoadFacts(const std::vector<std::string>& accounts);
+  Result<std::vector<std::string>> HistoryReasons(const std::vector<std::string>& accounts,
+                                                  int64_t first_point,
+                                                  const std::vector<Facts>& facts);
+
+  store::Store& store_;
+  store::Database& db_;
+  std::mutex cache_mu_;
+  std::map<std::string, std::pair<int64_t, Facts>> cache_;  // account -> (generation, facts)
+};
+
+}  // namespace stripeline::reports
