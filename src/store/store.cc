@@ -104,6 +104,16 @@ Result<User> UserFromRow(const Row& row) {
   return user;
 }
 
+Result<std::vector<User>> UsersFromRows(const Rows& rows) {
+  std::vector<User> users;
+  users.reserve(rows.size());
+  for (const Row& row : rows) {
+    SL_ASSIGN_OR_RETURN(User user, UserFromRow(row));
+    users.push_back(std::move(user));
+  }
+  return users;
+}
+
 Session SessionFromRow(const Row& row) {
   Session s;
   s.id_hash = row.GetString("id_hash");
@@ -284,13 +294,7 @@ Result<User> Store::FindUserByEmail(const std::string& email) {
 Result<std::vector<User>> Store::ListUsers() {
   SL_ASSIGN_OR_RETURN(Rows rows,
                       db_->Query(Sql("SELECT ", kUserColumns, " FROM users ORDER BY email"), {}));
-  std::vector<User> users;
-  users.reserve(rows.size());
-  for (const Row& row : rows) {
-    SL_ASSIGN_OR_RETURN(User user, UserFromRow(row));
-    users.push_back(std::move(user));
-  }
-  return users;
+  return UsersFromRows(rows);
 }
 
 Status Store::UpdateUser(const User& user) {
@@ -493,13 +497,7 @@ Result<std::vector<User>> Store::ListClientMembers(const std::string& client_id)
                      " FROM users WHERE id IN (SELECT user_id FROM client_members WHERE "
                      "client_id = $1) ORDER BY email"),
                  {client_id}));
-  std::vector<User> users;
-  users.reserve(rows.size());
-  for (const Row& row : rows) {
-    SL_ASSIGN_OR_RETURN(User user, UserFromRow(row));
-    users.push_back(std::move(user));
-  }
-  return users;
+  return UsersFromRows(rows);
 }
 
 // ---- Integrations ----
