@@ -64,6 +64,29 @@ export function field({ label, name, type = 'text', value = '', required = false
   };
 }
 
+// A labelled <select> of [value, text] options (an option may be [value, text, group] to sit in
+// an <optgroup> of that name). Returns {wrapper, input}.
+export function selectField({ label, name, options, value, help = '' }) {
+  const id = uniqueId(name);
+  const helpId = `${id}-help`;
+  const option = ([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text);
+  const groups = [];
+  for (const entry of options) {
+    const group = entry[2] ?? null;
+    if (!groups.length || groups.at(-1).group !== group) groups.push({ group, entries: [] });
+    groups.at(-1).entries.push(entry);
+  }
+  const select = h('select', { id, name, 'aria-describedby': help ? helpId : null },
+    groups.map(({ group, entries }) => (group
+      ? h('optgroup', { label: group }, entries.map(option))
+      : entries.map(option))));
+  return {
+    input: select,
+    wrapper: h('div', { class: 'field' }, h('label', { for: id }, label), select,
+      help ? h('p', { class: 'help', id: helpId }, help) : null),
+  };
+}
+
 // An on/off switch: a checkbox with role="switch" and a visible label.
 export function switchField({ label, checked, name = 'active', onchange }) {
   const id = uniqueId(name);
