@@ -8,6 +8,8 @@ import { integrationsPage } from './pages/integrations.js';
 import { addIntegrationPage, editIntegrationPage } from './pages/integration_form.js';
 import { integrationDetailsPage } from './pages/integration_details.js';
 import { clientsPage, clientPage } from './pages/clients.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { reportPage } from './pages/report.js';
 import { usersPage } from './pages/users.js';
 import { stripeConnectSettingsPage, connectStripePage } from './pages/stripe_connect.js';
 
@@ -21,6 +23,8 @@ const ROUTES = [
   [/^\/integrations\/([^/]+)$/, integrationDetailsPage],
   [/^\/clients$/, clientsPage],
   [/^\/clients\/([^/]+)$/, clientPage],
+  [/^\/clients\/([^/]+)\/dashboard$/, dashboardPage],
+  [/^\/clients\/([^/]+)\/report$/, reportPage],
   [/^\/users$/, usersPage, 'admin'],
   [/^\/settings$/, stripeConnectSettingsPage, 'admin'],
 ];

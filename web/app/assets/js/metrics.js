@@ -184,18 +184,21 @@ export function formatValue(unit, value, currency) {
   return Math.round(value).toLocaleString();
 }
 
-// The change of `total` against `previous`: {text, direction: up|down|flat|none}.
+// The change of `total` against `previous`: {text, direction: up|down|flat|none, compared}
+// (compared: the text is a comparison with the previous value, which is worth showing).
 export function changeOf(total, previous) {
   if (total === null || previous === null || total === undefined || previous === undefined) {
-    return { text: 'No comparison', direction: 'none' };
+    return { text: 'No comparison', direction: 'none', compared: false };
   }
   if (previous === 0) {
-    return total === 0 ? { text: 'No change', direction: 'flat' } : { text: 'Nothing in the previous period', direction: 'none' };
+    return total === 0
+      ? { text: 'No change', direction: 'flat', compared: true }
+      : { text: 'Nothing in the previous period', direction: 'none', compared: false };
   }
   const change = (total - previous) / Math.abs(previous);
-  if (Math.abs(change) < 0.0005) return { text: 'No change', direction: 'flat' };
+  if (Math.abs(change) < 0.0005) return { text: 'No change', direction: 'flat', compared: true };
   const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'always' }).format(change);
-  return { text: percent, direction: change > 0 ? 'up' : 'down' };
+  return { text: percent, direction: change > 0 ? 'up' : 'down', compared: true };
 }
 
 export const currencyLabel = (currency) => (currency ? currency.toUpperCase() : 'All');

@@ -56,7 +56,8 @@ window.addEventListener('beforeprint', () => {
   for (const chart of charts.values()) chart.resize();
 });
 
-function numberView(info, answer) {
+// Each currency's total with its change against the previous period.
+export function totalsView(info, answer) {
   if (!answer.values.length) return h('p', { class: 'kpi-empty muted' }, 'No data for these dates.');
   return h('div', { class: 'kpis' }, answer.values.map((v) => {
     const change = changeOf(v.total, v.previous_total);
@@ -66,44 +67,49 @@ function numberView(info, answer) {
       h('span', { class: `kpi-change change-${change.direction}` },
         change.direction === 'up' ? '▲ ' : change.direction === 'down' ? '▼ ' : '',
         change.text,
-        h('span', { class: 'muted' }, ` vs previous period (${formatValue(info.unit, v.previous_total, v.currency)})`)));
+        change.compared ? h('span', { class: 'muted' }, ` vs previous period (${formatValue(info.unit, v.previous_total, v.currency)})`) : null));
   }));
 }
 
+// One chart per currency: amounts of different currencies never share an axis.
 function chartView(info, answer, type) {
   if (!answer.values.length) return h('p', { class: 'kpi-empty muted' }, 'No data for these dates.');
-  const summary = answer.values.map((v) => `${currencyLabel(v.currency)} ${formatValue(info.unit, v.total, v.currency)}`).join(', ');
-  const canvas = h('canvas', { role: 'img', 'aria-label': `${type === 'bar' ? 'Bar' : 'Line'} chart of ${info.title} by ${answer.interval}: ${summary}` });
-  const box = h('div', { class: 'chart-box' }, canvas);
-  const status = h('p', { class: 'chart-status muted', hidden: true });
-  draw(canvas, info, answer, type).catch((error) => {
-    status.textContent = `The chart could not be drawn: ${error.message}`;
-    status.hidden = false;
-  });
-  return h('div', {}, box, status);
+  const several = answer.values.length > 1;
+  return h('div', { class: 'charts' }, answer.values.map((values, i) => {
+    const label = `${type === 'bar' ? 'Bar' : 'Line'} chart of ${info.title}${values.currency ? ` in ${currencyLabel(values.currency)}` : ''} by ${answer.interval}, total ${formatValue(info.unit, values.total, values.currency)}`;
+    const canvas = h('canvas', { role: 'img', 'aria-label': label });
+    const status = h('p', { class: 'chart-status muted', hidden: true });
+    draw(canvas, info, answer.interval, values, type, PALETTE[i % PALETTE.length]).catch((error) => {
+      status.textContent = `The chart could not be drawn: ${error.message}`;
+      status.hidden = false;
+    });
+    return h('figure', { class: 'chart', 'data-currency': values.currency ?? '' },
+      several ? h('figcaption', { class: 'kpi-currency' }, currencyLabel(values.currency)) : null,
+      h('div', { class: 'chart-box' }, canvas), status);
+  }));
 }
 
-async function draw(canvas, info, answer, type) {
+async function draw(canvas, info, interval, values, type, color) {
   const Chart = await loadChartLibrary();
   // Chart.js sizes the chart from its container, so wait until the widget is on the page.
   for (let frame = 0; !canvas.isConnected; frame++) {
     if (frame > 600) return; // the page was left before the chart could be drawn
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
-  const labels = answer.values[0].series.map((p) => bucketLabel(p.start, answer.interval));
+  const points = values.series;
   const chart = new Chart(canvas, {
     type,
     data: {
-      labels,
-      datasets: answer.values.map((v, i) => ({
-        label: currencyLabel(v.currency),
-        data: v.series.map((p) => p.value),
-        borderColor: PALETTE[i % PALETTE.length],
-        backgroundColor: type === 'bar' ? PALETTE[i % PALETTE.length] : `${PALETTE[i % PALETTE.length]}22`,
-        fill: type === 'line' && answer.values.length === 1,
-        pointRadius: labels.length > 40 ? 0 : 2,
+      labels: points.map((p) => bucketLabel(p.start, interval)),
+      datasets: [{
+        label: info.title,
+        data: points.map((p) => p.value),
+        borderColor: color,
+        backgroundColor: type === 'bar' ? color : `${color}22`,
+        fill: type === 'line',
+        pointRadius: points.length > 40 ? 0 : 2,
         tension: 0.2,
-      })),
+      }],
     },
     options: {
       animation: false,
@@ -111,19 +117,12 @@ async function draw(canvas, info, answer, type) {
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       plugins: {
-        legend: { display: answer.values.length > 1 },
-        tooltip: {
-          callbacks: {
-            label: (item) => `${item.dataset.label}: ${formatValue(info.unit, item.raw, answer.values[item.datasetIndex].currency)}`,
-          },
-        },
+        legend: { display: false },
+        tooltip: { callbacks: { label: (item) => formatValue(info.unit, item.raw, values.currency) } },
       },
       scales: {
         x: { ticks: { maxRotation: 0, autoSkipPadding: 12 } },
-        y: {
-          beginAtZero: true,
-          ticks: { callback: (value) => formatValue(info.unit, value, answer.values[0].currency) },
-        },
+        y: { beginAtZero: true, ticks: { callback: (value) => formatValue(info.unit, value, values.currency) } },
       },
     },
   });
@@ -153,7 +152,7 @@ export function widgetBody(widget, info, answer) {
   const display = displayOf(widget);
   if (display === 'line' || display === 'bar') return chartView(info, answer, display);
   if (display === 'table') return tableView(info, answer);
-  return numberView(info, answer);
+  return totalsView(info, answer);
 }
 
 // The answer's data sources that need reconnecting, with a Connect link to each one's page
