@@ -273,7 +273,7 @@ describe('Dashboards', () => {
     assert.equal(await widget(page, 'MRR').locator('.widget-error').count(), 0);
   });
 
-  test('a viewer sees the dashboard and reloads it, but cannot change it', async (page) => {
+  test('a viewer sees the dashboard and reloads it, but cannot change it (on a phone)', async (page) => {
     const { client, integration } = await syncedClient('Viewed');
     await stack.admin.call('PUT', `/clients/${client.id}/dashboard`, { widgets: [
       { metric: 'active_subscribers', integration: integration.id, kind: 'number' },
@@ -291,7 +291,9 @@ describe('Dashboards', () => {
     const viewer = await ApiSession.signIn(stack.url, 'dash-viewer@example.com', 'a-long-password');
     const refused = await viewer.call('PUT', `/clients/${client.id}/dashboard`, { widgets: [] });
     assert.equal(refused.status, 403);
-  });
+    // At phone width the page does not scroll sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  }, { width: 390, height: 844 });
 
   test('the printable report: every widget with its totals, chart or table, without the app around it', async (page) => {
     const { client, integration } = await syncedClient('Printed');
