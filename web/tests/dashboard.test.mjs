@@ -87,7 +87,7 @@ describe('Dashboards', () => {
     await page.locator('.message-success').getByText('Widget added').waitFor();
   }
 
-  test('build a dashboard: number, chart and table widgets, arranged and removed, saved per client', async (page) => {
+  test('build a dashboard: number, chart and table widgets, arranged, edited and removed, saved per client', async (page) => {
     const { client, integration } = await syncedClient('Northwind');
     const requests = recordMetricRequests(page);
     await stack.signIn(page);
@@ -140,13 +140,26 @@ describe('Dashboards', () => {
     await page.locator('.message-success').getByText('Widget removed').waitFor();
     await widget(page, 'Net volume, all accounts').waitFor({ state: 'detached' });
 
+    // Edit: the number becomes a bar chart with a title of its own, in the same place.
+    const before = (await stack.admin.call('GET', `/clients/${client.id}/dashboard`)).json.widgets;
+    await gross.getByRole('button', { name: 'Edit Gross volume' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit widget' });
+    assert.equal(await dialog.getByLabel('Metric').inputValue(), 'gross_volume');
+    await dialog.getByLabel('Show as').selectOption({ label: 'Bar chart' });
+    await dialog.getByLabel(/^Title/).fill('Revenue');
+    await dialog.getByRole('button', { name: 'Save widget' }).click();
+    await page.locator('.message-success').getByText('Widget saved').waitFor();
+    await widget(page, 'Revenue').locator('canvas[data-drawn="true"]').first().waitFor();
+
     const stored = (await stack.admin.call('GET', `/clients/${client.id}/dashboard`)).json.widgets;
-    assert.deepEqual(stored.map((w) => [w.metric, w.kind, w.integration]),
-      [['successful_payments', 'table', integration.id], ['gross_volume', 'number', integration.id]]);
+    assert.deepEqual(stored.map((w) => [w.metric, w.kind, w.integration, w.title]),
+      [['successful_payments', 'table', integration.id, ''], ['gross_volume', 'chart', integration.id, 'Revenue']]);
+    assert.equal(stored[1].options.chart, 'bar');
+    assert.deepEqual(stored.map((w) => w.id), before.map((w) => w.id));
     // Saved: a reload shows the same dashboard, in the same order.
     await page.reload();
-    await widget(page, 'Gross volume').locator('.kpi-value').waitFor();
-    assert.deepEqual(await page.locator('.widget-title').allInnerTexts(), ['Successful payments', 'Gross volume']);
+    await widget(page, 'Revenue').locator('canvas[data-drawn="true"]').first().waitFor();
+    assert.deepEqual(await page.locator('.widget-title').allInnerTexts(), ['Successful payments', 'Revenue']);
   });
 
   test('the date selector: presets, a custom range and grouping change every widget and stay in the address', async (page) => {
@@ -192,7 +205,10 @@ describe('Dashboards', () => {
 
     // Grouping by week: one row a week, the same total.
     await page.getByLabel('Group by').selectOption({ label: 'Week' });
-    await waitUntil(async () => (await table.locator('tbody tr').count()) < 12, 'weekly rows');
+    await waitUntil(async () => {
+      const rows = await table.locator('tbody tr').count();
+      return rows > 0 && rows < 12;
+    }, 'weekly rows');
     const weekly = await apiAnswer(requests.get('successful_payments'));
     assert.equal(weekly.interval, 'week');
     assert.equal(await table.locator('tbody tr').count(), weekly.values[0].series.length);

@@ -147,10 +147,13 @@ function tableView(info, answer) {
       h('tr', {}, h('th', { scope: 'row' }, 'Previous period'), answer.values.map((v) => cell(v, v.previous_total))))));
 }
 
-// The widget's content for `answer` (GET /metrics/{metric}) of the metric `info`.
+// The widget's content for `answer` (GET /metrics/{metric}) of the metric `info`: a chart comes
+// with its totals, a table has them in its footer.
 export function widgetBody(widget, info, answer) {
   const display = displayOf(widget);
-  if (display === 'line' || display === 'bar') return chartView(info, answer, display);
+  if (display === 'line' || display === 'bar') {
+    return h('div', { class: 'chart-widget' }, totalsView(info, answer), chartView(info, answer, display));
+  }
   if (display === 'table') return tableView(info, answer);
   return totalsView(info, answer);
 }
@@ -162,8 +165,8 @@ export function reconnectNotice(answer, canReconnect) {
   if (!broken.length) return null;
   return h('div', { class: 'widget-error', role: 'alert' }, broken.map((source) => h('div', { class: 'widget-error-item' },
     h('p', {}, h('strong', {}, `${source.name} needs reconnecting. `),
-      source.health_reason || 'Stripe no longer accepts its credentials.',
-      ' The numbers stop at its last sync.'),
+      `${(source.health_reason || 'Stripe no longer accepts its credentials').replace(/\.?$/, '.')} `,
+      'The numbers stop at its last sync.'),
     canReconnect
       ? h('a', { class: 'button small', href: `#/integrations/${encodeURIComponent(source.integration)}`, 'aria-label': `Connect ${source.name}` }, 'Connect')
       : h('p', { class: 'muted small' }, 'Ask an administrator to reconnect it.'))));

@@ -2,8 +2,8 @@
 // bar chart, a table), each a metric of one of the client's data sources or of all of them, for
 // the dates of the page's date selector (presets or a custom range, kept in the address so a
 // reload or a shared link shows the same). Refresh syncs the data sources and reloads the
-// numbers. Administrators and members add, remove and arrange widgets (saved per client at once);
-// viewers only look. Export CSV and the printable report use the same dates.
+// numbers. Administrators and members add, edit, remove and arrange widgets (saved per client at
+// once); viewers only look. Export CSV and the printable report use the same dates.
 import { get, put } from '../api.js';
 import { h, notify, pageHeader, busy, confirmDialog, selectField, field, linkButton, timeElement } from '../dom.js';
 import { currentUser, isAdmin } from '../app.js';
@@ -110,6 +110,7 @@ class Dashboard extends DashboardData {
         type: 'button', class: 'button secondary small icon', 'aria-label': `Move ${title} later`,
         disabled: index === this.widgets.length - 1, onclick: () => this.move(index, +1),
       }, '↓'),
+      h('button', { type: 'button', class: 'button secondary small icon', 'aria-label': `Edit ${title}`, onclick: () => this.widgetDialog(widget) }, '✎'),
       h('button', { type: 'button', class: 'button danger-outline small icon', 'aria-label': `Remove ${title}`, onclick: () => this.remove(widget) }, '✕'),
     ] : [];
     card.append(
@@ -190,38 +191,47 @@ class Dashboard extends DashboardData {
   }
 
   addWidgetButton() {
-    return h('button', { type: 'button', class: 'button', onclick: () => this.addWidget() }, 'Add widget');
+    return h('button', { type: 'button', class: 'button', onclick: () => this.widgetDialog() }, 'Add widget');
   }
 
-  async addWidget() {
+  // The dialog that adds a widget, or changes `existing` (kept in its place, with its id).
+  async widgetDialog(existing = null) {
     const source = selectField({
-      label: 'Data source', name: 'widget_source', value: '',
+      label: 'Data source', name: 'widget_source', value: existing?.integration ?? '',
       options: [['', 'All data sources of this client'], ...this.integrations.map((i) => [i.id, i.name])],
     });
     const metric = selectField({
-      label: 'Metric', name: 'widget_metric', value: 'gross_volume',
+      label: 'Metric', name: 'widget_metric', value: existing?.metric ?? 'gross_volume',
       options: this.catalog.map((m) => [m.name, m.title, m.at_instant ? 'Subscriptions' : 'Payments']),
-      help: 'How each metric is defined: the API reference (docs/openapi.yaml).',
     });
-    const display = selectField({ label: 'Show as', name: 'widget_display', value: 'number', options: DISPLAYS.map(([name, text]) => [name, text]) });
-    const title = field({ label: 'Title', name: 'widget_title', help: 'Empty: the metric\'s name.' });
-    const definition = h('p', { class: 'help definition' });
+    const display = selectField({
+      label: 'Show as', name: 'widget_display', value: existing ? displayOf(existing) : 'number',
+      options: DISPLAYS.map(([name, text]) => [name, text]),
+    });
+    const title = field({ label: 'Title', name: 'widget_title', value: existing?.title ?? '', help: 'Empty: the metric\'s name.' });
+    const definition = h('p', { class: 'help definition', 'aria-live': 'polite' });
     const describe = () => { definition.textContent = this.metric(metric.input.value).definition ?? ''; };
     metric.input.addEventListener('change', describe);
     describe();
+    const action = existing ? 'Save widget' : 'Add widget';
     const { confirmed } = await confirmDialog({
-      title: 'Add widget', body: `A metric of ${this.client.name}'s Stripe data, for the dates of the page.`,
-      confirmLabel: 'Add widget',
+      title: existing ? 'Edit widget' : 'Add widget',
+      body: `A metric of ${this.client.name}'s Stripe data, for the dates of the page.`,
+      confirmLabel: action,
       extra: h('div', { class: 'dialog-fields' }, source.wrapper, metric.wrapper, definition, display.wrapper, title.wrapper),
     });
     if (!confirmed) return;
     const widget = {
+      ...(existing ? { id: existing.id } : {}),
       metric: metric.input.value,
       integration: source.input.value || null,
       title: title.input.value.trim(),
       ...kindOf(display.input.value),
     };
-    if (await this.save([...this.widgets, widget], 'Widget added')) {
+    if (existing) {
+      this.answers.delete(existing.id);
+      await this.save(this.widgets.map((w) => (w === existing ? widget : w)), 'Widget saved');
+    } else if (await this.save([...this.widgets, widget], 'Widget added')) {
       this.grid.lastElementChild?.querySelector('.widget-title')?.scrollIntoView({ block: 'nearest' });
     }
   }

@@ -19,8 +19,8 @@ function reportSection(data, widget, outcome) {
   const display = displayOf(widget);
   return h('article', { class: 'card report-widget', 'data-widget-id': widget.id }, heading,
     reconnectNotice(answer, false),
-    totalsView(info, answer),
-    display === 'number' ? null : widgetBody(widget, info, answer),
+    display === 'table' ? totalsView(info, answer) : null,
+    widgetBody(widget, info, answer),
     h('p', { class: 'muted small' }, answer.as_of
       ? `Data as of ${new Date(answer.as_of * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}.`
       : 'Not synced yet.'),
