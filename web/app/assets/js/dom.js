@@ -212,8 +212,18 @@ export function linkButton(href, text, kind = '') {
   return h('a', { href, class: `button ${kind}`.trim() }, text);
 }
 
+// The control that had the keyboard when busy() disabled it (a disabled control loses focus),
+// so a redraw of the page after its action can give focus back to the same control.
+let focusBeforeBusy = null;
+export function takeFocusBeforeBusy() {
+  const element = focusBeforeBusy;
+  focusBeforeBusy = null;
+  return element;
+}
+
 // Disables a button while `work` runs and marks it busy.
 export async function busy(button, work) {
+  if (document.activeElement === button) focusBeforeBusy = button;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
