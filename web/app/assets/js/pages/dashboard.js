@@ -125,6 +125,14 @@ class Dashboard extends DashboardData {
   }
 
   async fill(widget, info, { card, body, notice, footer }) {
+    if (widget.integration && !this.integrations.some((i) => i.id === widget.integration)) {
+      body.replaceChildren(h('div', { class: 'widget-error', role: 'alert' }, h('p', {},
+        canEditDashboards()
+          ? 'Its data source was removed from this client. Edit the widget to choose another, or remove it.'
+          : 'Its data source was removed from this client.')));
+      card.removeAttribute('aria-busy');
+      return;
+    }
     try {
       const answer = await this.answerFor(widget);
       destroyCharts(body);
