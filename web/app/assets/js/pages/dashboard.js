@@ -15,6 +15,12 @@ import { DISPLAYS, displayOf, kindOf, widgetBody, reconnectNotice, destroyCharts
 
 const canEditDashboards = () => currentUser()?.role !== 'viewer';
 
+// A small button showing a symbol; its name (also its tooltip) says what it does.
+function iconButton(label, symbol, onclick, { disabled = false, kind = 'secondary' } = {}) {
+  return h('button', { type: 'button', class: `button ${kind} small icon`, 'aria-label': label, title: label, disabled, onclick },
+    h('span', { 'aria-hidden': 'true' }, symbol));
+}
+
 // A client's dashboard as stored, with what it takes to show it: the client, its data sources
 // and the metric catalog. Shared with the printable report.
 export class DashboardData {
@@ -99,19 +105,13 @@ class Dashboard extends DashboardData {
     const notice = h('div', { class: 'widget-notice' });
     const footer = h('p', { class: 'widget-footer muted small' });
     const card = h('li', { class: `card widget widget-${displayOf(widget)}`, 'data-widget-id': widget.id, 'aria-busy': 'true' });
-    const refresh = h('button', { type: 'button', class: 'button secondary small icon', 'aria-label': `Refresh ${title}`, title: 'Sync its data sources and reload' }, '⟳');
-    refresh.addEventListener('click', () => busy(refresh, () => this.refresh([widget])));
+    const refresh = iconButton(`Refresh ${title}`, '⟳', () => busy(refresh, () => this.refresh([widget])));
+    refresh.title = 'Sync its data sources and reload';
     const editing = canEditDashboards() ? [
-      h('button', {
-        type: 'button', class: 'button secondary small icon', 'aria-label': `Move ${title} earlier`,
-        disabled: index === 0, onclick: () => this.move(index, -1),
-      }, '↑'),
-      h('button', {
-        type: 'button', class: 'button secondary small icon', 'aria-label': `Move ${title} later`,
-        disabled: index === this.widgets.length - 1, onclick: () => this.move(index, +1),
-      }, '↓'),
-      h('button', { type: 'button', class: 'button secondary small icon', 'aria-label': `Edit ${title}`, onclick: () => this.widgetDialog(widget) }, '✎'),
-      h('button', { type: 'button', class: 'button danger-outline small icon', 'aria-label': `Remove ${title}`, onclick: () => this.remove(widget) }, '✕'),
+      iconButton(`Move ${title} earlier`, '↑', () => this.move(index, -1), { disabled: index === 0 }),
+      iconButton(`Move ${title} later`, '↓', () => this.move(index, +1), { disabled: index === this.widgets.length - 1 }),
+      iconButton(`Edit ${title}`, '✎', () => this.widgetDialog(widget)),
+      iconButton(`Remove ${title}`, '✕', () => this.remove(widget), { kind: 'danger-outline' }),
     ] : [];
     card.append(
       h('div', { class: 'widget-header' },
