@@ -216,6 +216,9 @@ export async function editIntegrationPage({ params }) {
   const [id] = params;
   const { integration } = await get(`/integrations/${encodeURIComponent(id)}`);
   const details = `/integrations/${encodeURIComponent(id)}`;
+  // An OAuth integration's key is a token Stripe issued: it changes only by reconnecting (its
+  // details page), so the form has no key field for it.
+  const oauth = integration.auth_scheme === 'oauth';
   const fields = {
     name: field({ label: 'Name', name: 'name', required: true, value: integration.name }),
     secret_key: field({
@@ -227,7 +230,11 @@ export async function editIntegrationPage({ params }) {
   const error = formError();
   const saveButton = h('button', { type: 'submit', class: 'button' }, 'Save Integration');
   const form = h('form', { class: 'card integration-form', novalidate: true },
-    fields.name.wrapper, fields.secret_key.wrapper, active.wrapper, error,
+    fields.name.wrapper,
+    oauth
+      ? h('p', { class: 'help' }, 'Connected with Stripe: to renew its access, use Reconnect on its details page.')
+      : fields.secret_key.wrapper,
+    active.wrapper, error,
     h('div', { class: 'actions' }, saveButton, linkButton(`#${details}`, 'Cancel', 'secondary')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -241,7 +248,7 @@ export async function editIntegrationPage({ params }) {
         fields.name.input.focus();
         return;
       }
-      const key = fields.secret_key.input.value.trim();
+      const key = oauth ? '' : fields.secret_key.input.value.trim();
       if (key) edit.secret_key = key;
       try {
         const answer = await patch(`/integrations/${encodeURIComponent(id)}`, edit);
