@@ -699,8 +699,9 @@ CREATE TABLE dashboard_widgets (
       // columns), which split an hour at a day's bound; and WITHOUT ROWID, so a series reads one
       // B-tree in key order rather than the key's index and then each row, and a trigger's
       // upsert writes one B-tree instead of two. Migration 6's triggers are dropped, the table
-      // rebuilt from the stream tables, and the triggers made again with the new columns.
-      // Documented in docs/schema.md.
+      // rebuilt from the stream tables, and the triggers made again with the new columns; each
+      // stream's write only the columns it fills (the others stay 0), which costs a sync's
+      // write less (docs/PERFORMANCE.md). Documented in docs/schema.md.
       {7, "reports: quarter-hour rollup", R"sql(
 DROP TRIGGER stripe_charges_rollup_insert;
 DROP TRIGGER stripe_charges_rollup_update;
