@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "common/allocator.h"
 #include "reports/metrics_engine.h"
 #include "store/open_store.h"
 
@@ -329,4 +330,7 @@ int Run() {
 }  // namespace
 }  // namespace stripeline::bench
 
-int main() { return stripeline::bench::Run(); }
+int main() {
+  stripeline::KeepFreedMemoryForReuse();  // as `stripeline serve` does
+  return stripeline::bench::Run();
+}
