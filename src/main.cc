@@ -1,3 +1,7 @@
 #include "cli/cli.h"
+#include "common/allocator.h"
 
-int main(int argc, char** argv) { return stripeline::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  stripeline::KeepFreedMemoryForReuse();
+  return stripeline::cli::Main(argc, argv);
+}

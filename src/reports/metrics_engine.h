@@ -5,9 +5,13 @@
 //
 //   - Volume metrics (gross_volume, net_volume, fees, refunds, disputes, successful_payments,
 //     failed_payments, new_customers, payouts) are sums and counts of rows whose time falls in
-//     a bucket: one query per metric sums them per local date in SQL (the zone's offsets over
-//     the period as a CASE) over the previous period and the period, and C++ puts the dates
-//     into buckets. The total is the sum of the buckets.
+//     a bucket, over the previous period and the period in one query. They read the hourly sums
+//     of `report_rollup` (kept by triggers; migration 7), which also hold each hour's first 15,
+//     30 and 45 minutes, and C++ gives each hour to the bucket of its start, split at a bucket
+//     bound inside it (a zone 30 or 45 minutes off the hour: Asia/Kolkata, Asia/Kathmandu,
+//     Australia/Adelaide). A period whose bounds are not on a quarter hour (a zone's local mean
+//     time of old) reads the rows themselves through covering indexes, summed per local date in
+//     SQL. The total is the sum of the buckets.
 //   - Subscription metrics (mrr, arr, active_subscribers, arpu, subscriber_churn_rate,
 //     revenue_churn, net_revenue_churn_rate, ltv) are values at an instant: a series point is
 //     the value at the end of its bucket, the total the value at `to`, previous_total the value
@@ -15,9 +19,6 @@
 //     those of subscriptions changed since the last query (queued by triggers), keep them in
 //     memory while the account's generation (report_state) is unchanged, and sweep the
 //     subscriptions' segments (subscription_facts.h) over the points.
-//
-// Volume metrics read the hourly sums of `report_rollup` (kept by triggers) when every bound of
-// the period falls on a UTC hour, else the rows themselves through covering indexes.
 //
 // All amounts are integers in minor units (zero-decimal currencies are whole units already);
 // currencies are never mixed; sums are rounded once, at the end. Rates are fractions (0.0909).

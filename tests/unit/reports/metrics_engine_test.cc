@@ -3,6 +3,10 @@
 // forever and repeating coupons, a trial, a partial refund, a dispute, time zones).
 #include "unit/reports/reports_test_util.h"
 
+#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_database.h"
+
 namespace stripeline::reports::testing {
 namespace {
 
@@ -384,6 +388,170 @@ TEST_F(ReportsTest, ChangedAndDeletedRowsLeaveTheHourlySums) {
   gone["deleted"] = true;
   Put("charges", gone);
   EXPECT_EQ(totals("failed_payments"), (V{std::nullopt, std::nullopt}));
+}
+
+// The series of `metric` in usd, the total and the previous period's total.
+struct UsdSeries {
+  std::vector<std::optional<double>> series;
+  std::optional<double> total, previous_total;
+  bool operator==(const UsdSeries&) const = default;
+};
+void PrintTo(const UsdSeries& s, std::ostream* os) {
+  *os << "series {";
+  for (const auto& v : s.series) *os << (v ? std::to_string(*v) : "null") << " ";
+  *os << "} total " << s.total.value_or(-1) << " previous " << s.previous_total.value_or(-1);
+}
+
+class QuarterZones : public ReportsTest {
+ protected:
+  UsdSeries Usd(std::string_view metric, std::string_view from, std::string_view to,
+                std::string_view tz) {
+    auto result = Compute(metric, from, to, "day", tz);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok() || result->values.empty()) return {};
+    const CurrencyValues& usd = Of(*result, "usd");
+    UsdSeries out{.total = usd.total, .previous_total = usd.previous_total};
+    for (const SeriesPoint& p : usd.series) out.series.push_back(p.value);
+    return out;
+  }
+};
+
+TEST_F(QuarterZones, KathmanduDaysStartAtQuarterPastSixUtc) {
+  // Nepal is 5:45 ahead: Jan 2 starts at 18:15 UTC on Jan 1. The range [Jan 1, Jan 3) starts at
+  // Dec 31 18:15 UTC, its previous period [Dec 30, Jan 1) at Dec 29 18:15 UTC; each bound cuts
+  // an hour of the rollup at a quarter past.
+  Put("charges", Charge("ch_a", 1000, "succeeded", Utc("2026-01-01", 18, 14)));   // Jan 1 23:59
+  Put("charges", Charge("ch_b", 2000, "succeeded", Utc("2026-01-01", 18, 15)));   // Jan 2 00:00
+  Put("charges", Charge("ch_c", 4000, "succeeded", Utc("2026-01-01", 18, 59)));   // Jan 2 00:44
+  Put("charges", Charge("ch_d", 8000, "succeeded", Utc("2025-12-31", 18, 14)));   // Dec 31 23:59
+  Put("charges", Charge("ch_e", 16000, "succeeded", Utc("2026-01-02", 18, 15)));  // Jan 3: after
+  Put("charges", Charge("ch_f", 32000, "succeeded", Utc("2025-12-29", 18, 15)));  // Dec 30 00:00
+  Put("charges", Charge("ch_g", 64000, "succeeded", Utc("2025-12-29", 18, 14)));  // Dec 29: before
+  EXPECT_EQ(Usd("gross_volume", "2026-01-01", "2026-01-03", "Asia/Kathmandu"),
+            (UsdSeries{{1000, 6000}, 7000, 40000}));
+  EXPECT_EQ(Usd("successful_payments", "2026-01-01", "2026-01-03", "Asia/Kathmandu"),
+            (UsdSeries{{1, 2}, 3, 2}));
+  // The same rows in Kolkata (5:30 ahead, Jan 2 starts at 18:30 UTC): ch_b stays on Jan 1,
+  // ch_e (23:45 on Jan 2) joins ch_c; ch_f (23:45 on Dec 29) is before the previous period.
+  EXPECT_EQ(Usd("gross_volume", "2026-01-01", "2026-01-03", "Asia/Kolkata"),
+            (UsdSeries{{3000, 20000}, 23000, 8000}));
+}
+
+TEST_F(QuarterZones, AdelaideAcrossTheStartOfDaylightSavingTime) {
+  // Adelaide is 9:30 ahead until 2026-10-04 02:00 (16:30 UTC on Oct 3), then 10:30: Oct 4
+  // starts at 14:30 UTC on Oct 3, Oct 5 at 13:30 UTC on Oct 4 (a 23-hour day).
+  Put("charges", Charge("ch_1", 100, "succeeded", Utc("2026-10-03", 14, 29)));   // Oct 3 23:59
+  Put("charges", Charge("ch_2", 200, "succeeded", Utc("2026-10-03", 14, 30)));   // Oct 4 00:00
+  Put("charges", Charge("ch_3", 400, "succeeded", Utc("2026-10-03", 16, 45)));   // Oct 4 03:15
+  Put("charges", Charge("ch_4", 800, "succeeded", Utc("2026-10-04", 13, 29)));   // Oct 4 23:59
+  Put("charges", Charge("ch_5", 1600, "succeeded", Utc("2026-10-04", 13, 30)));  // Oct 5 00:00
+  EXPECT_EQ(Usd("gross_volume", "2026-10-03", "2026-10-06", "Australia/Adelaide"),
+            (UsdSeries{{100, 1400, 1600}, 3100, 0}));
+}
+
+TEST_F(QuarterZones, ChangedAndDeletedRowsLeaveTheQuarterSums) {
+  // Kolkata's Jan 6 starts at 18:30 UTC on Jan 5.
+  Put("charges", Charge("ch_1", 1000, "succeeded", Utc("2026-01-05", 18, 20)));  // Jan 5 23:50
+  Put("charges", Charge("ch_2", 2000, "succeeded", Utc("2026-01-05", 18, 40)));  // Jan 6 00:10
+  EXPECT_EQ(Usd("gross_volume", "2026-01-05", "2026-01-07", "Asia/Kolkata"),
+            (UsdSeries{{1000, 2000}, 3000, 0}));
+  Put("charges", Charge("ch_1", 1000, "succeeded", Utc("2026-01-05", 18, 35)));  // Jan 6 00:05
+  EXPECT_EQ(Usd("gross_volume", "2026-01-05", "2026-01-07", "Asia/Kolkata"),
+            (UsdSeries{{0, 3000}, 3000, 0}));
+  Put("charges", Charge("ch_2", 2000, "failed", Utc("2026-01-05", 18, 40)));
+  EXPECT_EQ(Usd("gross_volume", "2026-01-05", "2026-01-07", "Asia/Kolkata"),
+            (UsdSeries{{0, 1000}, 1000, 0}));
+  EXPECT_EQ(Usd("failed_payments", "2026-01-05", "2026-01-07", "Asia/Kolkata"),
+            (UsdSeries{{0, 1}, 1, 0}));
+  json::object gone = Charge("ch_2", 2000, "failed", Utc("2026-01-05", 18, 40));
+  gone["deleted"] = true;
+  Put("charges", gone);
+  EXPECT_EQ(Usd("failed_payments", "2026-01-05", "2026-01-07", "Asia/Kolkata"), UsdSeries{});
+}
+
+TEST_F(QuarterZones, BalanceTransactionsAndPayoutsSplitAtTheQuarter) {
+  // Kathmandu's Jan 2 starts at 18:15 UTC on Jan 1: fees and net of the rows on each side.
+  Put("balance_transactions", BalanceTransaction("txn_1", 10000, 320, "charge",
+                                                 Utc("2026-01-01", 18, 10)));
+  Put("balance_transactions", BalanceTransaction("txn_2", 5000, 175, "charge",
+                                                 Utc("2026-01-01", 18, 20)));
+  Put("balance_transactions", BalanceTransaction("txn_3", -1500, 0, "fee",
+                                                 Utc("2026-01-01", 18, 50)));
+  // net 9680 on Jan 1; 4825 − 1500 = 3325 on Jan 2. fees 320; 175 + |−1500| = 1675.
+  EXPECT_EQ(Usd("net_volume", "2026-01-01", "2026-01-03", "Asia/Kathmandu"),
+            (UsdSeries{{9680, 3325}, 13005, 0}));
+  EXPECT_EQ(Usd("fees", "2026-01-01", "2026-01-03", "Asia/Kathmandu"),
+            (UsdSeries{{320, 1675}, 1995, 0}));
+  auto payout = [](const std::string& id, int64_t amount, const std::string& status,
+                   int64_t arrival) {
+    return json::object{{"id", id},         {"object", "payout"},   {"created", arrival - 86400},
+                        {"amount", amount}, {"currency", "usd"},    {"status", status},
+                        {"arrival_date", arrival}};
+  };
+  Put("payouts", payout("po_1", 700, "paid", Utc("2026-01-01", 18, 14)));     // Jan 1
+  Put("payouts", payout("po_2", 900, "failed", Utc("2026-01-01", 18, 16)));   // Jan 2
+  Put("payouts", payout("po_3", 500, "paid", Utc("2025-12-31", 18, 14)));     // previous
+  Put("payouts", payout("po_4", 300, "failed", Utc("2025-12-31", 18, 14)));   // previous
+  auto payouts = Compute("payouts", "2026-01-01", "2026-01-03", "day", "Asia/Kathmandu");
+  ASSERT_TRUE(payouts.ok()) << payouts.status().ToString();
+  const CurrencyValues& usd = Of(*payouts, "usd");
+  EXPECT_EQ(usd.total, 700);
+  EXPECT_EQ(usd.previous_total, 500);
+  EXPECT_EQ(usd.count, 1);
+  EXPECT_EQ(usd.by_status.at("paid"), std::make_pair(int64_t{700}, int64_t{1}));
+  EXPECT_EQ(usd.by_status.at("failed"), std::make_pair(int64_t{900}, int64_t{1}));
+}
+
+TEST_F(QuarterZones, ZonesOffTheQuarterHourReadTheRows) {
+  // Liberia was 44 minutes 30 seconds behind UTC until 1972: its midnights are off every
+  // quarter hour, so the rows are summed per local date. Jan 2 1971 starts at 00:44:30 UTC.
+  Put("charges", Charge("ch_1", 100, "succeeded", Utc("1971-01-01", 23, 50)));  // Jan 1 23:05
+  Put("charges", Charge("ch_2", 200, "succeeded", Utc("1971-01-02", 0, 44)));   // Jan 1 23:59
+  Put("charges", Charge("ch_3", 400, "succeeded", Utc("1971-01-02", 0, 45)));   // Jan 2 00:00
+  EXPECT_EQ(Usd("gross_volume", "1971-01-01", "1971-01-03", "Africa/Monrovia"),
+            (UsdSeries{{300, 400}, 700, 0}));
+}
+
+TEST(RollupMigration, Migration7RebuildsTheRollupFromTheRows) {
+  // A database of migration 6 with rows (and its hourly rollup), opened by this version:
+  // migration 7 rebuilds the rollup with the quarter sums, and the triggers keep it.
+  test_util::TempDir dir;
+  const std::string path = (dir.path() / "stripeline.db").string();
+  {
+    auto db = store::sqlite::SqliteDatabase::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    std::vector<store::Migration> up_to_6;
+    for (const store::Migration& m : store::sqlite::SqliteMigrations()) {
+      if (m.version <= 6) up_to_6.push_back(m);
+    }
+    ASSERT_TRUE(store::Migrate(**db, up_to_6).ok());
+    sync::ObjectWriter writer(**db);
+    for (auto [id, minute] : {std::pair{"ch_1", 20}, {"ch_2", 40}}) {
+      ASSERT_TRUE(writer
+                      .Upsert(*sync::FindStream("charges"),
+                              Charge(id, 1000, "succeeded", Utc("2026-01-05", 18, minute)),
+                              {.account_id = kAccount, .version = 1, .synced_at = 1})
+                      .ok());
+    }
+  }
+  auto store = store::OpenStore("sqlite:" + path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  MetricsEngine engine(**store);
+  sync::ObjectWriter writer((*store)->database());
+  ASSERT_TRUE(writer
+                  .Upsert(*sync::FindStream("charges"),
+                          Charge("ch_3", 500, "succeeded", Utc("2026-01-05", 18, 10)),
+                          {.account_id = kAccount, .version = 1, .synced_at = 1})
+                  .ok());
+  // Kolkata's Jan 6 starts at 18:30 UTC on Jan 5: ch_1 and ch_3 before, ch_2 after.
+  auto period = MakePeriod("2026-01-05", "2026-01-07", "day", "Asia/Kolkata");
+  ASSERT_TRUE(period.ok());
+  auto result = engine.Compute("gross_volume", {kAccount}, *period);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->values.size(), 1u);
+  ASSERT_EQ(result->values[0].series.size(), 2u);
+  EXPECT_EQ(result->values[0].series[0].value, 1500);
+  EXPECT_EQ(result->values[0].series[1].value, 1000);
 }
 
 TEST_F(ReportsTest, NewCustomersAreNotPerCurrency) {
