@@ -693,6 +693,13 @@ CREATE TABLE dashboard_widgets (
   PRIMARY KEY (client_id, id)
 );
 )sql"},
+      // Reconnecting an OAuth integration in place: a state may name the integration whose
+      // grant the callback replaces (NULL: the callback adds a new one). No foreign key: an
+      // integration deleted while its owner is at Stripe must not turn the state into one that
+      // adds a new integration (SET NULL) or vanish unexplained (CASCADE); the callback says so.
+      {8, "oauth reconnect", R"sql(
+ALTER TABLE oauth_states ADD COLUMN integration_id TEXT;
+)sql"},
   };
   return kMigrations;
 }
