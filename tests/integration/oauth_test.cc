@@ -223,6 +223,16 @@ class OAuth : public ::testing::Test {
     return rows.ok() ? (*rows)[0].GetInt(0) : -1;
   }
 
+  // Connects a new account of the platform as integration `name`: {id, account}, empty when
+  // it failed (the test has then failed too).
+  std::pair<std::string, std::string> ConnectNewAccount(Browser& browser, const std::string& name) {
+    auto page = browser.Connect(name, "new");
+    EXPECT_EQ(page.status, 200) << page.body;
+    if (page.status != 200) return {};
+    std::string id = AddedId(page);
+    return {id, Str(Integration(id).at("stripe_account").at("id"))};
+  }
+
   // `stripeline <args>` on this stack's data directory, the emulator as Stripe and Connect.
   CommandResult Cli(std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.end(), {"--stripe-connect-base", stack_->emulator_url()});
@@ -737,10 +747,8 @@ TEST_F(OAuth, CliManualEntryExchangesTheRefreshTokenBeforeSaving) {
 // which must not undo the reconnect).
 TEST_F(OAuth, ReconnectReplacesTheGrantInPlaceAndTheSyncResumes) {
   Browser browser = SignedIn();
-  auto page = browser.Connect("To reconnect", "new");
-  ASSERT_EQ(page.status, 200) << page.body;
-  std::string id = AddedId(page);
-  std::string account = Str(Integration(id).at("stripe_account").at("id"));
+  auto [id, account] = ConnectNewAccount(browser, "To reconnect");
+  ASSERT_FALSE(id.empty());
   value first = SyncViaApi(api(), id);
   ASSERT_TRUE(first.is_object());
   ASSERT_EQ(first.at("status"), "succeeded") << boost::json::serialize(first);
@@ -797,10 +805,8 @@ TEST_F(OAuth, ReconnectReplacesTheGrantInPlaceAndTheSyncResumes) {
 
 TEST_F(OAuth, AReconnectToAnotherAccountChangesNothing) {
   Browser browser = SignedIn();
-  auto page = browser.Connect("Reconnect target", "new");
-  ASSERT_EQ(page.status, 200) << page.body;
-  std::string id = AddedId(page);
-  std::string account = Str(Integration(id).at("stripe_account").at("id"));
+  auto [id, account] = ConnectNewAccount(browser, "Reconnect target");
+  ASSERT_FALSE(id.empty());
   ASSERT_EQ(emulator().Post("/_emulator/accounts/" + account + "/deauthorize").status, 200);
   ASSERT_EQ(api().Post("/api/v1/integrations/" + id + "/test").json.at("available"), false);
   const std::string sealed = SealedCredentials(id);
