@@ -370,8 +370,9 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
     // Its key is an access token Stripe issued with a refresh token: a pasted key or another
     // account would leave the sealed grant behind.
     return Status::InvalidArgument(
-        "An OAuth integration's credentials come from Stripe: connect again with Connect with "
-        "Stripe (or add a key-based integration) instead of changing its key or Account ID.",
+        "An OAuth integration's credentials come from Stripe: reconnect it with Connect with "
+        "Stripe (POST /api/v1/oauth/stripe/start with integration_id) instead of changing its "
+        "key or Account ID.",
         "oauth_credentials_fixed");
   }
   std::optional<std::string> account_id = integration.account_id;
