@@ -2,14 +2,29 @@
 # http/web_assets.h declares: the web app ships inside the binary, so `stripeline serve` needs no
 # files next to it and serves exactly what it was built with. Run at build time by the
 # sl_http target (CMakeLists.txt), again whenever a file of the app changes.
-#   cmake -DWEB_DIR=<dir> -DOUTPUT=<file.cc> -P embed_web_assets.cmake
+# VENDOR_FILES adds files from elsewhere (npm packages) as "<path in the app>=<file>" pairs,
+# separated by "|".
+#   cmake -DWEB_DIR=<dir> -DOUTPUT=<file.cc> [-DVENDOR_FILES=<a=b|c=d>] -P embed_web_assets.cmake
 file(GLOB_RECURSE files RELATIVE "${WEB_DIR}" "${WEB_DIR}/*")
-list(SORT files)
+set(sources "")
+foreach(file IN LISTS files)
+  list(APPEND sources "${file}=${WEB_DIR}/${file}")
+endforeach()
+string(REPLACE "|" ";" vendor_files "${VENDOR_FILES}")
+list(APPEND sources ${vendor_files})
+list(SORT sources)
 set(arrays "")
 set(entries "")
 set(index 0)
-foreach(file IN LISTS files)
-  file(READ "${WEB_DIR}/${file}" hex HEX)
+foreach(source IN LISTS sources)
+  string(FIND "${source}" "=" equals)
+  string(SUBSTRING "${source}" 0 ${equals} file)
+  math(EXPR after "${equals} + 1")
+  string(SUBSTRING "${source}" ${after} -1 from)
+  if(NOT EXISTS "${from}")
+    message(FATAL_ERROR "${from} is missing (web/node_modules is installed by `make deps`).")
+  endif()
+  file(READ "${from}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")

@@ -628,14 +628,13 @@ Result<json::object> Emulator::DeleteObject(Dataset& dataset, const ResourceSpec
 void Emulator::EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
                          const json::object& object, const json::value& previous,
                          const std::string& request_id, std::mt19937_64& rng) {
-  json::object data{{"object", object}};
-  if (!previous.is_null()) data["previous_attributes"] = previous;
-  AppendEvent(dataset, std::string(spec.event_prefix) + "." + std::string(action), std::move(data),
+  AppendEvent(dataset, std::string(spec.event_prefix) + "." + std::string(action), object, previous,
               request_id, rng);
 }
 
-void Emulator::AppendEvent(Dataset& dataset, const std::string& type, json::object data,
-                           const std::string& request_id, std::mt19937_64& rng) {
+void Emulator::AppendEvent(Dataset& dataset, const std::string& type, json::object object,
+                           json::value previous_attributes, const std::string& request_id,
+                           std::mt19937_64& rng) {
   Collection& events = dataset.MutableObjects("events");
   int64_t created = Now();
   if (events.size() > 0) {
@@ -644,12 +643,8 @@ void Emulator::AppendEvent(Dataset& dataset, const std::string& type, json::obje
   const std::string& account = dataset.account().id;
   EventFacts facts{{"evt_" + RandomFrom(rng, 24), created, dataset.livemode()}};
   if (dataset.account().connected_to) facts.account = account;
-  if (json::value* object = data.if_contains("object"); object && object->is_object()) {
-    facts.object = std::move(object->get_object());
-  }
-  if (json::value* previous = data.if_contains("previous_attributes")) {
-    facts.previous_attributes = std::move(*previous);
-  }
+  facts.object = std::move(object);
+  facts.previous_attributes = std::move(previous_attributes);
   facts.pending_webhooks = webhooks_->Matching(account, dataset.livemode(), type);
   facts.request_id = request_id;
   facts.type = type;

@@ -205,10 +205,12 @@ class Emulator {
                                            const std::string& request_id);
   Result<boost::json::object> DeleteObject(Dataset& dataset, const ResourceSpec& spec,
                                            std::string_view id, const std::string& request_id);
-  // Appends an event of `type` with `data` to the dataset's events and queues its webhook
-  // deliveries. The caller holds the dataset's lock exclusively.
-  void AppendEvent(Dataset& dataset, const std::string& type, boost::json::object data,
-                   const std::string& request_id, std::mt19937_64& rng);
+  // Appends an event of `type` about `object` (data.object; data.previous_attributes unless
+  // null) to the dataset's events and queues its webhook deliveries. The caller holds the
+  // dataset's lock exclusively.
+  void AppendEvent(Dataset& dataset, const std::string& type, boost::json::object object,
+                   boost::json::value previous_attributes, const std::string& request_id,
+                   std::mt19937_64& rng);
   // A mutation's `<prefix>.<action>` event (AppendEvent).
   void EmitEvent(Dataset& dataset, const ResourceSpec& spec, std::string_view action,
                  const boost::json::object& object, const boost::json::value& previous,

@@ -332,8 +332,8 @@ Status Emulator::DeauthorizeAccount(const AccountConfig& platform, const std::st
                            {"object", "application"},
                            {"name", platform.name}};
   std::unique_lock lock(dataset->mutex());
-  AppendEvent(*dataset, "account.application.deauthorized",
-              json::object{{"object", std::move(application)}}, "", rng);
+  AppendEvent(*dataset, "account.application.deauthorized", std::move(application), nullptr, "",
+              rng);
   return Status::OK();
 }
 

@@ -181,44 +181,44 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
 
 const std::vector<MetricInfo>& Metrics() {
   static const std::vector<MetricInfo> kMetrics = {
-      {"gross_volume", kAmount, false, {"charges"},
+      {"gross_volume", "Gross volume", kAmount, false, {"charges"},
        "Sum of amount_captured of succeeded charges created in the period."},
-      {"net_volume", kAmount, false, {"balance_transactions"},
+      {"net_volume", "Net volume", kAmount, false, {"balance_transactions"},
        "Sum of balance transaction net for reporting categories charge, refund, "
        "partial_capture_reversal, dispute, dispute_reversal, fee and tax, created in the period "
        "(settlement currency)."},
-      {"fees", kAmount, false, {"balance_transactions"},
+      {"fees", "Fees", kAmount, false, {"balance_transactions"},
        "Sum of balance transaction fee created in the period, plus the absolute net of rows "
        "whose reporting_category is fee or tax."},
-      {"refunds", kAmount, false, {"refunds"},
+      {"refunds", "Refunds", kAmount, false, {"refunds"},
        "Sum of amount of refunds (not failed or canceled) created in the period."},
-      {"disputes", kAmount, false, {"disputes"},
+      {"disputes", "Disputes", kAmount, false, {"disputes"},
        "Sum of amount of disputes created in the period."},
-      {"successful_payments", kCount, false, {"charges"},
+      {"successful_payments", "Successful payments", kCount, false, {"charges"},
        "Number of succeeded charges created in the period."},
-      {"failed_payments", kCount, false, {"charges"},
+      {"failed_payments", "Failed payments", kCount, false, {"charges"},
        "Number of failed charges created in the period."},
-      {"new_customers", kCount, false, {"customers"},
+      {"new_customers", "New customers", kCount, false, {"customers"},
        "Number of customers created in the period (not per currency)."},
-      {"payouts", kAmount, false, {"payouts"},
+      {"payouts", "Payouts", kAmount, false, {"payouts"},
        "Sum of amount of payouts (not failed or canceled) whose arrival_date is in the period; "
        "with their count and a breakdown by status."},
-      {"mrr", kAmount, true, {"subscriptions"},
+      {"mrr", "MRR", kAmount, true, {"subscriptions"},
        "Monthly recurring revenue at an instant: active and past_due subscriptions' licensed "
        "items, unit_amount × quantity normalised to a month, minus recurring discounts."},
-      {"arr", kAmount, true, {"subscriptions"}, "12 × MRR."},
-      {"active_subscribers", kCount, true, {"subscriptions"},
+      {"arr", "ARR", kAmount, true, {"subscriptions"}, "12 × MRR."},
+      {"active_subscribers", "Active subscribers", kCount, true, {"subscriptions"},
        "Distinct customers with MRR > 0 at an instant."},
-      {"arpu", kAmount, true, {"subscriptions"}, "MRR ÷ active subscribers."},
-      {"subscriber_churn_rate", kRate, true, {"subscriptions"},
+      {"arpu", "ARPU", kAmount, true, {"subscriptions"}, "MRR ÷ active subscribers."},
+      {"subscriber_churn_rate", "Subscriber churn rate", kRate, true, {"subscriptions"},
        "Customers churned in the churn window ending at an instant ÷ (active at the window's "
        "start + new in the window)."},
-      {"revenue_churn", kAmount, true, {"subscriptions"},
+      {"revenue_churn", "Revenue churn", kAmount, true, {"subscriptions"},
        "Churned MRR + contraction MRR in the churn window ending at an instant."},
-      {"net_revenue_churn_rate", kRate, true, {"subscriptions"},
+      {"net_revenue_churn_rate", "Net revenue churn rate", kRate, true, {"subscriptions"},
        "(churned + contraction − expansion − reactivation MRR in the churn window) ÷ MRR at the "
        "window's start."},
-      {"ltv", kAmount, true, {"subscriptions"},
+      {"ltv", "LTV", kAmount, true, {"subscriptions"},
        "ARPU ÷ subscriber churn rate; undefined (null) when the churn rate is 0."},
   };
   return kMetrics;

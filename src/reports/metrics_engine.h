@@ -45,6 +45,7 @@ enum class MetricUnit { kAmount, kCount, kRate };
 
 struct MetricInfo {
   std::string_view name;         // "gross_volume"
+  std::string_view title;        // "Gross volume", for people (dashboards, reports)
   MetricUnit unit;
   bool at_instant;               // a subscription metric (value at an instant) vs a volume
   std::vector<std::string_view> streams;  // the synced streams it reads

@@ -96,7 +96,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
   sync::SyncStateStore state(store_.database());
   for (const store::Integration& integration : sources) {
     answer.sources.push_back({integration.id, integration.name, integration.health,
-                              integration.last_sync_at});
+                              integration.health_reason, integration.last_sync_at});
     const std::string who = "Integration '" + integration.name + "' (" + integration.id + ")";
     if (integration.last_sync_at) {
       answer.as_of = std::min(answer.as_of.value_or(*integration.last_sync_at),

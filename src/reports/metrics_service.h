@@ -37,7 +37,7 @@ struct MetricRequest {
 
 // An integration whose data an answer read.
 struct MetricSource {
-  std::string integration_id, name, health;
+  std::string integration_id, name, health, health_reason;
   std::optional<int64_t> last_sync_at;
 };
 

@@ -45,6 +45,7 @@ json::object MetricAnswerJson(const MetricAnswer& answer) {
     sources.push_back({{"integration", s.integration_id},
                        {"name", s.name},
                        {"health", s.health},
+                       {"health_reason", s.health_reason},
                        {"last_sync_at", s.last_sync_at ? json::value(*s.last_sync_at)
                                                        : json::value(nullptr)}});
   }
@@ -64,6 +65,20 @@ json::object MetricAnswerJson(const MetricAnswer& answer) {
             {"churn_window_days", r.options.churn_window_days}}},
           {"sources", std::move(sources)},
           {"values", std::move(values)}};
+}
+
+json::object MetricInfoJson(const MetricInfo& info) {
+  json::array streams;
+  for (std::string_view stream : info.streams) streams.push_back(json::string(stream));
+  const char* unit = info.unit == MetricUnit::kAmount  ? "amount"
+                     : info.unit == MetricUnit::kCount ? "count"
+                                                       : "rate";
+  return {{"name", info.name},
+          {"title", info.title},
+          {"unit", unit},
+          {"at_instant", info.at_instant},
+          {"streams", std::move(streams)},
+          {"definition", info.definition}};
 }
 
 json::object WidgetJson(const Widget& w) {

@@ -18,6 +18,10 @@ boost::json::object MetricAnswerJson(const MetricAnswer& answer);
 // A value as the API shows it: an integer for amounts and counts, null when undefined.
 boost::json::value MetricValueJson(const MetricInfo& info, const std::optional<double>& value);
 
+// {"name","title","unit":"amount"|"count"|"rate","at_instant","streams","definition"}: the
+// catalog entry of a metric (GET /api/v1/metrics), so clients need no list of their own.
+boost::json::object MetricInfoJson(const MetricInfo& info);
+
 boost::json::object WidgetJson(const Widget& widget);
 // A widget from the API's JSON; InvalidArgument (invalid_field) for a malformed one.
 Result<Widget> WidgetFromJson(const boost::json::value& json);

@@ -26,6 +26,9 @@ describe('Clients, users and roles', () => {
     await page.getByLabel('Client name').fill('Northwind');
     await page.getByRole('button', { name: 'Add client' }).click();
     await page.locator('.message-success').getByText('Client added').waitFor();
+    // The page redrew with the new client; the keyboard is still on the button it used.
+    await page.getByRole('link', { name: 'Northwind' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Add client');
     await page.getByRole('link', { name: 'Northwind' }).click();
     await page.getByRole('heading', { name: 'Data Sources' }).waitFor();
     await page.getByText('No Stripe account is connected to this client yet.').waitFor();

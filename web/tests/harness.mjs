@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const binary = process.env.STRIPELINE_BINARY ?? path.join(repo, 'build/stripeline');
-const screenshotDir = process.env.STRIPELINE_SCREENSHOT_DIR ?? path.join(repo, 'build/screenshots');
+export const screenshotDir = process.env.STRIPELINE_SCREENSHOT_DIR ?? path.join(repo, 'build/screenshots');
 
 export const ADMIN_EMAIL = 'admin@localhost';
 export const ADMIN_PASSWORD = 'correct-horse-battery';
@@ -101,8 +101,10 @@ export class Stack {
 
   // A fresh browser context and page, recording what a test must not see: page errors,
   // console errors (a CSP violation is one) and requests to any other origin.
-  async newPage({ width = 1280, height = 860 } = {}) {
-    const context = await this.browser.newContext({ viewport: { width, height } });
+  // The locale is fixed so tests can spell the numbers they expect; timezoneId (an IANA zone)
+  // is the browser's zone, the one the dashboards show their dates in.
+  async newPage({ width = 1280, height = 860, timezoneId = 'UTC' } = {}) {
+    const context = await this.browser.newContext({ viewport: { width, height }, locale: 'en-US', timezoneId });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     page.problems = [];

@@ -1,4 +1,4 @@
-// /api/v1/metrics/{metric} and /api/v1/clients/{id}/dashboard...: metrics over the synced data,
+// /api/v1/metrics (the catalog), /api/v1/metrics/{metric} and /api/v1/clients/{id}/dashboard...: metrics over the synced data,
 // the clients' dashboards and their CSV export. The rules are MetricsService's
 // (reports/metrics_service.h); the JSON shapes are reports/views.h's, shared with the CLI.
 #include <boost/json.hpp>
@@ -39,6 +39,14 @@ Result<std::string> RequiredParam(const HttpRequest& request, std::string_view n
 void RegisterMetricsRoutes(ApiRoutes& routes) {
   auto service = std::make_shared<reports::MetricsService>(
       routes.services().store, routes.services().integrations, routes.services().clients);
+
+  routes.Authenticated("GET", "/api/v1/metrics", [](const Call&) -> Result<HttpResponse> {
+    boost::json::array data;
+    for (const reports::MetricInfo& info : reports::Metrics()) {
+      data.push_back(reports::MetricInfoJson(info));
+    }
+    return JsonAnswer(200, {{"data", std::move(data)}});
+  });
 
   routes.Authenticated(
       "GET", "/api/v1/metrics/{metric}", [service](const Call& call) -> Result<HttpResponse> {

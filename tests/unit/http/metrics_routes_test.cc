@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/api.h"
+#include "reports/metrics_engine.h"
 #include "stripe/curl_transport.h"
 #include "unit/http/http_test_util.h"
 #include "unit/integrations/integrations_test_util.h"
@@ -51,6 +52,28 @@ class MetricsRoutesTest : public test_util::IntegrationsTest {
   std::string client_, id_;
   Fields admin_token_;
 };
+
+TEST_F(MetricsRoutesTest, TheCatalogListsEveryMetricWithItsTitleAndUnit) {
+  HttpResponse answer = Call("GET", "/api/v1/metrics", TokenOf("viewer@example.com", store::Role::kViewer));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const boost::json::value json = JsonOf(answer);
+  const boost::json::array& data = json.at("data").as_array();
+  ASSERT_EQ(data.size(), reports::Metrics().size());
+  EXPECT_EQ(data[0].at("name"), "gross_volume");
+  EXPECT_EQ(data[0].at("title"), "Gross volume");
+  EXPECT_EQ(data[0].at("unit"), "amount");
+  EXPECT_EQ(data[0].at("at_instant"), false);
+  EXPECT_EQ(data[0].at("streams").as_array().at(0), "charges");
+  for (const boost::json::value& m : data) {
+    if (m.at("name") == "subscriber_churn_rate") {
+      EXPECT_EQ(m.at("unit"), "rate");
+      EXPECT_EQ(m.at("at_instant"), true);
+    }
+    EXPECT_FALSE(m.at("title").as_string().empty()) << m;
+    EXPECT_FALSE(m.at("definition").as_string().empty()) << m;
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/metrics", {}).status, 401);
+}
 
 TEST_F(MetricsRoutesTest, BeforeAnySyncTheAnswerIsEmptyAndSaysWhy) {
   HttpResponse answer = Call("GET", "/api/v1/metrics/mrr?integration=" + id_ +

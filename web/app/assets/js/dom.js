@@ -64,6 +64,29 @@ export function field({ label, name, type = 'text', value = '', required = false
   };
 }
 
+// A labelled <select> of [value, text] options (an option may be [value, text, group] to sit in
+// an <optgroup> of that name). Returns {wrapper, input}.
+export function selectField({ label, name, options, value, help = '' }) {
+  const id = uniqueId(name);
+  const helpId = `${id}-help`;
+  const option = ([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text);
+  const groups = [];
+  for (const entry of options) {
+    const group = entry[2] ?? null;
+    if (!groups.length || groups.at(-1).group !== group) groups.push({ group, entries: [] });
+    groups.at(-1).entries.push(entry);
+  }
+  const select = h('select', { id, name, 'aria-describedby': help ? helpId : null },
+    groups.map(({ group, entries }) => (group
+      ? h('optgroup', { label: group }, entries.map(option))
+      : entries.map(option))));
+  return {
+    input: select,
+    wrapper: h('div', { class: 'field' }, h('label', { for: id }, label), select,
+      help ? h('p', { class: 'help', id: helpId }, help) : null),
+  };
+}
+
 // An on/off switch: a checkbox with role="switch" and a visible label.
 export function switchField({ label, checked, name = 'active', onchange }) {
   const id = uniqueId(name);
@@ -189,8 +212,18 @@ export function linkButton(href, text, kind = '') {
   return h('a', { href, class: `button ${kind}`.trim() }, text);
 }
 
+// The control that had the keyboard when busy() disabled it (a disabled control loses focus),
+// so a redraw of the page after its action can give focus back to the same control.
+let focusBeforeBusy = null;
+export function takeFocusBeforeBusy() {
+  const element = focusBeforeBusy;
+  focusBeforeBusy = null;
+  return element;
+}
+
 // Disables a button while `work` runs and marks it busy.
 export async function busy(button, work) {
+  if (document.activeElement === button) focusBeforeBusy = button;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {

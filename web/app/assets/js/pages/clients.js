@@ -1,6 +1,6 @@
-// Clients: an agency's clients (admins create them; others see those they are given), and a
-// client's Data Sources: its Stripe accounts, each with its own name — Add account / Add new /
-// Remove — and, for admins, who has access to the client.
+// Clients: an agency's clients (admins create them; others see those they are given), each with
+// its dashboard (pages/dashboard.js), and a client's Data Sources: its Stripe accounts, each
+// with its own name — Add account / Add new / Remove — and, for admins, who has access to it.
 import { get, post, del } from '../api.js';
 import { h, notify, field, pageHeader, linkButton, busy, healthBadge, confirmDialog, timeElement, lastSyncText } from '../dom.js';
 import { isAdmin } from '../app.js';
@@ -37,7 +37,9 @@ export async function clientsPage({ rerender }) {
       h('tbody', {}, clients.map((c) => h('tr', { 'data-client-id': c.id },
         h('th', { scope: 'row', 'data-label': 'Client' }, h('a', { href: `#/clients/${encodeURIComponent(c.id)}` }, c.name)),
         h('td', { 'data-label': 'Added' }, timeElement(c.created_at)),
-        h('td', { class: 'row-actions' }, linkButton(`#/clients/${encodeURIComponent(c.id)}`, 'Data Sources', 'secondary small')))))))
+        h('td', { class: 'row-actions' },
+          linkButton(`#/clients/${encodeURIComponent(c.id)}/dashboard`, 'Dashboard', 'secondary small'),
+          linkButton(`#/clients/${encodeURIComponent(c.id)}`, 'Data Sources', 'secondary small')))))))
     : h('div', { class: 'empty-state' }, h('p', {}, isAdmin()
       ? 'No clients yet. Add one to group its Stripe accounts.'
       : 'You have not been given any client yet. Ask an administrator for access.'));
@@ -129,7 +131,7 @@ export async function clientPage({ params, rerender }) {
       isAdmin() ? linkButton(addHref, 'Add new') : null);
   return h('section', {},
     h('a', { href: '#/clients', class: 'back' }, '← Clients'),
-    pageHeader(client.name),
+    pageHeader(client.name, linkButton(`#/clients/${encodeURIComponent(id)}/dashboard`, 'Dashboard')),
     h('section', { class: 'card', 'aria-labelledby': 'sources-heading' },
       h('div', { class: 'section-header' },
         h('h2', { id: 'sources-heading' }, 'Data Sources'),

@@ -3,7 +3,7 @@
 // the active switch. Test checks the key without saving; Save Integration validates it against
 // Stripe and shows the API's error next to the field it is about.
 import { get, post, patch } from '../api.js';
-import { h, field, switchField, flash, pageHeader, busy, uniqueId, linkButton } from '../dom.js';
+import { h, field, selectField, switchField, flash, pageHeader, busy, linkButton } from '../dom.js';
 import { navigate } from '../app.js';
 import { connectBlock } from './stripe_connect.js';
 
@@ -42,17 +42,6 @@ function missingPermissions(missing) {
   return h('div', { class: 'missing-permissions' },
     h('p', {}, 'Missing permissions — grant these to the restricted key in the Stripe Dashboard (Developers → API keys):'),
     h('ul', {}, missing.map((p) => h('li', {}, h('code', {}, p), ` — ${permissionAdvice(p)}`))));
-}
-
-function selectField({ label, name, options, value, help = '' }) {
-  const id = uniqueId(name);
-  const select = h('select', { id, name },
-    options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)));
-  return {
-    input: select,
-    wrapper: h('div', { class: 'field' }, h('label', { for: id }, label), select,
-      help ? h('p', { class: 'help' }, help) : null),
-  };
 }
 
 function formError() {
