@@ -84,6 +84,7 @@ int Main(int argc, char** argv) {
   AddClientCommands(app);
   AddIntegrationCommands(app);
   AddWebhookCommands(app);
+  AddConnectCommands(app);
   AddSyncCommands(app);
   AddMetricsCommands(app);
   try {

@@ -1,6 +1,6 @@
 #pragma once
 // The `stripeline` command line: serve, demo, emulator, users, tokens, clients, integrations,
-// sync, verify, export, metrics.
+// stripe-connect, sync, verify, export, metrics.
 // Each subcommand lives in its own file under src/cli/ and registers itself on the app.
 
 #include <CLI/CLI.hpp>
@@ -42,6 +42,8 @@ void AddClientCommands(CLI::App& app);
 void AddIntegrationCommands(CLI::App& app);
 // `integrations webhook-secret`; after AddIntegrationCommands (it adds to that command).
 void AddWebhookCommands(CLI::App& app);
+// `stripe-connect show|set`: the Connect platform settings.
+void AddConnectCommands(CLI::App& app);
 void AddSyncCommands(CLI::App& app);  // sync, verify, export
 void AddMetricsCommands(CLI::App& app);
 

@@ -1,5 +1,6 @@
-// `stripeline integrations ...`: the External Integrations flows from the command line. Keys
-// are read from stdin or a hidden prompt, never taken as arguments.
+// `stripeline integrations ...`: the External Integrations flows from the command line. Keys,
+// client secrets and refresh tokens are read from stdin, a hidden prompt or a file, never taken
+// as arguments.
 #include <iostream>
 
 #include "cli/cli.h"
@@ -17,6 +18,8 @@ struct Options {
   CommonOptions common;
   std::string id, name, client, account_id;
   bool inactive = false, new_key = false, yes = false, remove_data = false, key = false;
+  // add-oauth
+  std::string connect_client_id, client_secret_file, refresh_token_file;
 };
 
 Result<std::string> ReadKey() {
@@ -112,6 +115,40 @@ void AddIntegrationCommands(CLI::App& app) {
                                          .client_id = NonEmpty(options->client),
                                          .account_id = NonEmpty(options->account_id)};
     SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().Add(actor, request));
+    PrintSaved(*options, saved, runtime.sync());
+    return Status::OK();
+  });
+
+  // Manual OAuth entry, as POST /api/v1/integrations with auth_scheme "oauth": the refresh
+  // token is exchanged with Stripe before anything is saved.
+  auto* add_oauth = integrations->add_subcommand(
+      "add-oauth",
+      "Add a Stripe Connect OAuth integration by hand: the client secret, then the refresh token, "
+      "from stdin (or files)");
+  AddCommonOptions(*add_oauth, options->common);
+  add_oauth->add_option("--name", options->name, "Integration name")->required();
+  add_oauth->add_option("--connect-client-id", options->connect_client_id,
+                        "The Connect application's client ID (ca_...)")
+      ->required();
+  add_oauth->add_option("--client", options->client, "Client id (default: system-wide)");
+  add_oauth->add_option("--client-secret-file", options->client_secret_file,
+                        "Read the client secret (the platform's sk_...) from this file");
+  add_oauth->add_option("--refresh-token-file", options->refresh_token_file,
+                        "Read the refresh token (rt_...) from this file");
+  add_oauth->add_flag("--inactive", options->inactive, "Save it switched off");
+  OnRun(add_oauth, options->common, [options, actor](Runtime& runtime) -> Status {
+    integrations::ManualOAuth request{.name = options->name,
+                                      .client_id = NonEmpty(options->client),
+                                      .active = !options->inactive,
+                                      .connect_client_id = options->connect_client_id};
+    SL_ASSIGN_OR_RETURN(request.client_secret,
+                        ReadSecretOrFile(options->client_secret_file,
+                                         "Client secret (the platform's sk_...)", "client secret",
+                                         "invalid_secret_key"));
+    SL_ASSIGN_OR_RETURN(request.refresh_token,
+                        ReadSecretOrFile(options->refresh_token_file, "Refresh token (rt_...)",
+                                         "refresh token", "invalid_refresh_token"));
+    SL_ASSIGN_OR_RETURN(auto saved, runtime.oauth().AddManual(actor, request));
     PrintSaved(*options, saved, runtime.sync());
     return Status::OK();
   });

@@ -3,6 +3,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 namespace stripeline::cli {
@@ -46,6 +48,29 @@ std::optional<std::string> ReadSecret(const std::string& prompt) {
     return std::nullopt;
   }
   return TrimLine(std::move(line));
+}
+
+Result<std::string> ReadSecretOrFile(const std::string& file, const std::string& prompt,
+                                     const std::string& what, const std::string& error_code) {
+  std::optional<std::string> secret;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      return Status::InvalidArgument("Cannot read the " + what + " from " + file + ": " +
+                                         (in ? "the file is empty" : std::strerror(errno)) + ".",
+                                     error_code);
+    }
+    secret = TrimLine(std::move(line));
+  } else {
+    secret = ReadSecret(prompt);
+  }
+  if (!secret || secret->empty()) {
+    return Status::InvalidArgument("No " + what + " given: type it at the prompt, pipe it on "
+                                   "stdin, or name a file holding it.",
+                                   error_code);
+  }
+  return *std::move(secret);
 }
 
 bool Confirm(const std::string& question) {

@@ -193,19 +193,9 @@ Result<Saved> IntegrationService::AddOAuth(const access::Actor& actor,
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "add integrations"));
   std::string name = Trim(request.name);
   SL_RETURN_IF_ERROR(ValidateDetails(name, request.client_id, std::nullopt));
-  ConnectionCheck check = checker_.Check(request.credentials.secret_key, std::nullopt);
-  if (!check.available() && check.failure != ConnectionFailure::kMissingPermissions) {
-    return Status::FailedPrecondition(
-        "Stripe granted access, but the access token does not work: " + ReasonText(check) +
-            ". Nothing was saved.",
-        "oauth_token_refused");
-  }
-  if (!check.account_id.empty() && check.account_id != request.stripe_user_id) {
-    return Status::FailedPrecondition("The access token reaches Stripe account " +
-                                          check.account_id + ", not " + request.stripe_user_id +
-                                          ". Nothing was saved.",
-                                      "account_mismatch");
-  }
+  SL_ASSIGN_OR_RETURN(ConnectionCheck check,
+                      CheckGrant(request.credentials.secret_key, request.stripe_user_id,
+                                 "Nothing was saved."));
   int64_t now = clock_.NowUnix();
   store::Integration integration;
   integration.id = NewId("int");
@@ -221,6 +211,90 @@ Result<Saved> IntegrationService::AddOAuth(const access::Actor& actor,
   integration.active = request.active;
   integration.created_at = integration.updated_at = now;
   return Insert(actor, std::move(integration), check);
+}
+
+Result<ConnectionCheck> IntegrationService::CheckGrant(const std::string& access_token,
+                                                       const std::string& stripe_user_id,
+                                                       std::string_view unchanged) const {
+  ConnectionCheck check = checker_.Check(access_token, std::nullopt);
+  if (!check.available() && check.failure != ConnectionFailure::kMissingPermissions) {
+    return Status::FailedPrecondition(
+        "Stripe granted access, but the access token does not work: " + ReasonText(check) +
+            ". " + std::string(unchanged),
+        "oauth_token_refused");
+  }
+  if (!check.account_id.empty() && check.account_id != stripe_user_id) {
+    return Status::FailedPrecondition("The access token reaches Stripe account " +
+                                          check.account_id + ", not " + stripe_user_id + ". " +
+                                          std::string(unchanged),
+                                      "account_mismatch");
+  }
+  return check;
+}
+
+Result<store::Integration> IntegrationService::GetForReconnect(const access::Actor& actor,
+                                                               const std::string& id) {
+  SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "reconnect integrations"));
+  SL_ASSIGN_OR_RETURN(store::Integration integration, Visible(actor, id));
+  if (integration.auth_scheme != kOAuthScheme) {
+    return Status::FailedPrecondition(
+        "Integration '" + integration.name + "' connects with an API key: reconnect it with a "
+        "new key instead (PATCH /api/v1/integrations/" + integration.id + " with secret_key).",
+        "not_an_oauth_integration");
+  }
+  return integration;
+}
+
+Result<Saved> IntegrationService::ReconnectOAuth(const access::Actor& actor,
+                                                 const std::string& id,
+                                                 const StripeCredentials& credentials,
+                                                 const std::string& stripe_user_id) {
+  SL_ASSIGN_OR_RETURN(store::Integration integration, GetForReconnect(actor, id));
+  // Its history is this account's: another account would mix two businesses' data.
+  if (stripe_user_id != integration.stripe_account_id) {
+    return Status::FailedPrecondition("Stripe granted access to account " + stripe_user_id +
+                                          ", but integration '" + integration.name +
+                                          "' is connected to " + integration.stripe_account_id +
+                                          ". Nothing was changed.",
+                                      "account_mismatch");
+  }
+  SL_ASSIGN_OR_RETURN(ConnectionCheck check,
+                      CheckGrant(credentials.secret_key, stripe_user_id, "Nothing was changed."));
+  if (check.livemode != integration.livemode) {
+    return Status::FailedPrecondition(
+        std::string("Stripe granted ") + (check.livemode ? "live" : "test") +
+            "-mode access, but integration '" + integration.name + "' syncs " +
+            (integration.livemode ? "live" : "test") +
+            "-mode data: switch the Stripe Connect settings to the other mode's client ID and "
+            "key. Nothing was changed.",
+        "mode_mismatch");
+  }
+  const std::string health_before = integration.health;
+  SL_ASSIGN_OR_RETURN(integration.credentials_sealed,
+                      SealCredentials(box_, integration.id, credentials));
+  integration.secret_key_masked = stripe::MaskKey(credentials.secret_key);
+  ApplyCheck(integration, check);
+  integration.updated_at = clock_.NowUnix();
+  SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
+    SL_RETURN_IF_ERROR(store_.UpdateIntegration(integration));
+    boost::json::object details{{"stripe_account_id", integration.stripe_account_id},
+                                {"key", integration.secret_key_masked},
+                                {"health_before", health_before},
+                                {"health", integration.health}};
+    return AppendAudit(actor, "integration.reconnected", integration,
+                       "Reconnected '" + integration.name + "' to Stripe account " +
+                           integration.stripe_account_id + " with a new grant",
+                       boost::json::serialize(details));
+  }));
+  log::Info("integration.reconnected", {{"id", integration.id},
+                                        {"key", integration.secret_key_masked},
+                                        {"by", actor.email}});
+  Saved saved{.integration = integration, .message = "Integration reconnected", .warnings = {}};
+  if (!check.missing_permissions.empty()) {
+    saved.warnings.push_back("The grant is missing permissions: " +
+                             JoinWords(check.missing_permissions) + ".");
+  }
+  return saved;
 }
 
 Status IntegrationService::ValidateDetails(const std::string& name,
@@ -296,8 +370,9 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
     // Its key is an access token Stripe issued with a refresh token: a pasted key or another
     // account would leave the sealed grant behind.
     return Status::InvalidArgument(
-        "An OAuth integration's credentials come from Stripe: connect again with Connect with "
-        "Stripe (or add a key-based integration) instead of changing its key or Account ID.",
+        "An OAuth integration's credentials come from Stripe: reconnect it with Connect with "
+        "Stripe (POST /api/v1/oauth/stripe/start with integration_id) instead of changing its "
+        "key or Account ID.",
         "oauth_credentials_fixed");
   }
   std::optional<std::string> account_id = integration.account_id;
@@ -485,6 +560,28 @@ Status IntegrationService::RecordCheck(const std::string& id, const ConnectionCh
                                              {"reason", integration.health_reason}});
   }
   return Status::OK();
+}
+
+Status IntegrationService::RecordDeauthorization(const std::string& id,
+                                                 const std::string& event_id) {
+  SL_ASSIGN_OR_RETURN(store::Integration integration, store_.GetIntegration(id));
+  // Credentials that cannot be opened, or a check that fails for any reason, leave the event
+  // to speak: Stripe said the grant is gone.
+  Result<StripeCredentials> credentials = Credentials(integration);
+  if (integration.active && credentials.ok()) {
+    ConnectionCheck current = checker_.Check(credentials->secret_key, integration.account_id);
+    if (current.available()) {
+      log::Info("integration.deauthorization_superseded",
+                {{"id", id}, {"event", event_id},
+                 {"reason", "the current grant works: the event predates a reconnect"}});
+      return Status::OK();
+    }
+  }
+  ConnectionCheck revoked;
+  revoked.failure = ConnectionFailure::kInvalidCredentials;
+  revoked.message = "Connection unavailable: Access was revoked in Stripe";
+  revoked.stripe_message = "account.application.deauthorized (" + event_id + ")";
+  return RecordCheck(id, revoked);
 }
 
 }  // namespace stripeline::integrations

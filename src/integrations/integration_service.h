@@ -89,6 +89,17 @@ class IntegrationService {
   // Adds an integration from an OAuth grant (admins): checks the access token reaches
   // `stripe_user_id` first; a refused token stores nothing.
   Result<Saved> AddOAuth(const access::Actor& actor, const NewOAuthIntegration& request);
+  // Reconnects OAuth integration `id` in place with a new grant for the same account (admins):
+  // the access token must work and reach the integration's `stripe_account_id` in the same mode;
+  // then the sealed credentials are replaced, health is recorded (ok) and an
+  // `integration.reconnected` audit entry written. Synced data and sync state are untouched, so
+  // the next sync resumes from its checkpoints. Anything refused changes nothing.
+  // The OAuth integration `id`, for an admin about to reconnect it; FailedPrecondition
+  // (not_an_oauth_integration) for one that connects with an API key.
+  Result<store::Integration> GetForReconnect(const access::Actor& actor, const std::string& id);
+  Result<Saved> ReconnectOAuth(const access::Actor& actor, const std::string& id,
+                               const StripeCredentials& credentials,
+                               const std::string& stripe_user_id);
   // The checks Add makes on a name, a client and an Account ID, without adding anything (for
   // flows that add later, such as OAuth).
   Status ValidateDetails(const std::string& name, const std::optional<std::string>& client_id,
@@ -115,6 +126,12 @@ class IntegrationService {
   // the health update after a call.
   Result<StripeCredentials> Credentials(const store::Integration& integration) const;
   Status RecordCheck(const std::string& id, const ConnectionCheck& check);
+  // Stripe says it revoked the integration's grant (`account.application.deauthorized`, event
+  // `event_id`): health needs_reconnect, "Access was revoked in Stripe" — unless the grant held
+  // now still works, which means the event is older than a reconnect and is about the grant it
+  // replaced (an events poll meets it only after the reconnect, since the revoked token could
+  // not list it). An inactive integration is never called, so it is recorded as revoked.
+  Status RecordDeauthorization(const std::string& id, const std::string& event_id);
 
  private:
   Result<store::Integration> Visible(const access::Actor& actor, const std::string& id);
@@ -126,6 +143,11 @@ class IntegrationService {
   Result<ConnectionCheck> Validate(const std::string& secret_key,
                                    const std::optional<std::string>& account_id) const;
   void ApplyCheck(store::Integration& integration, const ConnectionCheck& check) const;
+  // Checks that an OAuth access token works and reaches `stripe_user_id`; `unchanged` ends the
+  // error message ("Nothing was saved.").
+  Result<ConnectionCheck> CheckGrant(const std::string& access_token,
+                                     const std::string& stripe_user_id,
+                                     std::string_view unchanged) const;
   // Stores a new integration with its audit entry; the Saved says "Integration added" with
   // the check's warnings.
   Result<Saved> Insert(const access::Actor& actor, store::Integration integration,

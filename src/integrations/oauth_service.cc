@@ -13,9 +13,6 @@ namespace {
 constexpr char kSettingsKey[] = "stripe_connect";
 constexpr char kSettingsAssociatedData[] = "stripeline/settings/stripe-connect";
 constexpr std::string_view kCallbackPath = "/oauth/stripe/callback";
-// Refused and used states are kept this long after expiring, so a late replay is told "already
-// used" or "expired" rather than "unknown".
-constexpr int64_t kStateRetention = 86400;
 
 constexpr std::string_view kWordChars =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
@@ -205,14 +202,23 @@ Result<ConnectSettingsView> OAuthService::GetSettings(const access::Actor& actor
 
 Result<StartedOAuth> OAuthService::Start(const access::Actor& actor, const OAuthStart& request,
                                          const std::string& binding) {
-  SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "add integrations"));
+  SL_RETURN_IF_ERROR(access::RequireAdmin(
+      actor, request.integration_id ? "reconnect integrations" : "add integrations"));
   if (actor.user_id.empty()) {
     return Status::FailedPrecondition(
         "Connect with Stripe needs a signed-in user: the callback adds the integration as them.",
         "oauth_needs_user");
   }
-  SL_RETURN_IF_ERROR(
-      integrations_.ValidateDetails(request.name, request.client_id, request.expected_account));
+  store::OAuthState state;
+  if (request.integration_id) {
+    SL_RETURN_IF_ERROR(FillReconnect(actor, request, state));
+  } else {
+    SL_RETURN_IF_ERROR(
+        integrations_.ValidateDetails(request.name, request.client_id, request.expected_account));
+    state.name = request.name;
+    state.client_id = request.client_id;
+    state.expected_account = request.expected_account;
+  }
   SL_ASSIGN_OR_RETURN(Settings settings, RequireSettings());
   int64_t now = clock_.NowUnix();
   // Old states only matter for telling a late replay what happened; keep the table small.
@@ -220,21 +226,57 @@ Result<StartedOAuth> OAuthService::Start(const access::Actor& actor, const OAuth
   StartedOAuth started;
   started.binding = binding.size() >= 40 && IsToken(binding) ? binding : RandomToken("", 32);
   started.expires_at = now + kStateLifetime;
-  std::string state = RandomToken("", 32);
-  SL_RETURN_IF_ERROR(store_.CreateOAuthState({.state_hash = Sha256Hex(state),
-                                              .binding_hash = Sha256Hex(started.binding),
-                                              .user_id = actor.user_id,
-                                              .client_id = request.client_id,
-                                              .name = request.name,
-                                              .expected_account = request.expected_account,
-                                              .scope = settings.entered.scope,
-                                              .created_at = now,
-                                              .expires_at = started.expires_at,
-                                              .used_at = std::nullopt}));
+  std::string secret_state = RandomToken("", 32);
+  state.state_hash = Sha256Hex(secret_state);
+  state.binding_hash = Sha256Hex(started.binding);
+  state.user_id = actor.user_id;
+  state.scope = settings.entered.scope;
+  state.created_at = now;
+  state.expires_at = started.expires_at;
+  SL_RETURN_IF_ERROR(store_.CreateOAuthState(state));
   started.authorize_url = stripe::AuthorizeUrl(client_, settings.entered.client_id,
-                                               settings.entered.scope, state,
+                                               settings.entered.scope, secret_state,
                                                settings.entered.redirect_url);
   return started;
+}
+
+Status OAuthService::FillReconnect(const access::Actor& actor, const OAuthStart& request,
+                                   store::OAuthState& state) {
+  if (!request.name.empty() || request.client_id || request.expected_account) {
+    return Status::InvalidArgument(
+        "A reconnect keeps the integration's name, client and Stripe account: send "
+        "integration_id alone.",
+        "invalid_request");
+  }
+  SL_ASSIGN_OR_RETURN(store::Integration integration,
+                      integrations_.GetForReconnect(actor, *request.integration_id));
+  state.integration_id = integration.id;
+  state.name = integration.name;
+  state.client_id = integration.client_id;
+  if (!integration.stripe_account_id.empty()) {
+    state.expected_account = integration.stripe_account_id;
+  }
+  return Status::OK();
+}
+
+std::string OAuthService::GiveBack(const Settings& settings, const std::string& account) {
+  auto all = store_.ListIntegrations(std::nullopt);
+  if (all.ok()) {
+    for (const store::Integration& integration : *all) {
+      if (integration.auth_scheme == kOAuthScheme && integration.stripe_account_id == account) {
+        return "Account " + account + " stays connected, since integration '" +
+               integration.name + "' uses it.";
+      }
+    }
+  }
+  auto revoked = stripe::Deauthorize(client_, settings.entered.secret_key,
+                                     settings.entered.client_id, account);
+  if (!revoked.ok()) {
+    log::Warn("oauth.give_back_failed", {{"account", account}, {"error", revoked.error().message}});
+    return "Stripe did not revoke the new access to account " + account + " (" +
+           revoked.error().message + "): revoke it in the Stripe Dashboard.";
+  }
+  return "The new access to account " + account + " was revoked.";
 }
 
 Result<Saved> OAuthService::Complete(const OAuthCallback& callback) {
@@ -296,40 +338,52 @@ Result<Saved> OAuthService::Complete(const OAuthCallback& callback) {
                                 .connect_client_id = settings.entered.client_id,
                                 .client_secret = "",
                                 .scope = token->scope};
-  // Give a grant we will not keep back to Stripe, so no access lingers unseen.
-  auto give_back = [&] {
-    auto revoked = stripe::Deauthorize(client_, settings.entered.secret_key,
-                                       settings.entered.client_id, token->stripe_user_id);
-    if (!revoked.ok()) {
-      log::Warn("oauth.give_back_failed", {{"account", token->stripe_user_id},
-                                           {"error", revoked.error().message}});
+  const std::string& account = token->stripe_user_id;
+  if (state.integration_id) {
+    auto integration = store_.GetIntegration(*state.integration_id);
+    if (!integration.ok() && integration.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition(
+          "The integration you were reconnecting was deleted while you were in Stripe, so "
+          "nothing was saved. " + GiveBack(settings, account),
+          "oauth_integration_gone");
     }
-  };
-  if (state.expected_account && token->stripe_user_id != *state.expected_account) {
-    give_back();
+    if (!integration.ok()) return integration.status();
+    if (account != integration->stripe_account_id) {
+      return Status::FailedPrecondition(
+          "Stripe connected account " + account + ", but integration '" + integration->name +
+              "' belongs to account " + integration->stripe_account_id +
+              ": a reconnect must approve that same account. Nothing was changed. " +
+              GiveBack(settings, account) + " Reconnect again and choose " +
+              integration->stripe_account_id + " in Stripe (signed in to that account).",
+          "oauth_reconnect_other_account");
+    }
+  } else if (state.expected_account && account != *state.expected_account) {
     return Status::FailedPrecondition(
-        "Stripe connected account " + token->stripe_user_id + ", not " + *state.expected_account +
+        "Stripe connected account " + account + ", not " + *state.expected_account +
             ", the account you meant. Under Stripe's single-platform policy an account that "
             "another platform already controls cannot be connected with OAuth, so Stripe created "
-            "a new account instead. Nothing was saved and the new account's access was revoked. "
-            "Connect " + *state.expected_account +
+            "a new account instead. Nothing was saved. " + GiveBack(settings, account) +
+            " Connect " + *state.expected_account +
             " with a restricted API key instead (Dashboard → Developers → API keys → Create "
             "restricted key, read permissions).",
         "oauth_account_mismatch");
   }
   SL_ASSIGN_OR_RETURN(store::User user, store_.GetUser(state.user_id));
   if (user.disabled) {
-    give_back();
+    GiveBack(settings, account);
     return Status::PermissionDenied("The user who started this authorization is disabled.",
                                     "permission_denied");
   }
   SL_ASSIGN_OR_RETURN(access::Actor actor, users_.ActorFor(user));
-  auto saved = integrations_.AddOAuth(actor, {.name = state.name,
-                                              .client_id = state.client_id,
-                                              .active = true,
-                                              .credentials = std::move(credentials),
-                                              .stripe_user_id = token->stripe_user_id});
-  if (!saved.ok()) give_back();
+  auto saved = state.integration_id
+                   ? integrations_.ReconnectOAuth(actor, *state.integration_id, credentials,
+                                                  account)
+                   : integrations_.AddOAuth(actor, {.name = state.name,
+                                                    .client_id = state.client_id,
+                                                    .active = true,
+                                                    .credentials = credentials,
+                                                    .stripe_user_id = account});
+  if (!saved.ok()) GiveBack(settings, account);
   return saved;
 }
 

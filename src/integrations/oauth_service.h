@@ -4,8 +4,11 @@
 // scope); then "Connect with Stripe" starts an authorization with a single-use `state` that
 // expires after kStateLifetime and is bound to the starting browser by a binding cookie; the
 // callback checks the state, exchanges the code, and adds the integration through
-// IntegrationService::AddOAuth with the tokens sealed. Manual entry exchanges a refresh token
-// the user pastes. Deauthorize revokes a grant when its integration is deleted.
+// IntegrationService::AddOAuth with the tokens sealed. Started for an existing OAuth
+// integration (one whose access was revoked, say), the same round trip reconnects it in place:
+// the callback replaces its grant through IntegrationService::ReconnectOAuth, provided Stripe
+// answers with the integration's own account. Manual entry exchanges a refresh token the user
+// pastes. Deauthorize revokes a grant when its integration is deleted.
 //
 // Nothing half-made is stored: a refused state, a denied request, a token error or an account
 // other than the one the user meant (Stripe's single-platform policy) adds no integration, and
@@ -28,6 +31,9 @@
 namespace stripeline::integrations {
 
 inline constexpr int64_t kStateLifetime = 600;  // seconds from start to callback
+// Expired states are kept this long after expiring, so a late replay is told "already used" or
+// "expired" rather than "unknown"; then the next Start deletes them.
+inline constexpr int64_t kStateRetention = 86400;
 
 // The platform settings as entered.
 struct ConnectSettings {
@@ -43,10 +49,13 @@ struct ConnectSettingsView {
   std::string client_id, secret_key_masked, redirect_url, scope, platform_account_id;
 };
 
+// What to start: a new integration (name, client, expected account), or the reconnect of an
+// existing OAuth integration (integration_id alone: it keeps its name, client and account).
 struct OAuthStart {
   std::string name;                             // of the integration to add
   std::optional<std::string> client_id;         // Stripeline client owning it, or system-wide
   std::optional<std::string> expected_account;  // acct_... the user means to connect, if known
+  std::optional<std::string> integration_id;    // the OAuth integration to reconnect
 };
 
 struct StartedOAuth {
@@ -85,15 +94,20 @@ class OAuthService {
   // Admins. configured=false when never set.
   Result<ConnectSettingsView> GetSettings(const access::Actor& actor);
 
-  // Admins. FailedPrecondition when the settings are missing. `binding` is the browser's
-  // existing binding cookie, or empty for a new one.
+  // Admins. FailedPrecondition when the settings are missing, or (not_an_oauth_integration)
+  // when asked to reconnect an integration that connects with an API key. `binding` is the
+  // browser's existing binding cookie, or empty for a new one. Expired states a day old are
+  // deleted here, so the table holds at most a day of authorizations.
   Result<StartedOAuth> Start(const access::Actor& actor, const OAuthStart& request,
                              const std::string& binding);
   // The callback. InvalidArgument (codes oauth_state_unknown, oauth_state_used,
   // oauth_state_expired, oauth_state_other_browser) stores nothing for a state it refuses; a
   // valid state is consumed whatever follows. Then the user's refusal (access_denied), Stripe's
   // token errors (their OAuth code: invalid_grant, invalid_client, ...) and an unexpected
-  // account (oauth_account_mismatch) are errors with nothing saved.
+  // account (oauth_account_mismatch) are errors with nothing saved. A reconnect's state
+  // replaces the integration's grant (IntegrationService::ReconnectOAuth) when Stripe answers
+  // with the integration's own account; another account (oauth_reconnect_other_account) or an
+  // integration deleted meanwhile (oauth_integration_gone) changes nothing.
   Result<Saved> Complete(const OAuthCallback& callback);
 
   // Admins: exchanges the refresh token for an access token and adds the integration; Stripe's
@@ -110,6 +124,13 @@ class OAuthService {
   };
   Result<std::optional<Settings>> LoadSettings();
   Result<Settings> RequireSettings();
+  // The state's fields for reconnecting integration `id` (an OAuth one the actor may see).
+  Status FillReconnect(const access::Actor& actor, const OAuthStart& request,
+                       store::OAuthState& state);
+  // Revokes the platform's access to `account`, a grant the callback will not keep — unless an
+  // OAuth integration still relies on that account (Stripe's deauthorization cuts the platform
+  // off the account as a whole, not one grant). Says which happened, as a sentence.
+  std::string GiveBack(const Settings& settings, const std::string& account);
 
   store::Store& store_;
   const SecretBox& box_;

@@ -126,4 +126,14 @@ boost::json::object ApiTokenJson(const store::ApiToken& token) {
           {"revoked", token.revoked}};
 }
 
+boost::json::object ConnectSettingsJson(const ConnectSettingsView& view) {
+  if (!view.configured) return {{"configured", false}};
+  return {{"configured", true},
+          {"client_id", view.client_id},
+          {"secret_key", view.secret_key_masked},
+          {"redirect_url", view.redirect_url},
+          {"scope", view.scope},
+          {"platform_account_id", view.platform_account_id}};
+}
+
 }  // namespace stripeline::integrations

@@ -7,6 +7,7 @@
 
 #include "integrations/catalog.h"
 #include "integrations/connection_check.h"
+#include "integrations/oauth_service.h"
 #include "store/entities.h"
 
 namespace stripeline::integrations {
@@ -18,5 +19,7 @@ boost::json::object AuditEntryJson(const store::AuditEntry& entry);
 boost::json::object ClientJson(const store::Client& client);
 boost::json::object UserJson(const store::User& user);
 boost::json::object ApiTokenJson(const store::ApiToken& token);
+// The Stripe Connect platform settings: {"configured": false}, or every field, the key masked.
+boost::json::object ConnectSettingsJson(const ConnectSettingsView& view);
 
 }  // namespace stripeline::integrations

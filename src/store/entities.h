@@ -86,7 +86,8 @@ struct WebhookSecrets {
 };
 
 // A Connect OAuth authorization in flight: the hash of its `state`, the hash of the binding
-// cookie of the browser that started it, who started it and what it will create. Single-use:
+// cookie of the browser that started it, who started it and what it will create (or which
+// integration it reconnects). Single-use:
 // used_at is set by the callback that consumes it.
 struct OAuthState {
   std::string state_hash, binding_hash, user_id;
@@ -94,6 +95,8 @@ struct OAuthState {
   std::string name;
   std::optional<std::string> expected_account;  // acct_... the user meant to connect, if said
   std::string scope;
+  // Set when the authorization reconnects this OAuth integration instead of adding one.
+  std::optional<std::string> integration_id;
   int64_t created_at = 0, expires_at = 0;
   std::optional<int64_t> used_at;
 };

@@ -735,7 +735,7 @@ Result<WebhookEventCounts> Store::CountWebhookEvents(const std::string& integrat
 namespace {
 constexpr std::string_view kOAuthStateColumns =
     "state_hash, binding_hash, user_id, client_id, name, expected_account, scope, created_at, "
-    "expires_at, used_at";
+    "expires_at, used_at, integration_id";
 }  // namespace
 
 Status Store::CreateOAuthState(const OAuthState& state) {
@@ -747,10 +747,11 @@ Status Store::CreateOAuthState(const OAuthState& state) {
   }
   return db_
       ->Execute(Sql("INSERT INTO oauth_states (", kOAuthStateColumns,
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
                 {state.state_hash, state.binding_hash, state.user_id, OptionalValue(state.client_id),
                  state.name, OptionalValue(state.expected_account), state.scope, state.created_at,
-                 state.expires_at, OptionalValue(state.used_at)})
+                 state.expires_at, OptionalValue(state.used_at),
+                 OptionalValue(state.integration_id)})
       .status();
 }
 
@@ -767,6 +768,7 @@ Result<OAuthState> Store::GetOAuthState(const std::string& state_hash) {
                     .name = row.GetString("name"),
                     .expected_account = row.GetOptionalString("expected_account"),
                     .scope = row.GetString("scope"),
+                    .integration_id = row.GetOptionalString("integration_id"),
                     .created_at = row.GetInt("created_at"),
                     .expires_at = row.GetInt("expires_at"),
                     .used_at = row.GetOptionalInt("used_at")};

@@ -57,11 +57,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
                        .synced_at = now};
 
   if (type == "account.application.deauthorized") {
-    integrations::ConnectionCheck check;
-    check.failure = integrations::ConnectionFailure::kInvalidCredentials;
-    check.message = "Connection unavailable: Access was revoked in Stripe";
-    check.stripe_message = "account.application.deauthorized (" + event_id + ")";
-    SL_RETURN_IF_ERROR(integrations_.RecordCheck(integration_id, check));
+    SL_RETURN_IF_ERROR(integrations_.RecordDeauthorization(integration_id, event_id));
     SL_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
       SL_ASSIGN_OR_RETURN(bool fresh, state.MarkProcessed(account_id, event_id, created, now));
       if (!fresh) return Status::OK();

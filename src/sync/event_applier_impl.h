@@ -19,7 +19,8 @@
 // 5. Objects of a stream whose state is missing_permission are not written (the stream is
 //    reported as unreadable rather than half-filled); the event itself is stored.
 // 6. `account.application.deauthorized` records health needs_reconnect ("Access was revoked in
-//    Stripe") through IntegrationService::RecordCheck; the data is kept.
+//    Stripe") through IntegrationService::RecordDeauthorization, unless the grant held now
+//    still works (the event predates a reconnect); the data is kept.
 // Event types of objects Stripeline does not sync are stored in stripe_events only.
 //
 // Thread-safety: thread-safe. Apply may run concurrently for the same integration; the

@@ -8,6 +8,7 @@
 // Stripe's single-platform policy; then a sync of the connected account equal to the emulator.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 
 #include "common/http_message.h"
@@ -220,6 +221,22 @@ class OAuth : public ::testing::Test {
         {account});
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     return rows.ok() ? (*rows)[0].GetInt(0) : -1;
+  }
+
+  // Connects a new account of the platform as integration `name`: {id, account}, empty when
+  // it failed (the test has then failed too).
+  std::pair<std::string, std::string> ConnectNewAccount(Browser& browser, const std::string& name) {
+    auto page = browser.Connect(name, "new");
+    EXPECT_EQ(page.status, 200) << page.body;
+    if (page.status != 200) return {};
+    std::string id = AddedId(page);
+    return {id, Str(Integration(id).at("stripe_account").at("id"))};
+  }
+
+  // `stripeline <args>` on this stack's data directory, the emulator as Stripe and Connect.
+  CommandResult Cli(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.end(), {"--stripe-connect-base", stack_->emulator_url()});
+    return RunCli(stack_->CliArgs(std::move(args)), input);
   }
 
   static Stack* stack_;
@@ -624,6 +641,217 @@ TEST_F(OAuth, AConnectedAccountSyncsEqualToStripeAndAnEventsPollSeesTheRevocatio
             std::string::npos)
       << integration.at("health");
   EXPECT_EQ(SyncedRows("charges", account), charges) << "the synced data is kept";
+}
+
+TEST_F(OAuth, CliShowsAndSetsTheConnectSettingsWithTheKeyNeverOnTheCommandLine) {
+  auto shown = Cli({"stripe-connect", "show", "--json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto json = boost::json::parse(shown.out);
+  EXPECT_EQ(json.at("configured"), true);
+  EXPECT_EQ(json.at("client_id"), kConnectClientId);
+  EXPECT_EQ(json.at("secret_key"), "sk_test_...0000");
+  EXPECT_EQ(shown.out.find(kSecretKey), std::string::npos);
+
+  std::vector<std::string> set = {"stripe-connect", "set", "--client-id", kConnectClientId,
+                                  "--redirect-url", CallbackUrl(), "--scope", "read_only"};
+  auto bad_id = Cli({"stripe-connect", "set", "--client-id", "client_123", "--redirect-url",
+                     CallbackUrl()},
+                    std::string(kSecretKey) + "\n");
+  EXPECT_EQ(bad_id.exit_code, 2);
+  EXPECT_NE(bad_id.err.find("ca_"), std::string::npos) << bad_id.err;
+  auto refused = Cli(set, "sk_test_emu_not_a_real_key_000000000000\n");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("invalid_secret_key"), std::string::npos) << refused.err;
+  auto none = Cli(set, "");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("No platform secret key given"), std::string::npos) << none.err;
+  auto on_argv = Cli({"stripe-connect", "set", "--client-id", kConnectClientId, "--redirect-url",
+                      CallbackUrl(), "--secret-key", kSecretKey});
+  EXPECT_NE(on_argv.exit_code, 0) << "there is no option that takes the key as an argument";
+  EXPECT_EQ(Str(boost::json::parse(Cli({"stripe-connect", "show", "--json"}).out)
+                    .at("redirect_url")),
+            CallbackUrl())
+      << "nothing refused changed the settings";
+
+  auto saved = Cli(set, std::string(kSecretKey) + "\n");
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_NE(saved.out.find("Stripe Connect settings saved"), std::string::npos) << saved.out;
+  EXPECT_NE(saved.out.find("acct_emu_demo"), std::string::npos) << saved.out;
+  EXPECT_EQ(saved.out.find(kSecretKey), std::string::npos);
+  const auto key_file = stack_->data_dir() / "platform-key.txt";
+  {
+    std::ofstream(key_file) << kSecretKey << "\n";
+  }
+  std::vector<std::string> from_file = set;
+  from_file.insert(from_file.end(), {"--secret-file", key_file.string(), "--json"});
+  auto filed = Cli(from_file);
+  ASSERT_EQ(filed.exit_code, 0) << filed.err;
+  EXPECT_EQ(boost::json::parse(filed.out).at("message"), "Stripe Connect settings saved");
+  from_file[from_file.size() - 2] = (stack_->data_dir() / "missing.txt").string();
+  auto missing = Cli(from_file);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("Cannot read the platform secret key"), std::string::npos)
+      << missing.err;
+  auto audit = api().Get("/api/v1/audit");
+  EXPECT_NE(audit.body.find("settings.stripe_connect_updated"), std::string::npos);
+  EXPECT_EQ(audit.body.find(kSecretKey), std::string::npos);
+}
+
+TEST_F(OAuth, CliManualEntryExchangesTheRefreshTokenBeforeSaving) {
+  HttpResult granted = GrantDirectly("acct_emu_connected_2");
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  const std::string refresh = Str(granted.json.at("refresh_token"));
+  std::vector<std::string> add = {"integrations", "add-oauth", "--name", "Bluebird (CLI)",
+                                  "--connect-client-id", kConnectClientId, "--json"};
+  size_t before = IntegrationCount();
+
+  auto bad_token = Cli(add, std::string(kSecretKey) + "\nrt_emu_not_issued_0000000000000\n");
+  EXPECT_EQ(bad_token.exit_code, 2);
+  EXPECT_NE(bad_token.err.find("Invalid refresh token"), std::string::npos) << bad_token.err;
+  EXPECT_NE(bad_token.err.find("(invalid_grant)"), std::string::npos) << bad_token.err;
+  auto no_token = Cli(add, std::string(kSecretKey) + "\n");
+  EXPECT_EQ(no_token.exit_code, 2);
+  EXPECT_NE(no_token.err.find("No refresh token given"), std::string::npos) << no_token.err;
+  EXPECT_EQ(IntegrationCount(), before);
+
+  auto added = Cli(add, std::string(kSecretKey) + "\n" + refresh + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  auto json = boost::json::parse(added.out);
+  EXPECT_EQ(json.at("message"), "Integration added");
+  EXPECT_EQ(json.at("integration").at("auth_scheme"), "oauth");
+  EXPECT_EQ(json.at("integration").at("stripe_account").at("id"), "acct_emu_connected_2");
+  EXPECT_EQ(json.at("integration").at("health").at("state"), "ok");
+  for (const std::string& secret : {refresh, std::string(kSecretKey)}) {
+    EXPECT_EQ(added.out.find(secret), std::string::npos);
+    EXPECT_EQ(added.err.find(secret), std::string::npos);
+  }
+  EXPECT_EQ(IntegrationCount(), before + 1);
+
+  // Both secrets from files, for scripts.
+  const auto secret_file = stack_->data_dir() / "client-secret.txt";
+  const auto token_file = stack_->data_dir() / "refresh-token.txt";
+  std::ofstream(secret_file) << kSecretKey << "\n";
+  std::ofstream(token_file) << refresh << "\n";
+  auto from_files = Cli({"integrations", "add-oauth", "--name", "Bluebird (files)",
+                         "--connect-client-id", kConnectClientId, "--client-secret-file",
+                         secret_file.string(), "--refresh-token-file", token_file.string()});
+  ASSERT_EQ(from_files.exit_code, 0) << from_files.err;
+  EXPECT_NE(from_files.out.find("Integration added"), std::string::npos) << from_files.out;
+  EXPECT_NE(from_files.out.find("(oauth)"), std::string::npos) << from_files.out;
+  EXPECT_EQ(IntegrationCount(), before + 2);
+}
+
+// Issue 5's gap: an OAuth integration whose access was revoked is reconnected in place, not
+// deleted and added again. Same account → new grant sealed, health ok, audited, the data and
+// cursors kept and the next sync resumes (a poll then meets the old deauthorization event,
+// which must not undo the reconnect).
+TEST_F(OAuth, ReconnectReplacesTheGrantInPlaceAndTheSyncResumes) {
+  Browser browser = SignedIn();
+  auto [id, account] = ConnectNewAccount(browser, "To reconnect");
+  ASSERT_FALSE(id.empty());
+  value first = SyncViaApi(api(), id);
+  ASSERT_TRUE(first.is_object());
+  ASSERT_EQ(first.at("status"), "succeeded") << boost::json::serialize(first);
+  int64_t charges = SyncedRows("charges", account);
+  ASSERT_GT(charges, 0);
+
+  // Revoked in Stripe; the next sync pauses on it.
+  ASSERT_EQ(emulator().Post("/_emulator/accounts/" + account + "/deauthorize").status, 200);
+  value paused = SyncViaApi(api(), id);
+  ASSERT_TRUE(paused.is_object());
+  EXPECT_EQ(paused.at("status"), "paused") << boost::json::serialize(paused);
+  ASSERT_EQ(Integration(id).at("health").at("state"), "needs_reconnect");
+  const std::string sealed_before = SealedCredentials(id);
+  size_t before = IntegrationCount();
+
+  // Reconnect: the same round trip, started for the integration.
+  std::string url = browser.StartUrl(object{{"integration_id", id}});
+  ASSERT_FALSE(url.empty());
+  EXPECT_EQ(QueryParam(url, "client_id"), kConnectClientId);
+  std::string location = browser.Authorize(url, account, "approve");
+  auto reconnected = browser.Callback(location);
+  ASSERT_EQ(reconnected.status, 200) << reconnected.body;
+  EXPECT_NE(reconnected.body.find("Integration reconnected"), std::string::npos)
+      << reconnected.body;
+  EXPECT_EQ(AddedId(reconnected), id) << "the same integration, not a new one";
+  EXPECT_EQ(IntegrationCount(), before);
+  object integration = Integration(id);
+  EXPECT_EQ(integration.at("health").at("state"), "ok") << integration.at("health");
+  EXPECT_EQ(integration.at("name"), "To reconnect");
+  EXPECT_EQ(Str(integration.at("stripe_account").at("id")), account);
+  std::string sealed_after = SealedCredentials(id);
+  EXPECT_NE(sealed_after, sealed_before) << "the new grant replaces the old one";
+  for (const char* token : {"sk_test_emu_oauth_", "rt_emu_"}) {
+    EXPECT_EQ(sealed_after.find(token), std::string::npos);
+  }
+  auto audit = api().Get("/api/v1/integrations/" + id + "/audit");
+  EXPECT_NE(audit.body.find("\"integration.reconnected\""), std::string::npos) << audit.body;
+  EXPECT_NE(audit.body.find("\"health_before\":\"needs_reconnect\""), std::string::npos)
+      << audit.body;
+  EXPECT_EQ(SyncedRows("charges", account), charges) << "the synced data is kept";
+  EXPECT_EQ(PageError(browser.Callback(location)), "oauth_state_used");
+
+  // The sync resumes from its cursor (no second backfill) and stays healthy, although its poll
+  // now lists the deauthorization event the revoked token could not.
+  value resumed = SyncViaApi(api(), id);
+  ASSERT_TRUE(resumed.is_object());
+  EXPECT_EQ(resumed.at("status"), "succeeded") << boost::json::serialize(resumed);
+  EXPECT_LT(resumed.at("objects").as_int64(), first.at("objects").as_int64())
+      << "a resumed run polls events; it does not backfill again";
+  EXPECT_EQ(Integration(id).at("health").at("state"), "ok");
+  EXPECT_EQ(SyncedRows("charges", account), charges);
+  EXPECT_EQ(api().Post("/api/v1/integrations/" + id + "/test").json.at("available"), true);
+}
+
+TEST_F(OAuth, AReconnectToAnotherAccountChangesNothing) {
+  Browser browser = SignedIn();
+  auto [id, account] = ConnectNewAccount(browser, "Reconnect target");
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(emulator().Post("/_emulator/accounts/" + account + "/deauthorize").status, 200);
+  ASSERT_EQ(api().Post("/api/v1/integrations/" + id + "/test").json.at("available"), false);
+  const std::string sealed = SealedCredentials(id);
+  size_t before = IntegrationCount();
+
+  // Stripe's page made a new account: refused, and that grant given back.
+  auto other = browser.Callback(
+      browser.Authorize(browser.StartUrl(object{{"integration_id", id}}), "new", "approve"));
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(PageError(other), "oauth_reconnect_other_account");
+  EXPECT_NE(other.body.find("belongs to account " + account), std::string::npos) << other.body;
+  std::smatch created;
+  ASSERT_TRUE(std::regex_search(other.body, created,
+                                std::regex("connected account (acct_emu_[A-Za-z0-9]+)")));
+  EXPECT_EQ(AccountStatus(kSecretKey, created[1]), 403) << "the unwanted grant is given back";
+  EXPECT_EQ(SealedCredentials(id), sealed);
+  EXPECT_EQ(Integration(id).at("health").at("state"), "needs_reconnect");
+  EXPECT_EQ(IntegrationCount(), before);
+
+  // An account another integration uses is refused too, but keeps its connection.
+  auto user = browser.Connect("Bluebird, in use", "acct_emu_connected_2");
+  ASSERT_EQ(user.status, 200) << user.body;
+  std::string user_id = AddedId(user);
+  auto taken = browser.Callback(browser.Authorize(browser.StartUrl(object{{"integration_id", id}}),
+                                                  "acct_emu_connected_2", "approve"));
+  EXPECT_EQ(PageError(taken), "oauth_reconnect_other_account");
+  EXPECT_NE(taken.body.find("stays connected, since integration"), std::string::npos)
+      << taken.body;
+  EXPECT_EQ(api().Post("/api/v1/integrations/" + user_id + "/test").json.at("available"), true);
+  EXPECT_EQ(SealedCredentials(id), sealed);
+
+  // What cannot be reconnected this way says why at the start.
+  auto keyed = api().Post("/api/v1/integrations",
+                          object{{"name", "Keyed"}, {"secret_key", kSecretKey}});
+  ASSERT_EQ(keyed.status, 201) << keyed.body;
+  auto not_oauth =
+      browser.Start(object{{"integration_id", Str(keyed.json.at("integration").at("id"))}});
+  EXPECT_EQ(not_oauth.status, 409) << not_oauth.body;
+  EXPECT_EQ(ApiError(not_oauth), "not_an_oauth_integration");
+  EXPECT_EQ(ApiError(browser.Start(object{{"integration_id", id}, {"name", "Renamed"}})),
+            "invalid_request");
+  EXPECT_EQ(browser.Start(object{{"integration_id", "int_nope"}}).status, 404);
+  HttpClient member = stack_->ClientFor("member-reconnect@example.com", "member");
+  EXPECT_EQ(member.Post("/api/v1/oauth/stripe/start", object{{"integration_id", id}}).status,
+            403);
 }
 
 }  // namespace

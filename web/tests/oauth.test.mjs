@@ -1,7 +1,9 @@
 // Stripe Connect in the browser, end to end: an administrator enters the Connect settings,
 // "Connect with Stripe" goes to the emulator's authorize page and back to Stripeline's callback
-// page (approve, deny, a replayed callback), and the connected account syncs. The window really
-// leaves for the emulator's origin here, so those requests are expected (and nothing else).
+// page (approve, deny, a replayed callback), the connected account syncs, and once its access
+// is revoked in Stripe, Reconnect takes the same round trip back to a healthy integration. The
+// window really leaves for the emulator's origin here, so those requests are expected (and
+// nothing else).
 import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack, KEYS, browserTests } from './harness.mjs';
@@ -145,5 +147,36 @@ describe('Connect with Stripe', () => {
     assert.ok(await synced.count() > 0);
     const state = (await stack.admin.call('GET', `/integrations/${connectedId}/sync`)).json;
     assert.ok(state.streams.some((s) => s.state === 'synced'), JSON.stringify(state));
+  });
+
+  test('access revoked in Stripe: details says needs reconnect; Reconnect goes through Stripe and the integration is healthy again', async (page) => {
+    assert.ok(connectedId, 'the approve test added the integration');
+    const before = await count();
+    await stack.emulator('/_emulator/accounts/acct_emu_connected_1/deauthorize');
+    const tested = await stack.admin.call('POST', `/integrations/${connectedId}/test`);
+    assert.equal(tested.json.integration.health.state, 'needs_reconnect', JSON.stringify(tested.json));
+
+    await stack.signIn(page);
+    await page.goto(`${stack.url}/#/integrations/${connectedId}`);
+    await page.locator('dl.details .badge').getByText('Needs reconnect').waitFor();
+    await page.getByRole('alert').getByText(/Access was revoked in Stripe.*Reconnect it with Stripe/).waitFor();
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    // An OAuth integration has no key to type: the dialog offers Stripe instead.
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('approve access to account acct_emu_connected_1 again').waitFor();
+    assert.equal(await dialog.locator('input[type=password]').count(), 0);
+    await dialog.getByRole('button', { name: 'Connect with Stripe' }).click();
+    await decideAtStripe(page, 'acct_emu_connected_1', 'approve');
+    await page.getByRole('heading', { name: 'Integration reconnected' }).waitFor();
+    assert.equal(await page.locator('#result').getAttribute('data-integration-id'), connectedId);
+
+    await page.getByRole('link', { name: 'Open the integration' }).click();
+    await page.getByRole('heading', { name: 'Northwind via OAuth' }).waitFor();
+    await page.locator('dl.details .badge').getByText('OK', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await page.getByRole('region', { name: 'Audit trail' }).getByText(/Reconnected 'Northwind via OAuth' to Stripe account acct_emu_connected_1/).waitFor();
+    const stored = (await stack.admin.call('GET', `/integrations/${connectedId}`)).json.integration;
+    assert.equal(stored.health.state, 'ok');
+    assert.equal(await count(), before, 'reconnected in place, nothing added');
   });
 });

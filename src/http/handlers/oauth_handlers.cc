@@ -8,6 +8,7 @@
 #include "http/status_mapping.h"
 #include "http/web_assets.h"
 #include "integrations/oauth_service.h"
+#include "integrations/views.h"
 #include "sync/sync_views.h"
 
 namespace stripeline::http {
@@ -17,16 +18,6 @@ namespace {
 // Ties a `state` to the browser that started it. SameSite=Lax, unlike the session cookie:
 // Stripe's redirect back is a cross-site navigation, on which Strict cookies are not sent.
 constexpr char kBindingCookie[] = "sl_oauth_binding";
-
-boost::json::object SettingsJson(const integrations::ConnectSettingsView& view) {
-  if (!view.configured) return {{"configured", false}};
-  return {{"configured", true},
-          {"client_id", view.client_id},
-          {"secret_key", view.secret_key_masked},
-          {"redirect_url", view.redirect_url},
-          {"scope", view.scope},
-          {"platform_account_id", view.platform_account_id}};
-}
 
 // The callback's page, in the web app's look: its stylesheet and icon, under the app's own
 // Content-Security-Policy (no inline script or style), and a link back into the app.
@@ -89,7 +80,7 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
                        [oauth, require](const Call& call) -> Result<HttpResponse> {
                          SL_RETURN_IF_ERROR(require());
                          SL_ASSIGN_OR_RETURN(auto view, oauth->GetSettings(call.actor));
-                         return JsonAnswer(200, SettingsJson(view));
+                         return JsonAnswer(200, integrations::ConnectSettingsJson(view));
                        });
 
   routes.Authenticated("PUT", "/api/v1/settings/stripe-connect",
@@ -105,7 +96,7 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
                          SL_ASSIGN_OR_RETURN(auto scope, OptionalString(call.body, "scope"));
                          if (scope) settings.scope = *scope;
                          SL_ASSIGN_OR_RETURN(auto view, oauth->PutSettings(call.actor, settings));
-                         boost::json::object body = SettingsJson(view);
+                         boost::json::object body = integrations::ConnectSettingsJson(view);
                          body["message"] = "Stripe Connect settings saved";
                          return JsonAnswer(200, std::move(body));
                        });
@@ -115,7 +106,14 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
       [&routes, oauth, require](const Call& call) -> Result<HttpResponse> {
         SL_RETURN_IF_ERROR(require());
         integrations::OAuthStart start;
-        SL_ASSIGN_OR_RETURN(start.name, RequiredString(call.body, "name"));
+        // A reconnect names the integration alone; a new integration needs its name.
+        SL_ASSIGN_OR_RETURN(start.integration_id, OptionalString(call.body, "integration_id"));
+        if (start.integration_id) {
+          SL_ASSIGN_OR_RETURN(auto name, OptionalString(call.body, "name"));
+          start.name = name.value_or("");
+        } else {
+          SL_ASSIGN_OR_RETURN(start.name, RequiredString(call.body, "name"));
+        }
         SL_ASSIGN_OR_RETURN(start.client_id, OptionalString(call.body, "client_id"));
         SL_ASSIGN_OR_RETURN(start.expected_account, OptionalString(call.body, "expected_account"));
         SL_ASSIGN_OR_RETURN(auto started,

@@ -817,6 +817,13 @@ CREATE TRIGGER stripe_payouts_rollup_delete AFTER DELETE ON stripe_payouts WHEN 
   INSERT INTO report_rollup (account_id, stream, slot, kind, currency, n, amount, n_15, amount_15, n_30, amount_30, n_45, amount_45) VALUES (OLD.account_id, 'payouts', OLD.arrival_date / 3600, COALESCE(OLD.status, ''), COALESCE(OLD.currency, ''), -1, -COALESCE(OLD.amount, 0), -(OLD.arrival_date % 3600 < 900), -(OLD.arrival_date % 3600 < 900) * COALESCE(OLD.amount, 0), -(OLD.arrival_date % 3600 < 1800), -(OLD.arrival_date % 3600 < 1800) * COALESCE(OLD.amount, 0), -(OLD.arrival_date % 3600 < 2700), -(OLD.arrival_date % 3600 < 2700) * COALESCE(OLD.amount, 0)) ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount, n_15 = n_15 + excluded.n_15, amount_15 = amount_15 + excluded.amount_15, n_30 = n_30 + excluded.n_30, amount_30 = amount_30 + excluded.amount_30, n_45 = n_45 + excluded.n_45, amount_45 = amount_45 + excluded.amount_45;
 END;
 )sql"},
+      // Reconnecting an OAuth integration in place: a state may name the integration whose
+      // grant the callback replaces (NULL: the callback adds a new one). No foreign key: an
+      // integration deleted while its owner is at Stripe must not turn the state into one that
+      // adds a new integration (SET NULL) or vanish unexplained (CASCADE); the callback says so.
+      {8, "oauth reconnect", R"sql(
+ALTER TABLE oauth_states ADD COLUMN integration_id TEXT;
+)sql"},
   };
   return kMigrations;
 }

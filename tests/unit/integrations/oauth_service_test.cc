@@ -111,6 +111,66 @@ TEST_F(OAuthServiceTest, AStartedStateExpiresUnusedAndAddsNothing) {
   EXPECT_TRUE(store_->ListIntegrations(std::nullopt)->empty());
 }
 
+TEST_F(OAuthServiceTest, ExpiredStatesAreTrimmedWhenANewOneStartsADayLater) {
+  Configure();
+  auto rows = [&] {
+    auto counted = store_->database().Query("SELECT COUNT(*) FROM oauth_states", {});
+    EXPECT_TRUE(counted.ok());
+    return counted.ok() ? (*counted)[0].GetInt(0) : -1;
+  };
+  auto abandoned = oauth_->Start(admin_, {.name = "Abandoned"}, "");
+  ASSERT_TRUE(abandoned.ok()) << abandoned.status().ToString();
+  const std::string state = QueryParam(abandoned->authorize_url, "state");
+  const std::string state_hash = Sha256Hex(state);
+
+  // Expired, but kept for a day: a late callback is told so rather than "unknown".
+  clock_.Advance(std::chrono::seconds(kStateLifetime + kStateRetention - 1));
+  ASSERT_TRUE(oauth_->Start(admin_, {.name = "Next day"}, "").ok());
+  EXPECT_TRUE(store_->GetOAuthState(state_hash).ok());
+  EXPECT_EQ(rows(), 2);
+  EXPECT_EQ(oauth_->Complete({.state = state, .code = "ac_late", .binding = abandoned->binding})
+                .status()
+                .error_code(),
+            "oauth_state_expired");
+
+  // A day after it expired, the next start deletes it (and keeps the fresh one).
+  clock_.Advance(std::chrono::seconds(2));
+  ASSERT_TRUE(oauth_->Start(admin_, {.name = "Later"}, "").ok());
+  EXPECT_EQ(store_->GetOAuthState(state_hash).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(rows(), 2);
+}
+
+TEST_F(OAuthServiceTest, AReconnectWhoseIntegrationWasDeletedMeanwhileAddsNothing) {
+  Configure();
+  auto added = oauth_->Start(admin_, {.name = "Northwind"}, "");
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  std::string location = Approve(added->authorize_url);
+  auto saved = oauth_->Complete({.state = QueryParam(location, "state"),
+                                 .code = QueryParam(location, "code"),
+                                 .binding = added->binding});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  const std::string id = saved->integration.id;
+
+  auto reconnect = oauth_->Start(admin_, {.integration_id = id}, added->binding);
+  ASSERT_TRUE(reconnect.ok()) << reconnect.status().ToString();
+  auto state = store_->GetOAuthState(Sha256Hex(QueryParam(reconnect->authorize_url, "state")));
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->integration_id, id);
+  EXPECT_EQ(state->name, "Northwind");
+  EXPECT_EQ(state->expected_account, "acct_emu_connected_1");
+
+  location = Approve(reconnect->authorize_url);
+  ASSERT_TRUE(integrations_->Delete(admin_, id, true).ok());
+  auto late = oauth_->Complete({.state = QueryParam(location, "state"),
+                                .code = QueryParam(location, "code"),
+                                .binding = added->binding});
+  EXPECT_EQ(late.status().error_code(), "oauth_integration_gone");
+  EXPECT_NE(late.status().message().find("access to account acct_emu_connected_1 was revoked"),
+            std::string::npos)
+      << late.status().message();
+  EXPECT_TRUE(store_->ListIntegrations(std::nullopt)->empty()) << "not added as a new one";
+}
+
 TEST_F(OAuthServiceTest, TheBrowsersBindingIsReusedAndCompletesAsTheStarter) {
   Configure();
   auto first = oauth_->Start(admin_, {.name = "First"}, "");

@@ -734,7 +734,12 @@ TEST_P(StoreContract, OAuthStatesRoundTripAndAreConsumedOnce) {
   EXPECT_EQ(got->scope, "read_only");
   EXPECT_EQ(got->expires_at, 1000);
   EXPECT_FALSE(got->used_at);
+  EXPECT_FALSE(got->integration_id) << "a state adds an integration unless it names one";
   EXPECT_EQ(store().GetOAuthState("nope").status().code(), StatusCode::kNotFound);
+  OAuthState reconnect = MakeOAuthState("h5", 1000);
+  reconnect.integration_id = "int_1";
+  ASSERT_TRUE(store().CreateOAuthState(reconnect).ok());
+  EXPECT_EQ(store().GetOAuthState("h5")->integration_id, "int_1");
 
   EXPECT_TRUE(*store().ConsumeOAuthState("h1", 900));
   EXPECT_FALSE(*store().ConsumeOAuthState("h1", 901)) << "a state is used once";
@@ -742,7 +747,7 @@ TEST_P(StoreContract, OAuthStatesRoundTripAndAreConsumedOnce) {
   EXPECT_FALSE(*store().ConsumeOAuthState("nope", 900));
 
   ASSERT_TRUE(store().CreateOAuthState(MakeOAuthState("h4", 5000)).ok());
-  EXPECT_EQ(*store().DeleteOAuthStatesExpiredBefore(2000), 1);
+  EXPECT_EQ(*store().DeleteOAuthStatesExpiredBefore(2000), 2);
   EXPECT_EQ(store().GetOAuthState("h1").status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(store().GetOAuthState("h4").ok());
 }

@@ -6,6 +6,7 @@ import { h, notify, flash, field, confirmDialog, healthBadge, badge, timeElement
 import { isAdmin, currentUser, navigate } from '../app.js';
 import { accountText, modeBadge, activeSwitch, deleteIntegration } from './integrations.js';
 import { connectionResult } from './integration_form.js';
+import { connectWithStripe } from './stripe_connect.js';
 
 // sync/sync_state.h's states, in words.
 const STREAM_STATES = {
@@ -133,6 +134,22 @@ async function reconnect(integration, rerender) {
   }
 }
 
+// Reconnect of an OAuth integration: Connect with Stripe again, for this integration. Its key is
+// a token Stripe issued, so there is no key to type; the callback accepts the same account only.
+async function reconnectWithStripe(integration) {
+  const error = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  for (;;) {
+    const { confirmed } = await confirmDialog({
+      title: `Reconnect ${integration.name}`,
+      body: [`You sign in to Stripe and approve access to account ${integration.stripe_account?.id ?? ''} again; Stripe sends you back here.`,
+        'Synced data is kept, and the next sync resumes where it stopped.'],
+      confirmLabel: 'Connect with Stripe',
+      extra: error,
+    });
+    if (!confirmed || await connectWithStripe({ integrationId: integration.id }, error)) return;
+  }
+}
+
 export async function integrationDetailsPage({ params, rerender }) {
   const [id] = params;
   const path = `/integrations/${encodeURIComponent(id)}`;
@@ -158,11 +175,12 @@ export async function integrationDetailsPage({ params, rerender }) {
   }));
   const overviewSlot = h('div', {}, overview(integration, clientName));
   const needsReconnect = integration.health.state === 'needs_reconnect';
+  const oauth = integration.auth_scheme === 'oauth';
   const actions = [
     canAct ? test : null,
     admin ? h('button', {
       type: 'button', class: needsReconnect ? 'button' : 'button secondary',
-      onclick: () => reconnect(integration, rerender),
+      onclick: () => (oauth ? reconnectWithStripe(integration) : reconnect(integration, rerender)),
     }, 'Reconnect') : null,
     admin ? linkButton(`#${path}/edit`, 'Edit', 'secondary') : null,
     admin ? h('button', {
@@ -183,7 +201,7 @@ export async function integrationDetailsPage({ params, rerender }) {
     pageHeader(integration.name, ...actions),
     needsReconnect ? h('div', { class: 'message message-error', role: 'alert' },
       h('p', {}, `Stripe refuses this connection: ${integration.health.reason || 'the key is no longer accepted'}. `,
-        admin ? 'Reconnect it with a new key; synced data is kept.' : 'Ask an administrator to reconnect it.')) : null,
+        admin ? `Reconnect it ${oauth ? 'with Stripe' : 'with a new key'}; synced data is kept.` : 'Ask an administrator to reconnect it.')) : null,
     testArea,
     h('section', { class: 'card', 'aria-labelledby': 'overview-heading' },
       h('h2', { id: 'overview-heading' }, 'Details'), overviewSlot),

@@ -110,14 +110,14 @@ export async function stripeConnectSettingsPage() {
   return h('section', {}, pageHeader('Settings'), form);
 }
 
-// Starts Connect with Stripe for `name` (and `clientId`, `expectedAccount`) and sends the window
-// to Stripe. On an error it fills `error` (with a link to the settings when Connect is not set
-// up) and returns false.
-export async function connectWithStripe({ name, clientId, expectedAccount }, error) {
+// Starts Connect with Stripe for `name` (and `clientId`, `expectedAccount`), or to reconnect the
+// OAuth integration `integrationId` in place, and sends the window to Stripe. On an error it
+// fills `error` (with a link to the settings when Connect is not set up) and returns false.
+export async function connectWithStripe({ name, clientId, expectedAccount, integrationId }, error) {
   try {
-    const started = await post('/oauth/stripe/start', {
-      name, client_id: clientId || null, expected_account: expectedAccount || null,
-    });
+    const started = await post('/oauth/stripe/start', integrationId
+      ? { integration_id: integrationId }
+      : { name, client_id: clientId || null, expected_account: expectedAccount || null });
     window.location.assign(started.authorize_url);
     return true;
   } catch (failure) {
