@@ -824,6 +824,22 @@ END;
       {8, "oauth reconnect", R"sql(
 ALTER TABLE oauth_states ADD COLUMN integration_id TEXT;
 )sql"},
+      // Dashboards: a widget shows a metric of one of its client's integrations, so the widgets
+      // bound to an integration go when it is deleted or moves to another client (else the
+      // dashboard could no longer be saved: SaveDashboard refuses another client's
+      // integration). Widgets left behind before this migration go now.
+      {9, "dashboard widgets follow their integration", R"sql(
+CREATE TRIGGER integrations_dashboard_widgets_delete AFTER DELETE ON integrations BEGIN
+  DELETE FROM dashboard_widgets WHERE integration_id = OLD.id;
+END;
+CREATE TRIGGER integrations_dashboard_widgets_move AFTER UPDATE OF client_id ON integrations
+WHEN OLD.client_id IS NOT NEW.client_id BEGIN
+  DELETE FROM dashboard_widgets WHERE integration_id = OLD.id;
+END;
+DELETE FROM dashboard_widgets WHERE integration_id IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM integrations i
+  WHERE i.id = dashboard_widgets.integration_id AND i.client_id = dashboard_widgets.client_id);
+)sql"},
   };
   return kMigrations;
 }

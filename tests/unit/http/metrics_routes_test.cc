@@ -162,5 +162,35 @@ TEST_F(MetricsRoutesTest, ViewersReadDashboardsMembersChangeThemOthersSeeNothing
   EXPECT_EQ(Call("GET", path + "/export?from=2026-01-01", viewer).status, 422);
 }
 
+TEST_F(MetricsRoutesTest, WidgetsGoWithTheirIntegrationWhenItIsDeletedOrMovesToAnotherClient) {
+  const std::string moved = AddIntegration("Acme EU", test_util::kKeyA, client_).integration.id;
+  const std::string path = "/api/v1/clients/" + client_ + "/dashboard";
+  HttpResponse saved = Call("PUT", path, admin_token_,
+                            R"({"widgets":[{"metric":"mrr","kind":"number"},)"
+                            R"({"metric":"fees","kind":"table","integration":")" + id_ + R"("},)"
+                            R"({"metric":"refunds","kind":"number","integration":")" + moved + R"("}]})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto metrics = [&] {
+    std::vector<std::string> out;
+    const boost::json::value dashboard = JsonOf(Call("GET", path, admin_token_));
+    for (const auto& w : dashboard.at("widgets").as_array()) {
+      out.emplace_back(w.at("metric").as_string());
+    }
+    return out;
+  };
+
+  ASSERT_EQ(Call("DELETE", "/api/v1/integrations/" + id_, admin_token_).status, 200);
+  EXPECT_EQ(metrics(), (std::vector<std::string>{"mrr", "refunds"}));
+
+  const std::string other = AddClient("Globex");
+  HttpResponse patched = Call("PATCH", "/api/v1/integrations/" + moved, admin_token_,
+                              R"({"client_id":")" + other + R"("})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(metrics(), (std::vector<std::string>{"mrr"}));
+  // The dashboard that is left can be changed again.
+  EXPECT_EQ(Call("PUT", path, admin_token_, R"({"widgets":[{"metric":"arr","kind":"number"}]})").status,
+            200);
+}
+
 }  // namespace
 }  // namespace stripeline::http

@@ -61,7 +61,8 @@ export async function deleteIntegration(integration, { title = 'Delete integrati
   const removeId = uniqueId('remove-data');
   const { confirmed, form } = await confirmDialog({
     title,
-    body: [`“${integration.name}” (${integration.secret_key_masked}) will be removed and Stripeline stops syncing it.`],
+    body: [`“${integration.name}” (${integration.secret_key_masked}) will be removed and Stripeline stops syncing it.`,
+      'Dashboard widgets that show only this account are removed too.'],
     confirmLabel,
     danger: true,
     extra: h('div', { class: 'field checkbox-field' },
