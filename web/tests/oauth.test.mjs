@@ -149,7 +149,7 @@ describe('Connect with Stripe', () => {
     assert.ok(state.streams.some((s) => s.state === 'synced'), JSON.stringify(state));
   });
 
-  test('access revoked in Stripe: details says needs reconnect; Reconnect goes through Stripe and the integration is healthy again', async (page) => {
+  test('access revoked in Stripe: details says needs reconnect; Reconnect goes through Stripe and the integration is healthy again; Edit has no key field', async (page) => {
     assert.ok(connectedId, 'the approve test added the integration');
     const before = await count();
     await stack.emulator('/_emulator/accounts/acct_emu_connected_1/deauthorize');
@@ -178,5 +178,16 @@ describe('Connect with Stripe', () => {
     const stored = (await stack.admin.call('GET', `/integrations/${connectedId}`)).json.integration;
     assert.equal(stored.health.state, 'ok');
     assert.equal(await count(), before, 'reconnected in place, nothing added');
+
+    // Its Edit form renames it, but has no key field: the access changes by Reconnect only.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByText('Connected with Stripe: to renew its access, use Reconnect on its details page.').waitFor();
+    assert.equal(await page.locator('input[type=password]').count(), 0);
+    await page.getByLabel('Name').fill('Northwind (OAuth)');
+    await page.getByRole('button', { name: 'Save Integration' }).click();
+    await page.getByRole('heading', { name: 'Northwind (OAuth)' }).waitFor();
+    const renamed = (await stack.admin.call('GET', `/integrations/${connectedId}`)).json.integration;
+    assert.equal(renamed.name, 'Northwind (OAuth)');
+    assert.equal(renamed.health.state, 'ok');
   });
 });
