@@ -132,6 +132,10 @@ describe('Dashboards', () => {
     await page.locator('.message-success').getByText('Successful payments moved').waitFor();
     await page.getByRole('button', { name: 'Move Successful payments earlier' }).click();
     await page.locator('.widget-grid > li').first().getByRole('heading', { name: 'Successful payments' }).waitFor();
+    // ... and by the mouse: the chart dragged onto the first widget takes its place.
+    await widget(page, 'Net volume, all accounts').locator('.widget-header').dragTo(page.locator('.widget-grid > li').first());
+    await page.locator('.message-success').getByText('Net volume, all accounts moved').waitFor();
+    assert.deepEqual(await page.locator('.widget-title').allInnerTexts(), ['Net volume, all accounts', 'Successful payments', 'Gross volume']);
     await widget(page, 'Net volume, all accounts').getByRole('button', { name: 'Remove Net volume, all accounts' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.locator('.widget').count(), 3);

@@ -104,7 +104,9 @@ describe('External Integrations', () => {
       await page.getByRole('button', { name: 'Save Integration' }).click();
       await page.locator('.message-success').getByText('Integration added').waitFor();
       await page.locator('.message-warning').getByText(/missing permissions: .*rak_payout_read/).waitFor();
+      // The message comes with the navigation; the list follows once loaded.
       const row = page.locator('tr', { hasText: 'Demo restricted' });
+      await row.waitFor();
       assert.equal(await row.locator('.badge').filter({ hasText: 'Missing permissions' }).count(), 1);
     });
 

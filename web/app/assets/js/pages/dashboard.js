@@ -113,6 +113,7 @@ class Dashboard extends DashboardData {
       iconButton(`Edit ${title}`, '✎', () => this.widgetDialog(widget)),
       iconButton(`Remove ${title}`, '✕', () => this.remove(widget), { kind: 'danger-outline' }),
     ] : [];
+    if (canEditDashboards()) this.makeDraggable(card, index);
     card.append(
       h('div', { class: 'widget-header' },
         h('div', {},
@@ -175,11 +176,13 @@ class Dashboard extends DashboardData {
     }
   }
 
+  // Moves the widget at `index` by `step` places (negative: earlier).
   async move(index, step) {
     const widgets = [...this.widgets];
     const [moved] = widgets.splice(index, 1);
     widgets.splice(index + step, 0, moved);
-    if (await this.save(widgets, `${this.titleOf(moved)} moved`)) {
+    const byButton = document.activeElement?.closest('.widget-actions') != null; // not a drag
+    if (await this.save(widgets, `${this.titleOf(moved)} moved`) && byButton) {
       // Keep the keyboard where it was: on the moved widget's same button, or the other one
       // when it reached the end.
       const card = this.grid.querySelector(`[data-widget-id="${CSS.escape(moved.id)}"]`);
@@ -187,6 +190,31 @@ class Dashboard extends DashboardData {
       const same = card?.querySelector(`[aria-label="${CSS.escape(label)}"]`);
       (same && !same.disabled ? same : card?.querySelector('.widget-actions button:not([disabled])'))?.focus();
     }
+  }
+
+  // Arranging with the mouse: a widget dragged onto another takes its place (the Move buttons
+  // do the same from the keyboard).
+  makeDraggable(card, index) {
+    card.draggable = true;
+    card.addEventListener('dragstart', (event) => {
+      event.dataTransfer.setData('text/x-stripeline-widget', String(index));
+      event.dataTransfer.effectAllowed = 'move';
+      card.classList.add('dragging');
+    });
+    card.addEventListener('dragend', () => card.classList.remove('dragging'));
+    card.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer.types.includes('text/x-stripeline-widget')) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'move';
+      card.classList.add('drop-target');
+    });
+    card.addEventListener('dragleave', () => card.classList.remove('drop-target'));
+    card.addEventListener('drop', (event) => {
+      event.preventDefault();
+      card.classList.remove('drop-target');
+      const from = Number(event.dataTransfer.getData('text/x-stripeline-widget'));
+      if (Number.isInteger(from) && from !== index) this.move(from, index - from);
+    });
   }
 
   async remove(widget) {
