@@ -803,6 +803,34 @@ TEST_F(OAuth, ReconnectReplacesTheGrantInPlaceAndTheSyncResumes) {
   EXPECT_EQ(api().Post("/api/v1/integrations/" + id + "/test").json.at("available"), true);
 }
 
+TEST_F(OAuth, AReconnectInTheOtherModeChangesNothing) {
+  Browser browser = SignedIn();
+  auto [id, account] = ConnectNewAccount(browser, "Test-mode grant");
+  ASSERT_FALSE(id.empty());
+  const std::string sealed = SealedCredentials(id);
+  auto settings = [&](const char* key) {
+    return api().Send("PUT", "/api/v1/settings/stripe-connect",
+                      boost::json::serialize(object{{"client_id", kConnectClientId},
+                                                    {"secret_key", key},
+                                                    {"redirect_url", CallbackUrl()},
+                                                    {"scope", "read_only"}}));
+  };
+
+  // The platform's settings now hold its live-mode key, so Stripe grants live-mode access; the
+  // integration syncs test-mode data.
+  ASSERT_EQ(settings(kLiveKey).status, 200);
+  auto live = browser.Callback(
+      browser.Authorize(browser.StartUrl(object{{"integration_id", id}}), account, "approve"));
+  ASSERT_EQ(settings(kSecretKey).status, 200);  // back, for the other tests
+  EXPECT_EQ(live.status, 409) << live.body;
+  EXPECT_EQ(PageError(live), "mode_mismatch");
+  EXPECT_NE(live.body.find("live-mode access"), std::string::npos) << live.body;
+  EXPECT_EQ(SealedCredentials(id), sealed);
+  object integration = Integration(id);
+  EXPECT_EQ(integration.at("mode"), "test");
+  EXPECT_EQ(integration.at("health").at("state"), "ok");
+}
+
 TEST_F(OAuth, AReconnectToAnotherAccountChangesNothing) {
   Browser browser = SignedIn();
   auto [id, account] = ConnectNewAccount(browser, "Reconnect target");
