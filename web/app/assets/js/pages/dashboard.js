@@ -294,7 +294,11 @@ class Dashboard extends DashboardData {
     let failures = [];
     if (canEditDashboards() && active.length) {
       this.status.textContent = `Syncing ${active.length === 1 ? active[0].name : `${active.length} data sources`}…`;
-      failures = await syncAndWait(active);
+      try {
+        failures = await syncAndWait(active);
+      } catch (error) { // Stripeline unreachable, or the session ended (then the login follows)
+        failures = [{ integration: { name: 'Stripeline' }, error }];
+      }
     }
     for (const widget of widgets) this.answers.delete(widget.id);
     if (widgets.length === this.widgets.length) {
