@@ -279,6 +279,21 @@ describe('Dashboards', () => {
     await notice.getByText('Revoked Co Stripe needs reconnecting.').waitFor();
     await mrr.locator('.kpi-value').first().waitFor(); // the data synced before stays
     await page.screenshot({ path: path.join(screenshotDir, 'dashboard-widget-needs-reconnecting.png'), fullPage: true });
+
+    // A member of the client sees the same error, and whom to ask: only administrators reconnect.
+    assert.equal((await stack.admin.call('POST', '/users', { email: 'dash-member@example.com', role: 'member', password: 'a-long-password' })).status, 201);
+    assert.equal((await stack.admin.call('POST', `/clients/${client.id}/members`, { email: 'dash-member@example.com' })).status, 200);
+    const memberPage = await stack.newPage();
+    try {
+      await stack.signIn(memberPage, 'dash-member@example.com', 'a-long-password');
+      await memberPage.goto(`${stack.url}/#/clients/${client.id}/dashboard`);
+      const memberNotice = widget(memberPage, 'MRR').locator('.widget-error');
+      await memberNotice.getByText('Ask an administrator to reconnect it.').waitFor();
+      assert.equal(await memberNotice.getByRole('link', { name: /^Connect/ }).count(), 0);
+      assert.deepEqual(memberPage.problems, []);
+    } finally {
+      await memberPage.context().close();
+    }
     await notice.getByRole('link', { name: 'Connect Revoked Co Stripe' }).click();
     await page.getByRole('heading', { name: 'Revoked Co Stripe' }).waitFor();
     assert.match(page.url(), new RegExp(`#/integrations/${integration.id}$`));
