@@ -150,6 +150,8 @@ describe('Dashboards', () => {
     const dialog = page.getByRole('dialog', { name: 'Edit widget' });
     assert.equal(await dialog.getByLabel('Metric').inputValue(), 'gross_volume');
     await dialog.getByLabel('Show as').selectOption({ label: 'Bar chart' });
+    assert.equal(await dialog.getByLabel('Width').inputValue(), 'normal', 'an edit keeps the width');
+    await dialog.getByLabel('Width').selectOption({ label: 'Wide' });
     await dialog.getByLabel(/^Title/).fill('Revenue');
     await dialog.getByRole('button', { name: 'Save widget' }).click();
     await page.locator('.message-success').getByText('Widget saved').waitFor();
@@ -158,7 +160,9 @@ describe('Dashboards', () => {
     const stored = (await stack.admin.call('GET', `/clients/${client.id}/dashboard`)).json.widgets;
     assert.deepEqual(stored.map((w) => [w.metric, w.kind, w.integration, w.title]),
       [['successful_payments', 'table', integration.id, ''], ['gross_volume', 'chart', integration.id, 'Revenue']]);
-    assert.equal(stored[1].options.chart, 'bar');
+    assert.deepEqual(stored[1].options, { chart: 'bar', width: 'wide' });
+    assert.equal(stored[0].options.width, 'wide', 'a new table is wide unless chosen otherwise');
+    assert.match(await widget(page, 'Revenue').getAttribute('class'), /\bwidget-wide\b/);
     assert.deepEqual(stored.map((w) => w.id), before.map((w) => w.id));
     // Saved: a reload shows the same dashboard, in the same order.
     await page.reload();

@@ -18,10 +18,18 @@ export function displayOf(widget) {
   return widget.kind;
 }
 
-// The stored {kind, options} of a display.
-export function kindOf(display) {
+// A widget's width in the grid: one column or two. Charts and tables default to two.
+export const WIDTHS = [['normal', 'Normal'], ['wide', 'Wide']];
+export function widthOf(widget) {
+  const width = widget.options?.width;
+  if (width === 'normal' || width === 'wide') return width;
+  return displayOf(widget) === 'number' ? 'normal' : 'wide';
+}
+
+// The stored {kind, options} of a display and width.
+export function kindOf(display, width) {
   const [, , options] = DISPLAYS.find(([name]) => name === display) ?? DISPLAYS[0];
-  return { kind: options.chart ? 'chart' : display, options };
+  return { kind: options.chart ? 'chart' : display, options: { ...options, width } };
 }
 
 const PALETTE = ['#4b3fd6', '#0f7a4a', '#c2410c', '#1a73e8', '#9d174d', '#5b6275'];

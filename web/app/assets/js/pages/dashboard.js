@@ -11,7 +11,7 @@ import { loadIntegrations } from './integrations.js';
 import {
   PRESETS, INTERVALS, metricCatalog, loadMetric, syncAndWait, rangeFromQuery, rangeToQuery, rangeText, addDays,
 } from '../metrics.js';
-import { DISPLAYS, displayOf, kindOf, widgetBody, reconnectNotice, destroyCharts } from '../widgets.js';
+import { DISPLAYS, WIDTHS, displayOf, widthOf, kindOf, widgetBody, reconnectNotice, destroyCharts } from '../widgets.js';
 
 const canEditDashboards = () => currentUser()?.role !== 'viewer';
 
@@ -104,7 +104,7 @@ class Dashboard extends DashboardData {
     const body = h('div', { class: 'widget-body' }, h('p', { class: 'loading' }, 'Loading…'));
     const notice = h('div', { class: 'widget-notice' });
     const footer = h('p', { class: 'widget-footer muted small' });
-    const card = h('li', { class: `card widget widget-${displayOf(widget)}`, 'data-widget-id': widget.id, 'aria-busy': 'true' });
+    const card = h('li', { class: `card widget widget-${displayOf(widget)} widget-${widthOf(widget)}`, 'data-widget-id': widget.id, 'aria-busy': 'true' });
     const refresh = iconButton(`Refresh ${title}`, '⟳', () => busy(refresh, () => this.refresh([widget])));
     refresh.title = 'Sync its data sources and reload';
     const editing = canEditDashboards() ? [
@@ -244,6 +244,16 @@ class Dashboard extends DashboardData {
       label: 'Show as', name: 'widget_display', value: existing ? displayOf(existing) : 'number',
       options: DISPLAYS.map(([name, text]) => [name, text]),
     });
+    const width = selectField({
+      label: 'Width', name: 'widget_width', value: existing ? widthOf(existing) : 'normal', options: WIDTHS,
+      help: 'Wide takes two columns of the grid (on a phone every widget is as wide as the screen).',
+    });
+    // A new widget's width follows its display until the user picks one.
+    let widthChosen = existing !== null;
+    width.input.addEventListener('change', () => { widthChosen = true; });
+    display.input.addEventListener('change', () => {
+      if (!widthChosen) width.input.value = display.input.value === 'number' ? 'normal' : 'wide';
+    });
     const title = field({ label: 'Title', name: 'widget_title', value: existing?.title ?? '', help: 'Empty: the metric\'s name.' });
     const definition = h('p', { class: 'help definition', 'aria-live': 'polite' });
     const describe = () => { definition.textContent = this.metric(metric.input.value).definition ?? ''; };
@@ -254,7 +264,7 @@ class Dashboard extends DashboardData {
       title: existing ? 'Edit widget' : 'Add widget',
       body: `A metric of ${this.client.name}'s Stripe data, for the dates of the page.`,
       confirmLabel: action,
-      extra: h('div', { class: 'dialog-fields' }, source.wrapper, metric.wrapper, definition, display.wrapper, title.wrapper),
+      extra: h('div', { class: 'dialog-fields' }, source.wrapper, metric.wrapper, definition, display.wrapper, width.wrapper, title.wrapper),
     });
     if (!confirmed) return;
     const widget = {
@@ -262,7 +272,7 @@ class Dashboard extends DashboardData {
       metric: metric.input.value,
       integration: source.input.value || null,
       title: title.input.value.trim(),
-      ...kindOf(display.input.value),
+      ...kindOf(display.input.value, width.input.value),
     };
     if (existing) {
       this.answers.delete(existing.id);
