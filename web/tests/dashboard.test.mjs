@@ -130,8 +130,13 @@ describe('Dashboards', () => {
     // Arrange: the table moves to the front, the chart is removed (after a confirmation).
     await table.getByRole('button', { name: 'Move Successful payments earlier' }).click();
     await page.locator('.message-success').getByText('Successful payments moved').waitFor();
+    // The grid was redrawn; the keyboard is still on the same button of the moved widget ...
+    const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    assert.equal(await focusedLabel(), 'Move Successful payments earlier');
     await page.getByRole('button', { name: 'Move Successful payments earlier' }).click();
     await page.locator('.widget-grid > li').first().getByRole('heading', { name: 'Successful payments' }).waitFor();
+    // ... or, now that button is disabled at the front, on another of its buttons.
+    assert.equal(await focusedLabel(), 'Refresh Successful payments');
     // ... and by the mouse: the chart dragged onto the first widget takes its place.
     await widget(page, 'Net volume, all accounts').locator('.widget-header').dragTo(page.locator('.widget-grid > li').first());
     await page.locator('.message-success').getByText('Net volume, all accounts moved').waitFor();

@@ -2,7 +2,7 @@
 // returns its content; while it loads the page says so, and when it fails it says why and
 // offers to try again. A 401 from any call means the session is gone: back to the login page.
 import { ApiError, get, post, setCsrfToken, setSessionLostHandler } from './api.js';
-import { h, resetMessages, flash, notify, takeFocusBeforeBusy } from './dom.js';
+import { h, resetMessages, flash, notify, takeFocusBeforeBusy, focusKey, findByFocusKey } from './dom.js';
 import { loginPage } from './pages/login.js';
 import { integrationsPage } from './pages/integrations.js';
 import { addIntegrationPage, editIntegrationPage } from './pages/integration_form.js';
@@ -93,23 +93,6 @@ export function signedIn(user, csrfToken, next) {
 
 let renderCount = 0;
 
-// Where keyboard focus was, in a form that finds the same control in a redrawn page: its id
-// (ids of fields change on every draw, so only stable ones), else its accessible name or text.
-function focusKey(element) {
-  if (!element || element === document.body || !document.getElementById('main').contains(element)) return null;
-  const tag = element.tagName.toLowerCase();
-  const label = element.getAttribute('aria-label');
-  if (label) return `${tag}[aria-label="${CSS.escape(label)}"]`;
-  if (element.name) return `${tag}[name="${CSS.escape(element.name)}"]`;
-  return { tag, text: element.textContent.trim() };
-}
-
-function findByFocusKey(root, key) {
-  if (!key) return null;
-  if (typeof key === 'string') return root.querySelector(key);
-  return [...root.querySelectorAll(key.tag)].find((e) => e.textContent.trim() === key.text) ?? null;
-}
-
 // options.refresh: the same page again after an action on it: its message and its content stay
 // until the new content is ready (no flash of "Loading…").
 async function render(options = {}) {
@@ -152,7 +135,7 @@ async function render(options = {}) {
     // After an action that redraws the same page, the keyboard stays where it was: on the same
     // control when it is still there, else on the page's heading.
     const active = document.activeElement === document.body ? takeFocusBeforeBusy() : document.activeElement;
-    const focused = refresh ? focusKey(active) : null;
+    const focused = refresh ? focusKey(main, active) : null;
     const lostFocus = refresh && (focused !== null || document.activeElement === document.body);
     main.replaceChildren(content);
     const heading = main.querySelector('h1');

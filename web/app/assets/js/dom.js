@@ -212,6 +212,27 @@ export function linkButton(href, text, kind = '') {
   return h('a', { href, class: `button ${kind}`.trim() }, text);
 }
 
+// Where keyboard focus is, in a form that finds the same control once `root` is redrawn: its
+// accessible name, else its name attribute, else its text (ids of fields change on every draw).
+// null when the focus is not inside `root`.
+export function focusKey(root, element = document.activeElement) {
+  if (!element || element === document.body || !root.contains(element)) return null;
+  const tag = element.tagName.toLowerCase();
+  const label = element.getAttribute('aria-label');
+  if (label) return `${tag}[aria-label="${CSS.escape(label)}"]`;
+  if (element.name) return `${tag}[name="${CSS.escape(element.name)}"]`;
+  return { tag, text: element.textContent.trim() };
+}
+
+// The control of the redrawn `root` that `key` names, when it is there and enabled.
+export function findByFocusKey(root, key) {
+  if (!key) return null;
+  const found = typeof key === 'string'
+    ? root.querySelector(key)
+    : [...root.querySelectorAll(key.tag)].find((e) => e.textContent.trim() === key.text);
+  return found && !found.disabled ? found : null;
+}
+
 // The control that had the keyboard when busy() disabled it (a disabled control loses focus),
 // so a redraw of the page after its action can give focus back to the same control.
 let focusBeforeBusy = null;

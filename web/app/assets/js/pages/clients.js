@@ -4,7 +4,7 @@
 import { get, post, del } from '../api.js';
 import { h, notify, field, pageHeader, linkButton, busy, healthBadge, confirmDialog, timeElement, lastSyncText } from '../dom.js';
 import { isAdmin } from '../app.js';
-import { loadIntegrations, accountText, modeBadge, deleteIntegration } from './integrations.js';
+import { accountText, modeBadge, deleteIntegration } from './integrations.js';
 
 function addClientForm(rerender) {
   const name = field({ label: 'Client name', name: 'client_name', required: true });
@@ -114,9 +114,9 @@ function membersSection(client, members, rerender) {
 
 export async function clientPage({ params, rerender }) {
   const [id] = params;
-  const [{ client }, { integrations }, members] = await Promise.all([
+  const [{ client }, { data: integrations }, members] = await Promise.all([
     get(`/clients/${encodeURIComponent(id)}`),
-    loadIntegrations(id),
+    get(`/clients/${encodeURIComponent(id)}/integrations`),
     isAdmin() ? get(`/clients/${encodeURIComponent(id)}/members`) : Promise.resolve({ data: [] }),
   ]);
   const addHref = `#/integrations/new?client=${encodeURIComponent(id)}`;

@@ -5,9 +5,8 @@
 // numbers. Administrators and members add, edit, remove and arrange widgets (saved per client at
 // once); viewers only look. Export CSV and the printable report use the same dates.
 import { get, put } from '../api.js';
-import { h, notify, pageHeader, busy, confirmDialog, selectField, field, linkButton, timeElement } from '../dom.js';
+import { h, notify, pageHeader, busy, confirmDialog, selectField, field, linkButton, timeElement, focusKey, findByFocusKey } from '../dom.js';
 import { currentUser, isAdmin } from '../app.js';
-import { loadIntegrations } from './integrations.js';
 import {
   PRESETS, INTERVALS, metricCatalog, loadMetric, syncAndWait, rangeFromQuery, rangeToQuery, rangeText, addDays,
 } from '../metrics.js';
@@ -29,9 +28,9 @@ export class DashboardData {
   }
 
   static async load(clientId, query) {
-    const [{ client }, { integrations }, dashboard, catalog] = await Promise.all([
+    const [{ client }, { data: integrations }, dashboard, catalog] = await Promise.all([
       get(`/clients/${encodeURIComponent(clientId)}`),
-      loadIntegrations(clientId),
+      get(`/clients/${encodeURIComponent(clientId)}/integrations`),
       get(`/clients/${encodeURIComponent(clientId)}/dashboard`),
       metricCatalog(),
     ]);
@@ -163,12 +162,20 @@ class Dashboard extends DashboardData {
 
   // ---- Changing the widgets (saved at once) ----
 
-  async save(widgets, message) {
+  // Saves `widgets` and redraws them. A keyboard on a widget's control stays on that control,
+  // else goes to a control of the widget `focusOn` (an id), else to the page's heading.
+  async save(widgets, message, focusOn = null) {
     try {
       const answer = await put(`${this.clientPath}/dashboard`, { widgets });
+      const focused = focusKey(this.grid);
       this.widgets = answer.widgets;
       this.drawGrid();
       notify(message);
+      if (focused) {
+        const card = focusOn === null ? null : this.grid.querySelector(`[data-widget-id="${CSS.escape(focusOn)}"]`);
+        (findByFocusKey(this.grid, focused) ?? card?.querySelector('.widget-actions button:not([disabled])')
+          ?? document.querySelector('main h1'))?.focus({ preventScroll: true });
+      }
       return true;
     } catch (error) {
       notify(error.message, 'error');
@@ -181,15 +188,8 @@ class Dashboard extends DashboardData {
     const widgets = [...this.widgets];
     const [moved] = widgets.splice(index, 1);
     widgets.splice(index + step, 0, moved);
-    const byButton = document.activeElement?.closest('.widget-actions') != null; // not a drag
-    if (await this.save(widgets, `${this.titleOf(moved)} moved`) && byButton) {
-      // Keep the keyboard where it was: on the moved widget's same button, or the other one
-      // when it reached the end.
-      const card = this.grid.querySelector(`[data-widget-id="${CSS.escape(moved.id)}"]`);
-      const label = `Move ${this.titleOf(moved)} ${step < 0 ? 'earlier' : 'later'}`;
-      const same = card?.querySelector(`[aria-label="${CSS.escape(label)}"]`);
-      (same && !same.disabled ? same : card?.querySelector('.widget-actions button:not([disabled])'))?.focus();
-    }
+    // At an end, the same Move button is disabled: the keyboard goes to another of the widget's.
+    await this.save(widgets, `${this.titleOf(moved)} moved`, moved.id);
   }
 
   // Arranging with the mouse: a widget dragged onto another takes its place (the Move buttons
@@ -276,7 +276,7 @@ class Dashboard extends DashboardData {
     };
     if (existing) {
       this.answers.delete(existing.id);
-      await this.save(this.widgets.map((w) => (w === existing ? widget : w)), 'Widget saved');
+      await this.save(this.widgets.map((w) => (w === existing ? widget : w)), 'Widget saved', existing.id);
     } else if (await this.save([...this.widgets, widget], 'Widget added')) {
       this.grid.lastElementChild?.querySelector('.widget-title')?.scrollIntoView({ block: 'nearest' });
     }

@@ -4,11 +4,8 @@ import { get, post, del } from '../api.js';
 import { h, notify, confirmDialog, healthBadge, badge, lastSyncText, pageHeader, linkButton, uniqueId } from '../dom.js';
 
 // The list and the client names it shows.
-export async function loadIntegrations(clientId) {
-  const [integrations, clients] = await Promise.all([
-    get(clientId ? `/clients/${encodeURIComponent(clientId)}/integrations` : '/integrations'),
-    get('/clients'),
-  ]);
+async function loadIntegrations() {
+  const [integrations, clients] = await Promise.all([get('/integrations'), get('/clients')]);
   const clientNames = new Map(clients.data.map((c) => [c.id, c.name]));
   return { integrations: integrations.data, clientNames };
 }

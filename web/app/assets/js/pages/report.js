@@ -2,7 +2,7 @@
 // dashboard's order, its totals against the previous period with its chart or table, when the
 // data was synced and why a number may be approximate. The browser's Print (or the button)
 // prints it without the app's chrome (app.css, @media print).
-import { h, pageHeader } from '../dom.js';
+import { h, pageHeader, formatTime } from '../dom.js';
 import { loadMetric, rangeText, rangeToQuery } from '../metrics.js';
 import { DashboardData } from './dashboard.js';
 import { displayOf, totalsView, widgetBody, reconnectNotice } from '../widgets.js';
@@ -22,7 +22,7 @@ function reportSection(data, widget, outcome) {
     display === 'table' ? totalsView(info, answer) : null,
     widgetBody(widget, info, answer),
     h('p', { class: 'muted small' }, answer.as_of
-      ? `Data as of ${new Date(answer.as_of * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}.`
+      ? `Data as of ${formatTime(answer.as_of)}.`
       : 'Not synced yet.'),
     answer.approximate
       ? h('div', { class: 'small' }, h('p', {}, 'Approximate:'), h('ul', {}, answer.approximate_reasons.map((r) => h('li', {}, r))))
@@ -38,7 +38,7 @@ export async function reportPage({ params, query }) {
     pageHeader(`${data.client.name} report`, h('span', { class: 'no-print' }, print)),
     h('p', { class: 'lead' }, `${rangeText(data.range)} · by ${data.range.interval} · times in ${data.range.tz} · `,
       'each total compared with the period of equal length just before. ',
-      `Prepared ${new Date().toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}.`),
+      `Prepared ${formatTime(Date.now() / 1000)}.`),
     data.widgets.length
       ? data.widgets.map((widget, i) => reportSection(data, widget, outcomes[i]))
       : h('div', { class: 'empty-state' }, h('p', {}, 'This dashboard has no widgets yet: there is nothing to report.')));
