@@ -13,6 +13,7 @@
 #include "common/http_server.h"
 #include "emulator/emulator.h"
 #include "emulator_test_util.h"
+#include "unit/emulator/served_emulator.h"
 
 namespace stripeline::emulator {
 namespace {
@@ -76,16 +77,10 @@ CurlReply Fetch(const std::string& url, const std::vector<std::string>& headers,
 class EmulatorHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto created = Emulator::Create({});
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    emulator_ = std::move(created).value();
-    HttpServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.worker_threads = 4;
-    server_ = std::make_unique<HttpServer>(
-        options, [this](const HttpRequest& request) { return emulator_->Handle(request); });
-    Status started = server_->Start();
-    ASSERT_TRUE(started.ok()) << started.ToString();
+    auto served = test_util::ServeEmulator();
+    ASSERT_TRUE(served.server);
+    emulator_ = std::move(served.emulator);
+    server_ = std::move(served.server);
     base_ = server_->base_url();
   }
   void TearDown() override {

@@ -13,6 +13,7 @@
 #include "emulator/emulator.h"
 #include "integrations/integration_service.h"
 #include "stripe/curl_transport.h"
+#include "unit/emulator/served_emulator.h"
 
 namespace stripeline::integrations {
 namespace {
@@ -26,13 +27,10 @@ constexpr char kPublishable[] = "pk_test_emu_demo_publishable_00000000000";
 class ConnectionCheckerEmulatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto created = emulator::Emulator::Create({});
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    emulator_ = std::move(created).value();
-    server_ = std::make_unique<HttpServer>(
-        HttpServerOptions{.listen = "127.0.0.1:0", .worker_threads = 4},
-        [this](const HttpRequest& request) { return emulator_->Handle(request); });
-    ASSERT_TRUE(server_->Start().ok());
+    auto served = test_util::ServeEmulator();
+    ASSERT_TRUE(served.server);
+    emulator_ = std::move(served.emulator);
+    server_ = std::move(served.server);
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{.api_base = server_->base_url()},
                                                transport_, clock_);
     checker_ = std::make_unique<ConnectionChecker>(*client_);

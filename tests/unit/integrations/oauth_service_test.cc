@@ -11,6 +11,7 @@
 #include "emulator/emulator.h"
 #include "stripe/curl_transport.h"
 #include "unit/access/access_test_util.h"
+#include "unit/emulator/served_emulator.h"
 
 namespace stripeline::integrations {
 namespace {
@@ -31,13 +32,10 @@ class OAuthServiceTest : public test_util::StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    auto created = emulator::Emulator::Create({.clock = &clock_});
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    emulator_ = std::move(created).value();
-    server_ = std::make_unique<HttpServer>(
-        HttpServerOptions{.listen = "127.0.0.1:0", .worker_threads = 4},
-        [this](const HttpRequest& request) { return emulator_->Handle(request); });
-    ASSERT_TRUE(server_->Start().ok());
+    auto served = test_util::ServeEmulator({.clock = &clock_});
+    ASSERT_TRUE(served.server);
+    emulator_ = std::move(served.emulator);
+    server_ = std::move(served.server);
     client_ = std::make_unique<stripe::Client>(
         stripe::ClientOptions{.api_base = server_->base_url(), .connect_base = server_->base_url()},
         std::make_shared<stripe::CurlTransport>(), clock_);

@@ -94,11 +94,13 @@ TEST_F(SyncEngineTest, FullBackfillEqualsTheEmulatorsData) {
   EXPECT_TRUE(integration->last_sync_at.has_value());
 }
 
-TEST_F(SyncEngineTest, IdleWorkersSplitBusySlices) {
-  // A scaled dataset (Emulator v2 `objects`), so slices have many pages to split.
-  auto scaled = emulator::Emulator::Create({.objects = 300});
-  ASSERT_TRUE(scaled.ok()) << scaled.status().ToString();
-  emulator_ = std::move(scaled).value();  // no request is in flight here
+// A scaled dataset (Emulator v2 `objects`), so slices have many pages to split.
+class ScaledSyncEngineTest : public SyncEngineTest {
+ protected:
+  ScaledSyncEngineTest() { emulator_options_.objects = 300; }
+};
+
+TEST_F(ScaledSyncEngineTest, IdleWorkersSplitBusySlices) {
   std::string id = AddIntegration();
   SyncOptions options;
   options.workers = 4;

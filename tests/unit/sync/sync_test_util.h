@@ -28,6 +28,7 @@
 #include "sync/stream_table.h"
 #include "sync/sync_engine.h"
 #include "unit/common/temp_dir.h"
+#include "unit/emulator/served_emulator.h"
 
 namespace stripeline::sync::testing {
 
@@ -45,13 +46,10 @@ class SyncTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
 
-    auto emulator = emulator::Emulator::Create({});
-    ASSERT_TRUE(emulator.ok()) << emulator.status().ToString();
-    emulator_ = std::move(emulator).value();
-    server_ = std::make_unique<HttpServer>(
-        HttpServerOptions{.listen = "127.0.0.1:0", .worker_threads = 8},
-        [this](const HttpRequest& request) { return emulator_->Handle(request); });
-    ASSERT_TRUE(server_->Start().ok());
+    auto served = test_util::ServeEmulator(emulator_options_, /*worker_threads=*/8);
+    ASSERT_TRUE(served.server);
+    emulator_ = std::move(served.emulator);
+    server_ = std::move(served.server);
 
     stripe::ClientOptions options;
     options.api_base = server_->base_url();
@@ -169,6 +167,8 @@ class SyncTest : public ::testing::Test {
     }
   }
 
+  // The emulator's options; a fixture may set them in its constructor (SetUp starts it).
+  emulator::EmulatorOptions emulator_options_;
   test_util::TempDir dir_;
   FakeClock clock_{kFakeNow};
   std::unique_ptr<store::Store> store_;
