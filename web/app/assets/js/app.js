@@ -1,7 +1,8 @@
-// The admin web app: signs in, then routes #/... to a page. Each page is an async function that
-// returns its content; while it loads the page says so, and when it fails it says why and
-// offers to try again. A 401 from any call means the session is gone: back to the login page.
-import { ApiError, get, post, setCsrfToken, setSessionLostHandler } from './api.js';
+// The admin web app's router: signs in, then routes #/... to a page. Each page is an async
+// function that returns its content; while it loads the page says so, and when it fails it says
+// why and offers to try again. A 401 from any call means the session is gone: back to the login
+// page. Who is signed in lives in session.js, which the pages import (never this module).
+import { ApiError, post, setSessionLostHandler } from './api.js';
 import { h, resetMessages, flash, notify, takeFocusBeforeBusy, focusKey, findByFocusKey } from './dom.js';
 import { loginPage } from './pages/login.js';
 import { integrationsPage } from './pages/integrations.js';
@@ -12,8 +13,7 @@ import { dashboardPage } from './pages/dashboard.js';
 import { reportPage } from './pages/report.js';
 import { usersPage } from './pages/users.js';
 import { stripeConnectSettingsPage, connectStripePage } from './pages/stripe_connect.js';
-
-const session = { user: null };
+import { currentUser, isAdmin, homePath, navigate, signedOut, loadSession } from './session.js';
 
 const ROUTES = [
   [/^\/integrations$/, integrationsPage, 'admin'],
@@ -29,18 +29,6 @@ const ROUTES = [
   [/^\/settings$/, stripeConnectSettingsPage, 'admin'],
 ];
 
-export const isAdmin = () => session.user?.role === 'admin';
-export const currentUser = () => session.user;
-
-function homePath() {
-  return isAdmin() ? '/integrations' : '/clients';
-}
-
-export function navigate(path) {
-  if (location.hash === `#${path}`) render();
-  else location.hash = path;
-}
-
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/';
   const [path, search = ''] = raw.split('?');
@@ -51,7 +39,8 @@ function renderChrome() {
   const topbar = document.getElementById('topbar');
   const nav = document.getElementById('nav');
   const account = document.getElementById('account');
-  if (!session.user) {
+  const user = currentUser();
+  if (!user) {
     topbar.hidden = true;
     return;
   }
@@ -66,7 +55,7 @@ function renderChrome() {
   nav.replaceChildren(h('ul', {}, links.map(([href, text]) => h('li', {},
     h('a', { href: `#${href}`, 'aria-current': path.startsWith(href) ? 'page' : null }, text)))));
   account.replaceChildren(
-    h('span', { class: 'who' }, session.user.email, ' ', h('span', { class: 'role' }, session.user.role)),
+    h('span', { class: 'who' }, user.email, ' ', h('span', { class: 'role' }, user.role)),
     h('button', { type: 'button', class: 'button secondary small', onclick: signOut }, 'Sign out'));
 }
 
@@ -79,16 +68,9 @@ async function signOut() {
       return;
     }
   }
-  session.user = null;
-  setCsrfToken('');
+  signedOut();
   flash('Signed out', 'info');
   navigate('/login');
-}
-
-export function signedIn(user, csrfToken, next) {
-  session.user = user;
-  setCsrfToken(csrfToken);
-  navigate(next && next !== '/login' ? next : homePath());
 }
 
 let renderCount = 0;
@@ -104,7 +86,7 @@ async function render(options = {}) {
     resetMessages();
     takeFocusBeforeBusy(); // a new page: nothing to give focus back to
   }
-  if (!session.user) {
+  if (!currentUser()) {
     renderChrome();
     const next = path === '/login' ? query.get('next') : path;
     main.replaceChildren(loginPage({ next }));
@@ -155,9 +137,8 @@ async function render(options = {}) {
 }
 
 setSessionLostHandler(() => {
-  if (!session.user) return;
-  session.user = null;
-  setCsrfToken('');
+  if (!currentUser()) return;
+  signedOut();
   flash('Your session has expired. Sign in again.', 'info');
   const { path } = parseHash();
   navigate(`/login?next=${encodeURIComponent(path)}`);
@@ -165,14 +146,12 @@ setSessionLostHandler(() => {
 
 async function start() {
   try {
-    const current = await get('/auth/session');
-    session.user = current.user;
-    setCsrfToken(current.csrf_token);
+    await loadSession();
   } catch (error) {
-    session.user = null;
-    if (error.status !== 401) flash(error.message, 'error');
+    flash(error.message, 'error');
   }
-  window.addEventListener('hashchange', render);
+  // Every move to a page, session.js's navigate included, is a change of the address.
+  window.addEventListener('hashchange', () => render());
   render();
 }
 

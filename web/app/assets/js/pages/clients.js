@@ -3,8 +3,8 @@
 // with its own name — Add account / Add new / Remove — and, for admins, who has access to it.
 import { get, post, del } from '../api.js';
 import { h, notify, field, pageHeader, linkButton, busy, healthBadge, confirmDialog, timeElement, lastSyncText } from '../dom.js';
-import { isAdmin } from '../app.js';
-import { accountText, modeBadge, deleteIntegration } from './integrations.js';
+import { isAdmin } from '../session.js';
+import { accountText, modeBadge, deleteIntegration } from '../components/integration.js';
 
 function addClientForm(rerender) {
   const name = field({ label: 'Client name', name: 'client_name', required: true });

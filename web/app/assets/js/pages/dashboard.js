@@ -4,13 +4,14 @@
 // reload or a shared link shows the same). Refresh syncs the data sources and reloads the
 // numbers. Administrators and members add, edit, remove and arrange widgets (saved per client at
 // once); viewers only look. Export CSV and the printable report use the same dates.
-import { get, put } from '../api.js';
+import { put } from '../api.js';
 import { h, notify, pageHeader, busy, confirmDialog, selectField, field, linkButton, timeElement, focusKey, findByFocusKey } from '../dom.js';
-import { currentUser, isAdmin } from '../app.js';
+import { currentUser, isAdmin } from '../session.js';
 import {
-  PRESETS, INTERVALS, metricCatalog, loadMetric, syncAndWait, rangeFromQuery, rangeToQuery, rangeText, addDays,
+  PRESETS, INTERVALS, loadMetric, syncAndWait, rangeFromQuery, rangeToQuery, rangeText, addDays,
 } from '../metrics.js';
 import { DISPLAYS, WIDTHS, displayOf, widthOf, kindOf, widgetBody, reconnectNotice, destroyCharts } from '../widgets.js';
+import { DashboardData } from '../components/dashboard_data.js';
 
 const canEditDashboards = () => currentUser()?.role !== 'viewer';
 
@@ -18,43 +19,6 @@ const canEditDashboards = () => currentUser()?.role !== 'viewer';
 function iconButton(label, symbol, onclick, { disabled = false, kind = 'secondary' } = {}) {
   return h('button', { type: 'button', class: `button ${kind} small icon`, 'aria-label': label, title: label, disabled, onclick },
     h('span', { 'aria-hidden': 'true' }, symbol));
-}
-
-// A client's dashboard as stored, with what it takes to show it: the client, its data sources
-// and the metric catalog. Shared with the printable report.
-export class DashboardData {
-  constructor({ client, integrations, widgets, catalog, range }) {
-    Object.assign(this, { client, integrations, widgets, catalog, range });
-  }
-
-  static async load(clientId, query) {
-    const [{ client }, { data: integrations }, dashboard, catalog] = await Promise.all([
-      get(`/clients/${encodeURIComponent(clientId)}`),
-      get(`/clients/${encodeURIComponent(clientId)}/integrations`),
-      get(`/clients/${encodeURIComponent(clientId)}/dashboard`),
-      metricCatalog(),
-    ]);
-    const range = rangeFromQuery(query);
-    if (range.problem) notify(range.problem, 'warning');
-    return { client, integrations, widgets: dashboard.widgets, catalog, range };
-  }
-
-  get clientPath() {
-    return `/clients/${encodeURIComponent(this.client.id)}`;
-  }
-
-  metric(name) {
-    return this.catalog.find((m) => m.name === name) ?? { name, title: name, unit: 'count', at_instant: false };
-  }
-
-  sourceName(widget) {
-    if (!widget.integration) return 'All data sources';
-    return this.integrations.find((i) => i.id === widget.integration)?.name ?? 'A removed data source';
-  }
-
-  titleOf(widget) {
-    return widget.title || this.metric(widget.metric).title;
-  }
 }
 
 // The dashboard page: its state and the pieces that redraw when it changes.

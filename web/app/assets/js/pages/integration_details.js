@@ -3,10 +3,9 @@
 // and the audit trail. Members see it read-only, with Test and Refresh; viewers only read.
 import { get, post, patch } from '../api.js';
 import { h, notify, flash, field, confirmDialog, healthBadge, badge, timeElement, lastSyncText, pageHeader, linkButton, busy } from '../dom.js';
-import { isAdmin, currentUser, navigate } from '../app.js';
-import { accountText, modeBadge, activeSwitch, deleteIntegration } from './integrations.js';
-import { connectionResult } from './integration_form.js';
-import { connectWithStripe } from './stripe_connect.js';
+import { isAdmin, currentUser, navigate } from '../session.js';
+import { accountText, modeBadge, activeSwitch, deleteIntegration, connectionResult } from '../components/integration.js';
+import { connectWithStripe } from '../components/stripe_connect.js';
 
 // sync/sync_state.h's states, in words.
 const STREAM_STATES = {

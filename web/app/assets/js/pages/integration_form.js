@@ -4,8 +4,9 @@
 // Stripe and shows the API's error next to the field it is about.
 import { get, post, patch } from '../api.js';
 import { h, field, selectField, switchField, flash, pageHeader, busy, linkButton } from '../dom.js';
-import { navigate } from '../app.js';
-import { connectBlock } from './stripe_connect.js';
+import { navigate } from '../session.js';
+import { connectBlock } from '../components/stripe_connect.js';
+import { connectionResult } from '../components/integration.js';
 
 // Where a field's error belongs, by the API's error code.
 const FIELD_OF_ERROR = {
@@ -15,34 +16,6 @@ const FIELD_OF_ERROR = {
   account_mismatch: 'secret_key',
   invalid_field: null,
 };
-
-// What to grant, for each read permission a restricted key may lack (rak_payout_read: the
-// key's "payout" resource set to Read).
-function permissionAdvice(permission) {
-  const resource = permission.replace(/^rak_/, '').replace(/_read$/, '').replace(/_/g, ' ');
-  return `in Stripe, edit the restricted key and set “${resource}” to Read.`;
-}
-
-// The outcome of a Test, as a block the page shows under the form.
-export function connectionResult(check) {
-  const missing = check.missing_permissions ?? [];
-  if (check.available) {
-    const account = check.account;
-    return h('div', { class: `test-result ${missing.length ? 'warn' : 'ok'}`, role: 'status' },
-      h('p', { class: 'test-title' }, check.message),
-      account?.id ? h('p', {}, `${account.name || account.id} (${account.id}), ${account.livemode ? 'live' : 'test'} mode`) : null,
-      missing.length ? missingPermissions(missing) : null);
-  }
-  return h('div', { class: 'test-result bad', role: 'status' },
-    h('p', { class: 'test-title' }, check.message),
-    missing.length ? missingPermissions(missing) : null);
-}
-
-function missingPermissions(missing) {
-  return h('div', { class: 'missing-permissions' },
-    h('p', {}, 'Missing permissions — grant these to the restricted key in the Stripe Dashboard (Developers → API keys):'),
-    h('ul', {}, missing.map((p) => h('li', {}, h('code', {}, p), ` — ${permissionAdvice(p)}`))));
-}
 
 function formError() {
   return h('div', { class: 'form-error', role: 'alert', hidden: true });

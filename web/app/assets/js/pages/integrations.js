@@ -1,81 +1,14 @@
 // External Integrations (admins): every connected Stripe account with its client, account,
 // mode, active switch, health and last sync; Add, Edit, Delete and the switch act from here.
-import { get, post, del } from '../api.js';
-import { h, notify, confirmDialog, healthBadge, badge, lastSyncText, pageHeader, linkButton, uniqueId } from '../dom.js';
+import { get } from '../api.js';
+import { h, healthBadge, lastSyncText, pageHeader, linkButton } from '../dom.js';
+import { accountText, modeBadge, activeSwitch, deleteIntegration } from '../components/integration.js';
 
 // The list and the client names it shows.
 async function loadIntegrations() {
   const [integrations, clients] = await Promise.all([get('/integrations'), get('/clients')]);
   const clientNames = new Map(clients.data.map((c) => [c.id, c.name]));
   return { integrations: integrations.data, clientNames };
-}
-
-export function accountText(integration) {
-  const account = integration.stripe_account;
-  if (!account?.id) return h('span', { class: 'muted' }, 'Unknown');
-  return h('span', {}, account.name || account.id,
-    account.name ? h('span', { class: 'muted small' }, ` ${account.id}`) : null);
-}
-
-export function modeBadge(integration) {
-  return integration.mode === 'live' ? badge('Live', 'live') : badge('Test', 'neutral');
-}
-
-// The active switch of one integration: activates or deactivates at once and says so. It
-// updates in place, so keyboard focus stays on it.
-export function activeSwitch(integration) {
-  const id = uniqueId('active');
-  const input = h('input', {
-    id, type: 'checkbox', role: 'switch', checked: integration.active,
-  });
-  const text = h('span', { class: 'switch-text', 'aria-hidden': 'true' });
-  const show = () => { text.textContent = integration.active ? 'Active' : 'Inactive'; };
-  show();
-  input.addEventListener('change', async () => {
-    const activate = input.checked;
-    input.disabled = true;
-    try {
-      const answer = await post(`/integrations/${encodeURIComponent(integration.id)}/${activate ? 'activate' : 'deactivate'}`);
-      Object.assign(integration, answer.integration);
-      notify(answer.message);
-    } catch (error) {
-      input.checked = !activate;
-      notify(error.message, 'error');
-    } finally {
-      input.disabled = false;
-      input.checked = integration.active;
-      show();
-      input.focus();
-    }
-  });
-  return h('span', { class: 'switch' }, input,
-    h('label', { for: id }, h('span', { class: 'visually-hidden' }, `Active: ${integration.name}`), text));
-}
-
-// Asks, then deletes (keeping the synced data unless the user ticks the box). Resolves true
-// when deleted.
-export async function deleteIntegration(integration, { title = 'Delete integration?', confirmLabel = 'Delete' } = {}) {
-  const removeId = uniqueId('remove-data');
-  const { confirmed, form } = await confirmDialog({
-    title,
-    body: [`“${integration.name}” (${integration.secret_key_masked}) will be removed and Stripeline stops syncing it.`,
-      'Dashboard widgets that show only this account are removed too.'],
-    confirmLabel,
-    danger: true,
-    extra: h('div', { class: 'field checkbox-field' },
-      h('input', { type: 'checkbox', id: removeId, name: 'remove_data' }),
-      h('label', { for: removeId }, 'Also remove its synced data')),
-  });
-  if (!confirmed) return false;
-  const keep = !form.querySelector('[name=remove_data]').checked;
-  try {
-    const answer = await del(`/integrations/${encodeURIComponent(integration.id)}?keep_data=${keep}`);
-    notify(answer.message);
-    return true;
-  } catch (error) {
-    notify(error.message, 'error');
-    return false;
-  }
 }
 
 function integrationRow(integration, clientNames, rerender) {

@@ -2,7 +2,7 @@
 // on every change.
 import { post } from '../api.js';
 import { h, field, busy } from '../dom.js';
-import { signedIn } from '../app.js';
+import { signedIn } from '../session.js';
 
 export function loginPage({ next }) {
   const email = field({ label: 'Email', name: 'email', type: 'email', required: true, autocomplete: 'username' });

@@ -4,7 +4,7 @@
 // prints it without the app's chrome (app.css, @media print).
 import { h, pageHeader, formatTime } from '../dom.js';
 import { loadMetric, rangeText, rangeToQuery } from '../metrics.js';
-import { DashboardData } from './dashboard.js';
+import { DashboardData } from '../components/dashboard_data.js';
 import { displayOf, totalsView, widgetBody, reconnectNotice } from '../widgets.js';
 
 function reportSection(data, widget, outcome) {

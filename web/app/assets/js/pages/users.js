@@ -2,7 +2,7 @@
 // and the signed-in user's API tokens, each shown once when created.
 import { get, post, patch, del } from '../api.js';
 import { h, notify, field, pageHeader, busy, uniqueId, confirmDialog, timeElement } from '../dom.js';
-import { currentUser } from '../app.js';
+import { currentUser } from '../session.js';
 
 const ROLES = [['admin', 'Administrator'], ['member', 'Member'], ['viewer', 'Viewer']];
 
