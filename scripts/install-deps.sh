@@ -7,7 +7,6 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev          # Beast/Asio (HTTP), JSON and URL, used header-only
   libcurl4-openssl-dev      # Stripe client transport
-  libsimdjson-dev
   libsqlite3-dev sqlite3
   libpq-dev
   libsodium-dev             # encryption at rest, argon2id, HMAC

@@ -1,9 +1,10 @@
 #include "common/http_message.h"
 
 #include <boost/json/serialize.hpp>
-#include <strings.h>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <cctype>
+#include "common/text.h"
 
 namespace stripeline {
 
@@ -14,10 +15,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::optional<std::string> FindField(const Fields& fields, std::string_view name,
@@ -49,21 +46,11 @@ std::string PercentDecode(std::string_view text, bool plus_as_space) {
 }
 
 std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
+// Parsing stays by hand: Boost.URL's parse_query rejects what this must accept, the literal
+// '[' and ']' of Stripe's keys (created[gte]=...) and a stray '%' (kept, as PercentDecode does).
 Fields ParseFormEncoded(std::string_view text) {
   Fields fields;
   while (!text.empty()) {

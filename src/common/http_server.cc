@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "common/log.h"
+#include "common/text.h"
 
 namespace stripeline {
 
@@ -84,8 +85,7 @@ struct HttpServer::Impl {
     request.path = PercentDecode(target.substr(0, q), false);
     if (q != std::string_view::npos) request.query = ParseFormEncoded(target.substr(q + 1));
     for (const auto& field : raw) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string name = ToLower(field.name_string());
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = raw.body();

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
+
 namespace stripeline {
 namespace {
 
@@ -45,14 +47,6 @@ std::string ToBase64(std::string_view bytes, int variant) {
 
 Status DecryptFailed(std::string message) {
   return Status::Internal(std::move(message), "secret_decrypt_failed");
-}
-
-std::string_view Trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  const size_t end = s.find_last_not_of(kSpace);
-  return s.substr(begin, end - begin + 1);
 }
 
 bool IsHex(std::string_view s) {

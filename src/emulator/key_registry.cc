@@ -3,20 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
+
 namespace stripeline::emulator {
 
 namespace {
-
-bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Standard base64 (padding optional). Local on purpose: the emulator depends only on the
 // basic parts of src/common.

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 
+#include "common/text.h"
 #include "emulator/dataset.h"
 #include "emulator/object_shapes.h"
 
@@ -48,11 +49,6 @@ int64_t Int(const json::object& o, std::string_view key) { return o.at(key).as_i
 std::string Str(const json::object& o, std::string_view key) {
   return std::string(o.at(key).as_string());
 }
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A card of the account's country, as the demo's charges are paid with.
 CardFacts RandomCard(DatasetBuilder& b) {
@@ -89,7 +85,7 @@ void GenerateCustomers(DatasetBuilder& b) {
     c.id = b.NewId("cus_", 14);
     c.livemode = b.livemode();
     c.currency = b.currency();
-    c.email = Lower(first) + "." + Lower(last) + "@example.com";
+    c.email = ToLower(first) + "." + ToLower(last) + "@example.com";
     c.invoice_prefix = b.RandomChars(8, true);
     c.name = std::string(first) + " " + std::string(last);
     b.Objects("customers").push_back(CustomerObject(c));

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/text.h"
 #include "emulator/object_shapes.h"
 #include "emulator/resource_table.h"
 
@@ -44,12 +45,6 @@ constexpr std::array<std::string_view, 16> kLastNames = {
 constexpr std::array<std::string_view, 8> kProductNames = {
     "Starter", "Pro", "Team", "Enterprise", "Analytics add-on", "Storage pack", "Support plan",
     "API access"};
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct TxnEntry {
   int64_t created;
@@ -353,9 +348,9 @@ std::string Scale::CustomerName(uint32_t j) const {
 
 std::string Scale::CustomerEmail(uint32_t j) const {
   uint64_t h = H(kCustomer + 100, j);
-  std::string last = Lower(kLastNames[(h >> 8) % 16]);
+  std::string last = ToLower(kLastNames[(h >> 8) % 16]);
   last.erase(std::remove(last.begin(), last.end(), '-'), last.end());
-  return Lower(kFirstNames[h % 16]) + "." + last + "." + std::to_string(j) + "@example.com";
+  return ToLower(kFirstNames[h % 16]) + "." + last + "." + std::to_string(j) + "@example.com";
 }
 
 bool Scale::Refunded(uint32_t i) const {

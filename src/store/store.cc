@@ -7,6 +7,8 @@
 #include <cctype>
 #include <utility>
 
+#include "common/text.h"
+
 namespace stripeline::store {
 namespace {
 
@@ -32,12 +34,6 @@ std::string Sql(std::string_view head, std::string_view columns, std::string_vie
   sql += columns;
   sql += tail;
   return sql;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string Quoted(std::string_view s) {
@@ -260,7 +256,7 @@ Status Store::CheckExists(std::string_view exists_sql, const std::string& id,
 // ---- Users ----
 
 Status Store::CreateUser(const User& user) {
-  const std::string email = Lower(user.email);
+  const std::string email = ToLower(user.email);
   return db_->Transaction([&]() -> Status {
     SL_ASSIGN_OR_RETURN(Rows taken, db_->Query("SELECT id FROM users WHERE email = $1", {email}));
     if (!taken.empty()) {
@@ -284,7 +280,7 @@ Result<User> Store::GetUser(const std::string& id) {
 }
 
 Result<User> Store::FindUserByEmail(const std::string& email) {
-  const std::string lowered = Lower(email);
+  const std::string lowered = ToLower(email);
   SL_ASSIGN_OR_RETURN(
       Rows rows, db_->Query(Sql("SELECT ", kUserColumns, " FROM users WHERE email = $1"), {lowered}));
   if (rows.empty()) return Status::NotFound("No user with email " + Quoted(lowered));
@@ -298,7 +294,7 @@ Result<std::vector<User>> Store::ListUsers() {
 }
 
 Status Store::UpdateUser(const User& user) {
-  const std::string email = Lower(user.email);
+  const std::string email = ToLower(user.email);
   return db_->Transaction([&]() -> Status {
     SL_ASSIGN_OR_RETURN(
         Rows taken, db_->Query("SELECT id FROM users WHERE email = $1 AND id <> $2", {email, user.id}));

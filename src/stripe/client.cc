@@ -2,6 +2,9 @@
 
 #include "common/http_message.h"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <random>
@@ -98,19 +101,12 @@ std::string TrimTrailingSlash(std::string base) {
 
 
 std::string FormEncode(const Params& params) {
+  // Brackets are the only reserved characters Stripe keys use; keep them readable.
+  static constexpr auto kKeyChars = boost::urls::unreserved_chars + '[' + ']';
   std::string out;
   for (const auto& [key, value] : params) {
     if (!out.empty()) out += '&';
-    std::string encoded_key = PercentEncode(key);
-    // Brackets are the only reserved characters Stripe keys use; keep them readable.
-    for (std::string_view from : {"%5B", "%5D"}) {
-      const char to = from == "%5B" ? '[' : ']';
-      for (size_t pos = encoded_key.find(from); pos != std::string::npos;
-           pos = encoded_key.find(from, pos + 1)) {
-        encoded_key.replace(pos, 3, 1, to);
-      }
-    }
-    out += encoded_key;
+    out += boost::urls::encode(key, kKeyChars);
     out += '=';
     out += PercentEncode(value);
   }

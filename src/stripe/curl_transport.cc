@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "common/text.h"
+
 namespace stripeline::stripe {
 
 namespace {
@@ -40,12 +42,6 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto& headers = *static_cast<HeaderList*>(user);
   std::string_view line(data, size * count);
@@ -57,9 +53,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  std::string name(Trim(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string name = ToLower(Trim(line.substr(0, colon)));
   headers.emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
   return size * count;
 }

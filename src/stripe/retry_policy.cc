@@ -7,18 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "common/text.h"
 #include "stripe/error.h"
 
 namespace stripeline::stripe {
 
 namespace {
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Retry-After in milliseconds, when it is a number of seconds.
 std::optional<double> RetryAfterMs(const TransportResponse& response) {
@@ -48,8 +42,8 @@ bool ShouldRetry(const RetryPolicy& policy, int attempt, const Result<TransportR
     if (!policy.retry_rate_limited) return false;
   }
   if (std::optional<std::string> should = response.Header("stripe-should-retry")) {
-    if (EqualsIgnoringCase(*should, "true")) return true;
-    if (EqualsIgnoringCase(*should, "false")) return false;
+    if (EqualsIgnoreCase(*should, "true")) return true;
+    if (EqualsIgnoreCase(*should, "false")) return false;
   }
   return response.status == 409 || response.status == 429 || response.status >= 500;
 }

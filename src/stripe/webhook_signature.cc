@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "common/secrets.h"
+#include "common/text.h"
 
 namespace stripeline::stripe {
 
@@ -17,12 +18,6 @@ namespace {
 // bodies can be large and this runs on every delivery.
 std::string SignatureBytes(std::string_view secret, int64_t timestamp, std::string_view payload) {
   return HmacSha256(secret, {std::to_string(timestamp), ".", payload});
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 struct ParsedHeader {
