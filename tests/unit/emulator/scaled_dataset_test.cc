@@ -225,11 +225,9 @@ TEST_F(ScaledDatasetTest, PagesWalkEveryObjectOnceWithCursorsAndSlices) {
   EXPECT_TRUE(before.at("has_more").as_bool());
 }
 
-TEST(ScaledDataset, HundredThousandChargesBuildFastAndSmall) {
-  auto start = std::chrono::steady_clock::now();
+// How fast it builds is measured by bench/bench_emulator.cc (BM_BuildScaledDataset).
+TEST(ScaledDataset, HundredThousandChargesBuild) {
   auto big = BuildScaledDataset(Demo(), true, 42, kFakeNow, 100000);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 3.0);
   EXPECT_EQ(big->Objects("charges")->size(), 100000u);
   // Paging from the middle is positioned by id, not by a scan.
   const Collection& txns = *big->Objects("balance_transactions");
