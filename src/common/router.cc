@@ -1,10 +1,11 @@
-#include "http/router.h"
+#include "common/router.h"
 
-#include "http/status_mapping.h"
+namespace stripeline {
 
-namespace stripeline::http {
+RoutePattern::RoutePattern(std::string method, std::string_view pattern)
+    : method_(std::move(method)), segments_(Split(pattern)) {}
 
-std::vector<std::string> Router::Split(std::string_view path) {
+std::vector<std::string> RoutePattern::Split(std::string_view path) {
   std::vector<std::string> segments;
   size_t start = 0;
   while (start <= path.size()) {
@@ -16,16 +17,11 @@ std::vector<std::string> Router::Split(std::string_view path) {
   return segments;
 }
 
-void Router::Add(std::string method, std::string pattern, RouteHandler handler) {
-  routes_.push_back(Route{std::move(method), Split(pattern), std::move(handler)});
-}
-
-bool Router::Match(const Route& route, const std::vector<std::string>& segments,
-                   PathParams& params) {
-  if (route.segments.size() != segments.size()) return false;
+bool RoutePattern::Match(const std::vector<std::string>& segments, PathParams& params) const {
+  if (segments_.size() != segments.size()) return false;
   PathParams found;
   for (size_t i = 0; i < segments.size(); ++i) {
-    const std::string& expected = route.segments[i];
+    const std::string& expected = segments_[i];
     if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
       found[expected.substr(1, expected.size() - 2)] = segments[i];
     } else if (expected != segments[i]) {
@@ -36,35 +32,10 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
   return true;
 }
 
-std::vector<std::string> Router::Describe() const {
-  std::vector<std::string> out;
-  for (const auto& route : routes_) {
-    std::string path;
-    for (const auto& segment : route.segments) path += "/" + segment;
-    out.push_back(route.method + " " + (path.empty() ? "/" : path));
-  }
-  return out;
+std::string RoutePattern::Describe() const {
+  std::string path;
+  for (const std::string& segment : segments_) path += "/" + segment;
+  return method_ + " " + (path.empty() ? "/" : path);
 }
 
-HttpResponse Router::Dispatch(const HttpRequest& request) const {
-  auto segments = Split(request.path);
-  std::string allowed;
-  for (const auto& route : routes_) {
-    PathParams params;
-    if (!Match(route, segments, params)) continue;
-    if (route.method == request.method) return route.handler(request, params);
-    allowed += (allowed.empty() ? "" : ", ") + route.method;
-  }
-  if (!allowed.empty()) {
-    HttpResponse response = ErrorResponse(Status::InvalidArgument(
-        request.method + " is not supported on " + request.path + " (allowed: " + allowed + ").",
-        "method_not_allowed"));
-    response.status = 405;
-    response.SetHeader("Allow", allowed);
-    return response;
-  }
-  return ErrorResponse(Status::NotFound("No such endpoint: " + request.method + " " +
-                                        request.path + ". See docs/openapi.yaml."));
-}
-
-}  // namespace stripeline::http
+}  // namespace stripeline

@@ -22,18 +22,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kAdminPrefix = "/_emulator/";
-constexpr std::string_view kApiPrefix = "/v1/";
-
-std::vector<std::string_view> SplitPath(std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    parts.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path = path.substr(slash + 1);
-  }
-  return parts;
-}
+constexpr std::string_view kOAuthPrefix = "/oauth/";
 
 std::string RequestLogUrl(const AccountConfig& account, const KeyConfig& key,
                           const std::string& request_id) {
@@ -153,8 +142,13 @@ Emulator::Emulator(EmulatorConfig config, const EmulatorOptions& options)
       clock_(options.clock != nullptr ? *options.clock : Clock::Real()),
       webhooks_(std::make_unique<WebhookDispatcher>(options.webhooks, clock_, options.seed)),
       registry_(initial_config_),
-      rng_(options.seed) {
+      rng_(options.seed),
+      router_([this](const HttpRequest& request, const std::string&,
+                     const std::string& request_id) { return NoRoute(request, request_id); }) {
   datasets_ = BuildDatasets();
+  AddApiRoutes();
+  AddOAuthRoutes();
+  AddAdminRoutes();
 }
 
 Emulator::~Emulator() = default;
@@ -207,15 +201,13 @@ bool Emulator::TakeToken(const std::string& account, bool livemode) {
 
 HttpResponse Emulator::Handle(const HttpRequest& request) {
   std::string request_id = "req_" + RandomChars(14);
-  HttpResponse response;
-  if (request.path.starts_with(kAdminPrefix)) {
-    response = HandleAdmin(request, request_id);
-  } else if (request.path.starts_with("/oauth/")) {
-    response = HandleOAuth(request);
-  } else {
+  const bool api = IsApiPath(request.path);
+  if (api) {
     api_requests_.fetch_add(1);
     if (options_.latency_ms > 0) clock_.SleepFor(std::chrono::milliseconds(options_.latency_ms));
-    response = HandleApi(request, request_id);
+  }
+  HttpResponse response = router_.Dispatch(request, request_id);
+  if (api) {
     response.SetHeader("Stripe-Version", request.Header("stripe-version")
                                              .value_or(std::string(kApiVersion)));
   }
@@ -224,7 +216,48 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& request_id) {
+bool Emulator::IsApiPath(std::string_view path) {
+  return !path.starts_with(kAdminPrefix) && !path.starts_with(kOAuthPrefix);
+}
+
+HttpResponse Emulator::NoRoute(const HttpRequest& request, const std::string& request_id) {
+  // Each family answers in its own error shape; an API request is still authenticated and
+  // rate limited first, as Stripe does.
+  if (request.path.starts_with(kAdminPrefix)) {
+    return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
+  }
+  if (request.path.starts_with(kOAuthPrefix)) {
+    return ErrorResponse(errors::UnrecognizedUrl(request.method, request.path));
+  }
+  return HandleApi(request, request_id, ApiTarget{});
+}
+
+void Emulator::AddApiRoutes() {
+  for (std::string_view singleton : {"account", "balance"}) {
+    router_.Add("GET", "/v1/" + std::string(singleton),
+                [this, singleton](const HttpRequest& request, const PathParams&,
+                                  const std::string& request_id) {
+                  return HandleApi(request, request_id, ApiTarget{.singleton = singleton});
+                });
+  }
+  // A resource the table does not know is an unrecognized URL (spec null).
+  router_.Add("GET", "/v1/{resource}",
+              [this](const HttpRequest& request, const PathParams& path,
+                     const std::string& request_id) {
+                return HandleApi(request, request_id,
+                                 ApiTarget{.spec = FindResource(path.at("resource"))});
+              });
+  router_.Add("GET", "/v1/{resource}/{id}",
+              [this](const HttpRequest& request, const PathParams& path,
+                     const std::string& request_id) {
+                return HandleApi(request, request_id,
+                                 ApiTarget{.spec = FindResource(path.at("resource")),
+                                           .id = path.at("id")});
+              });
+}
+
+HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& request_id,
+                                 const ApiTarget& target) {
   KeyConfig key;
   AccountConfig account;
   std::shared_ptr<Dataset> dataset, other;
@@ -270,19 +303,13 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
   std::string log_url = RequestLogUrl(account, key, request_id);
   auto fail = [&](const ApiError& error) { return ErrorResponse(error, log_url); };
 
-  std::vector<std::string_view> parts;
-  if (request.path.starts_with(kApiPrefix)) {
-    parts = SplitPath(std::string_view(request.path).substr(kApiPrefix.size()));
+  const ResourceSpec* spec = target.spec;
+  if (target.singleton.empty() && spec == nullptr) {
+    return fail(errors::UnrecognizedUrl(request.method, request.path));
   }
-  const ResourceSpec* spec = parts.empty() ? nullptr : FindResource(parts[0]);
-  bool singleton = parts.size() == 1 && (parts[0] == "account" || parts[0] == "balance");
-  bool routed = request.method == "GET" &&
-                (singleton || (spec != nullptr && (parts.size() == 1 ||
-                                                   (parts.size() == 2 && !parts[1].empty()))));
-  if (!routed) return fail(errors::UnrecognizedUrl(request.method, request.path));
 
   // Stripe checks permissions before looking at parameters or objects.
-  if (parts[0] == "account") {
+  if (target.singleton == "account") {
     if (key.kind == KeyKind::kRestricted) {
       return fail(errors::ClosedToRestrictedKeys(key.key, account.id));
     }
@@ -294,13 +321,13 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
   }
 
   std::shared_lock data_lock(dataset->mutex());
-  if (parts[0] == "account") return HttpResponse::Json(200, dataset->Account());
-  if (parts[0] == "balance") return HttpResponse::Json(200, dataset->Balance());
+  if (target.singleton == "account") return HttpResponse::Json(200, dataset->Account());
+  if (target.singleton == "balance") return HttpResponse::Json(200, dataset->Balance());
 
   const Collection& objects = *dataset->Objects(spec->path);
   std::optional<int64_t> oldest;
   if (spec->path == "events") oldest = Now() - kEventWindow;
-  if (parts.size() == 1) {
+  if (!target.id) {
     auto query = ListQuery::Parse(*spec, request.query);
     if (auto* error = std::get_if<ApiError>(&query)) return fail(*error);
     auto page = std::get<ListQuery>(query).Run(objects, oldest);
@@ -308,7 +335,7 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
     return HttpResponse::Text(200, std::move(std::get<std::string>(page)), "application/json");
   }
 
-  std::string_view id = parts[1];
+  std::string_view id = *target.id;
   if (std::optional<uint32_t> at = objects.Find(id)) {
     if (!objects.Deleted(*at) && (!oldest || objects.Created(*at) >= *oldest)) {
       return HttpResponse::Text(200, objects.Json(*at), "application/json");
@@ -325,35 +352,39 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
   return fail(errors::NoSuchObject(404, spec->object_name, id, "id", other_mode));
 }
 
-HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string& request_id) {
-  std::vector<std::string_view> parts =
-      SplitPath(std::string_view(request.path).substr(kAdminPrefix.size()));
-  Fields params = RequestParams(request);
-  auto route = [&](std::string_view method, std::initializer_list<std::string_view> path) {
-    if (request.method != method || parts.size() != path.size()) return false;
-    size_t i = 0;
-    for (std::string_view part : path) {
-      if (part != "*" && parts[i] != part) return false;
-      ++i;
-    }
-    return true;
+void Emulator::AddAdminRoutes() {
+  // Every admin endpoint reads its parameters the same way (request_params.h).
+  using AdminHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&,
+                                                  const Fields& params, const std::string&)>;
+  auto admin = [this](std::string method, std::string_view path, AdminHandler handler) {
+    router_.Add(std::move(method), std::string(kAdminPrefix) + std::string(path),
+                [handler = std::move(handler)](const HttpRequest& request, const PathParams& path,
+                                               const std::string& request_id) {
+                  return handler(request, path, RequestParams(request), request_id);
+                });
   };
 
-  if (route("GET", {"requests", "count"})) {
+  admin("GET", "requests/count", [this](const HttpRequest&, const PathParams&, const Fields&,
+                                        const std::string&) {
     return HttpResponse::Json(200, json::object{{"count", api_requests_.load()}});
-  }
-  if (route("GET", {"stats"})) return Stats(params);
-  if (route("GET", {"clock"}) || route("POST", {"clock", "advance"})) {
-    if (parts.size() == 2) {
-      std::optional<int64_t> seconds = ParseInteger(Param(params, "seconds").value_or(""));
-      if (!seconds || *seconds < 0) {
-        return AdminError(400, "seconds must be a non-negative integer (the clock never goes back)");
-      }
-      offset_.fetch_add(*seconds);
-    }
-    return HttpResponse::Json(200, json::object{{"now", Now()}, {"offset", offset_.load()}});
-  }
-  if (route("POST", {"reset"})) {
+  });
+  admin("GET", "stats",
+        [this](const HttpRequest&, const PathParams&, const Fields& params, const std::string&) {
+          return Stats(params);
+        });
+  admin("GET", "clock", [this](const HttpRequest&, const PathParams&, const Fields&,
+                               const std::string&) { return ClockAnswer(std::nullopt); });
+  admin("POST", "clock/advance",
+        [this](const HttpRequest&, const PathParams&, const Fields& params, const std::string&) {
+          std::optional<int64_t> seconds = ParseInteger(Param(params, "seconds").value_or(""));
+          if (!seconds || *seconds < 0) {
+            return AdminError(400,
+                              "seconds must be a non-negative integer (the clock never goes back)");
+          }
+          return ClockAnswer(*seconds);
+        });
+  admin("POST", "reset", [this](const HttpRequest&, const PathParams&, const Fields&,
+                                const std::string&) {
     offset_.store(0);
     DatasetMap fresh = BuildDatasets();
     webhooks_->Clear();
@@ -367,18 +398,27 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
     rate_limited_.store(0);
     faults_injected_.store(0);
     return HttpResponse::Json(200, json::object{{"reset", true}});
-  }
-  if (!parts.empty() && parts[0] == "objects") {
-    return HandleObjects(request, parts, params, request_id);
-  }
-  if (route("POST", {"traffic"})) return HandleTraffic(params);
-  if (!parts.empty() && parts[0] == "webhook_endpoints") {
-    return HandleWebhookEndpoints(request, parts, params);
-  }
-  if (route("POST", {"keys", "revoke"}) || route("POST", {"keys", "roll"})) {
+  });
+  auto objects = [this](const HttpRequest& request, const PathParams& path, const Fields& params,
+                        const std::string& request_id) {
+    return HandleObjects(request, path, params, request_id);
+  };
+  admin("POST", "objects/{resource}", objects);
+  admin("POST", "objects/{resource}/{id}", objects);
+  admin("DELETE", "objects/{resource}/{id}", objects);
+  admin("POST", "traffic",
+        [this](const HttpRequest&, const PathParams&, const Fields& params, const std::string&) {
+          return HandleTraffic(params);
+        });
+  AddWebhookEndpointRoutes();
+  for (bool revoke : {true, false}) {
+    admin("POST", revoke ? "keys/revoke" : "keys/roll", [this, revoke](const HttpRequest&,
+                                                                       const PathParams&,
+                                                                       const Fields& params,
+                                                                       const std::string&) {
     std::optional<std::string> key = Param(params, "key");
     if (!key || key->empty()) return AdminError(400, "missing parameter: key");
-    if (parts[1] == "revoke") {
+    if (revoke) {
       std::lock_guard lock(mu_);
       Status status = registry_.Revoke(*key);
       if (!status.ok()) return AdminError(status);
@@ -389,8 +429,10 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
     Result<KeyConfig> rolled = registry_.Roll(*key, new_key);
     if (!rolled.ok()) return AdminError(rolled.status());
     return HttpResponse::Json(200, json::object{{"key", rolled->key}, {"previous", *key}});
+    });
   }
-  if (route("POST", {"keys"})) {
+  admin("POST", "keys", [this](const HttpRequest&, const PathParams&, const Fields& params,
+                               const std::string&) {
     std::optional<std::string> account = Param(params, "account");
     if (!account || account->empty()) return AdminError(400, "missing parameter: account");
     std::string kind = Param(params, "kind").value_or("secret");
@@ -427,33 +469,38 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
                                                 {"kind", kind},
                                                 {"livemode", created->livemode},
                                                 {"permissions", std::move(permissions)}});
-  }
-  if (route("POST", {"accounts", "*", "disconnect"})) {
+  });
+  admin("POST", "accounts/{account}/disconnect", [this](const HttpRequest&, const PathParams& path,
+                                                        const Fields&, const std::string&) {
+    const std::string& account = path.at("account");
     std::lock_guard lock(mu_);
-    Status status = registry_.Disconnect(parts[1]);
+    Status status = registry_.Disconnect(account);
     if (!status.ok()) return AdminError(status);
-    return HttpResponse::Json(200,
-                              json::object{{"account", parts[1]}, {"disconnected", true}});
-  }
-  if (route("POST", {"accounts", "*", "deauthorize"})) {
+    return HttpResponse::Json(200, json::object{{"account", account}, {"disconnected", true}});
+  });
+  admin("POST", "accounts/{account}/deauthorize", [this](const HttpRequest&,
+                                                         const PathParams& path,
+                                                         const Fields& params, const std::string&) {
     // The account's owner revoking the platform's access in their Dashboard.
+    const std::string& id = path.at("account");
     std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
     if (!livemode) return AdminError(400, "livemode must be true or false");
     std::optional<AccountConfig> platform;
     {
       std::lock_guard lock(mu_);
-      const AccountConfig* account = registry_.config().FindAccount(parts[1]);
-      if (account == nullptr) return AdminError(404, "no such account: " + std::string(parts[1]));
+      const AccountConfig* account = registry_.config().FindAccount(id);
+      if (account == nullptr) return AdminError(404, "no such account: " + id);
       if (!account->connected_to) {
         return AdminError(409, "\"" + account->id + "\" is not a connected account");
       }
       platform = *registry_.config().FindAccount(*account->connected_to);
     }
-    Status status = DeauthorizeAccount(*platform, std::string(parts[1]), *livemode);
+    Status status = DeauthorizeAccount(*platform, id, *livemode);
     if (!status.ok()) return AdminError(status);
-    return HttpResponse::Json(200, json::object{{"account", parts[1]}, {"deauthorized", true}});
-  }
-  if (route("POST", {"faults"})) {
+    return HttpResponse::Json(200, json::object{{"account", id}, {"deauthorized", true}});
+  });
+  admin("POST", "faults", [this](const HttpRequest&, const PathParams&, const Fields& params,
+                                 const std::string&) {
     std::optional<int64_t> status = ParseInteger(Param(params, "status").value_or(""));
     if (!status || *status < 400 || *status > 599) {
       return AdminError(400, "status must be an HTTP error status (400..599)");
@@ -468,8 +515,12 @@ HttpResponse Emulator::HandleAdmin(const HttpRequest& request, const std::string
     std::lock_guard lock(mu_);
     fault_ = fault;
     return HttpResponse::Json(200, json::object{{"status", *status}, {"count", *count}});
-  }
-  return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
+  });
+}
+
+HttpResponse Emulator::ClockAnswer(std::optional<int64_t> advance_seconds) {
+  if (advance_seconds) offset_.fetch_add(*advance_seconds);
+  return HttpResponse::Json(200, json::object{{"now", Now()}, {"offset", offset_.load()}});
 }
 
 HttpResponse Emulator::Stats(const Fields& params) {
@@ -502,17 +553,14 @@ HttpResponse Emulator::Stats(const Fields& params) {
                                               {"webhook_endpoints", webhooks_->EndpointCount()}});
 }
 
-HttpResponse Emulator::HandleObjects(const HttpRequest& request,
-                                     const std::vector<std::string_view>& parts,
+HttpResponse Emulator::HandleObjects(const HttpRequest& request, const PathParams& path,
                                      const Fields& params, const std::string& request_id) {
-  bool create = request.method == "POST" && parts.size() == 2;
-  bool update = request.method == "POST" && parts.size() == 3;
-  bool remove = request.method == "DELETE" && parts.size() == 3;
-  if (!create && !update && !remove) {
-    return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
-  }
-  const ResourceSpec* spec = FindResource(parts[1]);
-  if (spec == nullptr) return AdminError(404, "no such resource: " + std::string(parts[1]));
+  auto id = path.find("id");
+  bool create = id == path.end();
+  bool update = !create && request.method == "POST";
+  const std::string& resource = path.at("resource");
+  const ResourceSpec* spec = FindResource(resource);
+  if (spec == nullptr) return AdminError(404, "no such resource: " + resource);
   if (spec->event_prefix.empty()) {
     return AdminError(400, std::string(spec->path) + " cannot be changed through the admin API");
   }
@@ -529,9 +577,9 @@ HttpResponse Emulator::HandleObjects(const HttpRequest& request,
       std::mt19937_64 rng(Mix64(std::hash<std::string>{}(RandomChars(16))));
       result = CreateObject(*dataset, *spec, params, request_id, rng);
     } else if (update) {
-      result = UpdateObject(*dataset, *spec, parts[2], params, request_id);
+      result = UpdateObject(*dataset, *spec, id->second, params, request_id);
     } else {
-      result = DeleteObject(*dataset, *spec, parts[2], request_id);
+      result = DeleteObject(*dataset, *spec, id->second, request_id);
     }
   }
   if (!result.ok()) return AdminError(result.status());
@@ -725,10 +773,11 @@ HttpResponse Emulator::HandleTraffic(const Fields& params) {
                                               {"seed", seed}});
 }
 
-HttpResponse Emulator::HandleWebhookEndpoints(const HttpRequest& request,
-                                              const std::vector<std::string_view>& parts,
-                                              const Fields& params) {
-  if (request.method == "POST" && parts.size() == 1) {
+void Emulator::AddWebhookEndpointRoutes() {
+  const std::string prefix = std::string(kAdminPrefix) + "webhook_endpoints";
+  router_.Add("POST", prefix, [this](const HttpRequest& request, const PathParams&,
+                                     const std::string&) {
+    Fields params = RequestParams(request);
     std::optional<std::string> url = Param(params, "url");
     if (!url || !url->starts_with("http://")) return AdminError(400, "url must be an http:// URL");
     std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
@@ -755,19 +804,22 @@ HttpResponse Emulator::HandleWebhookEndpoints(const HttpRequest& request,
                                                 {"account", endpoint.account},
                                                 {"livemode", endpoint.livemode},
                                                 {"enabled_events", std::move(events)}});
-  }
-  if (request.method == "DELETE" && parts.size() == 2) {
-    std::string id(parts[1]);
+  });
+  router_.Add("DELETE", prefix + "/{id}", [this](const HttpRequest&, const PathParams& path,
+                                                 const std::string&) {
+    const std::string& id = path.at("id");
     if (!webhooks_->Remove(id)) return AdminError(404, "no such webhook endpoint: " + id);
     return HttpResponse::Json(
         200, json::object{{"id", id}, {"object", "webhook_endpoint"}, {"deleted", true}});
-  }
-  if (request.method == "GET" && parts.size() == 3 && parts[2] == "deliveries") {
-    std::optional<json::array> deliveries = webhooks_->Deliveries(std::string(parts[1]));
-    if (!deliveries) return AdminError(404, "no such webhook endpoint: " + std::string(parts[1]));
+  });
+  router_.Add("GET", prefix + "/{id}/deliveries", [this](const HttpRequest&,
+                                                         const PathParams& path,
+                                                         const std::string&) {
+    const std::string& id = path.at("id");
+    std::optional<json::array> deliveries = webhooks_->Deliveries(id);
+    if (!deliveries) return AdminError(404, "no such webhook endpoint: " + id);
     return HttpResponse::Json(200, json::object{{"object", "list"}, {"data", std::move(*deliveries)}});
-  }
-  return AdminError(404, "no emulator endpoint " + request.method + " " + request.path);
+  });
 }
 
 std::vector<DemoKey> Emulator::DemoKeys() const {

@@ -82,6 +82,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -89,6 +90,7 @@
 #include "common/clock.h"
 #include "common/http_message.h"
 #include "common/result.h"
+#include "common/router.h"
 #include "emulator/dataset.h"
 #include "emulator/emulator_config.h"
 #include "emulator/key_registry.h"
@@ -166,10 +168,32 @@ class Emulator {
   std::shared_ptr<Dataset> FindDataset(const std::string& account, bool livemode) const;
   int64_t Now() const;
 
-  HttpResponse HandleApi(const HttpRequest& request, const std::string& request_id);
+  // Handlers get the request id Handle gave the request (Request-Id, events' request.id).
+  using EmulatorRouter = BasicRouter<const std::string& /*request_id*/>;
+  // What an API route matched: a singleton ("account", "balance"), or a resource's list (no
+  // id) or one object; neither for a URL Stripe does not recognize.
+  struct ApiTarget {
+    std::string_view singleton;
+    const ResourceSpec* spec = nullptr;
+    std::optional<std::string> id;
+  };
+
+  // API paths are everything outside /_emulator/ and /oauth/ (they count as API requests).
+  static bool IsApiPath(std::string_view path);
+  // The answer to what no route takes, in the error shape of the path's family.
+  HttpResponse NoRoute(const HttpRequest& request, const std::string& request_id);
+  // Routes of the API, Connect OAuth (emulator_oauth.cc) and admin endpoints; the constructor
+  // adds them once.
+  void AddApiRoutes();
+  void AddOAuthRoutes();
+  void AddAdminRoutes();
+  void AddWebhookEndpointRoutes();
+
+  // Faults, authentication, Stripe-Account and the rate limit, then `target`.
+  HttpResponse HandleApi(const HttpRequest& request, const std::string& request_id,
+                         const ApiTarget& target);
   // Connect OAuth (emulator_oauth.cc): /oauth/authorize (page and its form), /oauth/token,
   // /oauth/deauthorize.
-  HttpResponse HandleOAuth(const HttpRequest& request);
   HttpResponse AuthorizePage(const HttpRequest& request);
   HttpResponse AuthorizeDecision(const HttpRequest& request);
   HttpResponse Token(const HttpRequest& request);
@@ -185,13 +209,12 @@ class Emulator {
   // account.application.deauthorized in `livemode`. Takes mu_, then the dataset's lock.
   Status DeauthorizeAccount(const AccountConfig& platform, const std::string& account,
                             bool livemode);
-  HttpResponse HandleAdmin(const HttpRequest& request, const std::string& request_id);
-  HttpResponse HandleObjects(const HttpRequest& request, const std::vector<std::string_view>& parts,
+  // POST objects/{resource} creates, POST objects/{resource}/{id} updates, DELETE deletes.
+  HttpResponse HandleObjects(const HttpRequest& request, const PathParams& path,
                              const Fields& params, const std::string& request_id);
   HttpResponse HandleTraffic(const Fields& params);
-  HttpResponse HandleWebhookEndpoints(const HttpRequest& request,
-                                      const std::vector<std::string_view>& parts,
-                                      const Fields& params);
+  // The emulated now and clock offset, after advancing it by `advance_seconds` (>= 0).
+  HttpResponse ClockAnswer(std::optional<int64_t> advance_seconds);
   HttpResponse Stats(const Fields& params);
   // True when the account and mode may make one more request now (takes a token).
   bool TakeToken(const std::string& account, bool livemode);
@@ -235,6 +258,7 @@ class Emulator {
   std::atomic<uint64_t> api_requests_{0};
   std::atomic<uint64_t> rate_limited_{0};
   std::atomic<uint64_t> faults_injected_{0};
+  EmulatorRouter router_;  // built by the constructor, then only read
 };
 
 }  // namespace stripeline::emulator

@@ -52,14 +52,18 @@ OAuthError InvalidRequest(std::string description) {
 
 }  // namespace
 
-HttpResponse Emulator::HandleOAuth(const HttpRequest& request) {
-  if (request.path == "/oauth/authorize" && request.method == "GET") return AuthorizePage(request);
-  if (request.path == "/oauth/authorize" && request.method == "POST") {
-    return AuthorizeDecision(request);
-  }
-  if (request.path == "/oauth/token" && request.method == "POST") return Token(request);
-  if (request.path == "/oauth/deauthorize" && request.method == "POST") return Deauthorize(request);
-  return ErrorResponse(errors::UnrecognizedUrl(request.method, request.path));
+void Emulator::AddOAuthRoutes() {
+  using Answer = HttpResponse (Emulator::*)(const HttpRequest&);
+  auto add = [this](std::string method, std::string_view path, Answer answer) {
+    router_.Add(std::move(method), path,
+                [this, answer](const HttpRequest& request, const PathParams&, const std::string&) {
+                  return (this->*answer)(request);
+                });
+  };
+  add("GET", "/oauth/authorize", &Emulator::AuthorizePage);
+  add("POST", "/oauth/authorize", &Emulator::AuthorizeDecision);
+  add("POST", "/oauth/token", &Emulator::Token);
+  add("POST", "/oauth/deauthorize", &Emulator::Deauthorize);
 }
 
 HttpResponse Emulator::AuthorizePage(const HttpRequest& request) {

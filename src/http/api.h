@@ -15,7 +15,8 @@
 
 #include "access/user_service.h"
 #include "common/http_message.h"
-#include "http/router.h"
+#include "common/router.h"
+#include "http/status_mapping.h"
 #include "http/web_assets.h"
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
@@ -102,7 +103,7 @@ class Api {
  private:
   ApiOptions options_;
   WebAssets web_;
-  Router router_;
+  Router router_{NoRouteResponse};
   std::unique_ptr<ApiRoutes> routes_;  // the route handlers point into it
 };
 

@@ -35,4 +35,17 @@ HttpResponse ErrorResponse(const Status& status) {
   return response;
 }
 
+HttpResponse NoRouteResponse(const HttpRequest& request, const std::string& allowed) {
+  if (!allowed.empty()) {
+    HttpResponse response = ErrorResponse(Status::InvalidArgument(
+        request.method + " is not supported on " + request.path + " (allowed: " + allowed + ").",
+        "method_not_allowed"));
+    response.status = 405;
+    response.SetHeader("Allow", allowed);
+    return response;
+  }
+  return ErrorResponse(Status::NotFound("No such endpoint: " + request.method + " " +
+                                        request.path + ". See docs/openapi.yaml."));
+}
+
 }  // namespace stripeline::http

@@ -10,5 +10,8 @@ namespace stripeline::http {
 int HttpStatusFor(const Status& status);
 // Precondition: !status.ok().
 HttpResponse ErrorResponse(const Status& status);
+// The API's answer to a request no route takes (the Router's NoRoute): 404 for an unknown
+// path, 405 with Allow when the path takes only the `allowed` methods.
+HttpResponse NoRouteResponse(const HttpRequest& request, const std::string& allowed);
 
 }  // namespace stripeline::http

@@ -1,15 +1,14 @@
-// Router: placeholders, 404 and 405 with Allow.
-#include "http/router.h"
+// Router: placeholders, route order, what the NoRoute handler is told, and the context handed
+// to handlers. The REST API's 404 and 405 answers are tested with http/status_mapping.h.
+#include "common/router.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include "unit/http/http_test_util.h"
 
-namespace stripeline::http {
+namespace stripeline {
 namespace {
 
-using test_util::JsonOf;
 using test_util::MakeRequest;
 
 // A handler answering "<name> <params as k=v,...>".
@@ -19,6 +18,11 @@ RouteHandler Named(std::string name) {
     for (const auto& [key, value] : params) text += " " + key + "=" + value;
     return HttpResponse::Text(200, text);
   };
+}
+
+// Answers 404 "no route; allowed: <allowed>".
+HttpResponse NoRoute(const HttpRequest&, const std::string& allowed) {
+  return HttpResponse::Text(404, "no route; allowed: " + allowed);
 }
 
 class RouterTest : public ::testing::Test {
@@ -36,7 +40,7 @@ class RouterTest : public ::testing::Test {
     return router_.Dispatch(MakeRequest(method, target));
   }
 
-  Router router_;
+  Router router_{NoRoute};
 };
 
 TEST_F(RouterTest, MatchesLiteralRoutesByMethod) {
@@ -57,37 +61,57 @@ TEST_F(RouterTest, IgnoresTheQueryAndEmptySegments) {
   EXPECT_EQ(Dispatch("GET", "/api/v1//integrations/").body, "list");
 }
 
-TEST_F(RouterTest, AnswersUnknownPaths404InTheErrorShape) {
+TEST_F(RouterTest, TellsNoRouteNothingIsAllowedForAnUnknownPath) {
   for (std::string target : {"/api/v1/nothing", "/api/v1/integrations/int_1/test/extra", "/"}) {
     HttpResponse response = Dispatch("GET", target);
     EXPECT_EQ(response.status, 404) << target;
-    boost::json::value json = JsonOf(response);
-    ASSERT_TRUE(json.is_object()) << response.body;
-    EXPECT_EQ(json.as_object().size(), 1u);
-    EXPECT_EQ(json.at("error").as_object().size(), 2u);
-    EXPECT_EQ(json.at("error").at("code"), "not_found");
-    EXPECT_TRUE(json.at("error").at("message").is_string());
+    EXPECT_EQ(response.body, "no route; allowed: ") << target;
   }
 }
 
-TEST_F(RouterTest, Answers405WithAllowForAKnownPathAndOtherMethod) {
-  HttpResponse response = Dispatch("PUT", "/api/v1/integrations");
-  EXPECT_EQ(response.status, 405);
-  EXPECT_EQ(response.Header("Allow"), "GET, POST");
-  EXPECT_EQ(test_util::ErrorCodeOf(response), "method_not_allowed");
-
-  HttpResponse by_placeholder = Dispatch("PATCH", "/api/v1/integrations/int_1");
-  EXPECT_EQ(by_placeholder.status, 405);
-  EXPECT_EQ(by_placeholder.Header("Allow"), "GET, DELETE");
+TEST_F(RouterTest, TellsNoRouteTheMethodsAKnownPathAllows) {
+  EXPECT_EQ(Dispatch("PUT", "/api/v1/integrations").body, "no route; allowed: GET, POST");
+  EXPECT_EQ(Dispatch("PATCH", "/api/v1/integrations/int_1").body,
+            "no route; allowed: GET, DELETE");
 }
 
 TEST_F(RouterTest, PassesTheRequestToTheHandler) {
-  Router router;
+  Router router(NoRoute);
   router.Add("POST", "/echo", [](const HttpRequest& request, const PathParams&) {
     return HttpResponse::Text(200, request.body);
   });
   EXPECT_EQ(router.Dispatch(MakeRequest("POST", "/echo", {}, "hello")).body, "hello");
 }
 
+TEST_F(RouterTest, DescribesEveryRouteInRegistrationOrder) {
+  std::vector<std::string> routes = router_.Describe();
+  ASSERT_EQ(routes.size(), 7u);
+  EXPECT_EQ(routes[0], "GET /api/v1/integrations");
+  EXPECT_EQ(routes[3], "GET /api/v1/integrations/{id}");
+  EXPECT_EQ(Router(NoRoute).Describe(), std::vector<std::string>{});
+}
+
+TEST(BasicRouter, HandsTheDispatchContextToHandlersAndNoRoute) {
+  BasicRouter<const std::string&> router(
+      [](const HttpRequest&, const std::string& allowed, const std::string& id) {
+        return HttpResponse::Text(404, id + " allowed: " + allowed);
+      });
+  router.Add("GET", "/v1/{resource}",
+             [](const HttpRequest&, const PathParams& params, const std::string& id) {
+               return HttpResponse::Text(200, id + " " + params.at("resource"));
+             });
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/v1/charges"), "req_1").body, "req_1 charges");
+  EXPECT_EQ(router.Dispatch(MakeRequest("POST", "/v1/charges"), "req_2").body,
+            "req_2 allowed: GET");
+}
+
+TEST(BasicRouter, TakesTheFirstRouteThatMatches) {
+  Router router(NoRoute);
+  router.Add("GET", "/v1/account", Named("account"));
+  router.Add("GET", "/v1/{resource}", Named("list"));
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/v1/account")).body, "account");
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/v1/charges")).body, "list resource=charges");
+}
+
 }  // namespace
-}  // namespace stripeline::http
+}  // namespace stripeline

@@ -399,6 +399,24 @@ TEST_F(EmulatorTest, UnknownAdminEndpointIs404) {
   EXPECT_EQ(Admin("GET", "/_emulator/reset").status, 404);
 }
 
+// One router serves the API, OAuth and admin paths; what none of its routes takes is answered
+// in the error shape of the path's family, and only API paths count as API requests.
+TEST_F(EmulatorTest, UnroutedRequestsAnswerInTheirFamilysShape) {
+  Reply admin = Admin("DELETE", "/_emulator/stats");
+  EXPECT_EQ(admin.status, 404);
+  EXPECT_EQ(admin.error_field("message"), "no emulator endpoint DELETE /_emulator/stats");
+  Reply oauth = ToReply(emulator_->Handle(MakeRequest("GET", "/oauth/token")));
+  EXPECT_EQ(oauth.status, 404);
+  EXPECT_EQ(oauth.raw.Header("Stripe-Version"), std::nullopt);
+  Reply api = Get("/v1/account/extra");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.error_field("type"), "invalid_request_error");
+  EXPECT_TRUE(api.raw.Header("Stripe-Version").has_value());
+  // An unrouted API path is still authenticated first, as Stripe does.
+  EXPECT_EQ(Get("/v1/foo", "sk_test_nope_nope_nope").status, 401);
+  EXPECT_EQ(Admin("GET", "/_emulator/requests/count").object().at("count"), 2);
+}
+
 TEST_F(EmulatorTest, DemoKeysListTheBuiltInKeys) {
   std::vector<DemoKey> keys = emulator_->DemoKeys();
   ASSERT_GE(keys.size(), 5u);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "common/router.h"
 #include "unit/http/http_test_util.h"
 
 namespace stripeline::http {
@@ -50,6 +51,49 @@ TEST(ErrorResponse, ShowsTheMessageOfAnInternalErrorWithItsOwnCode) {
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(test_util::JsonOf(response).at("error").at("message"),
             "The credentials cannot be decrypted.");
+}
+
+// The API's Router answers what no route takes with NoRouteResponse.
+class NoRouteResponseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto answer = [](const HttpRequest&, const PathParams&) { return HttpResponse::Text(200, ""); };
+    router_.Add("GET", "/api/v1/integrations", answer);
+    router_.Add("POST", "/api/v1/integrations", answer);
+    router_.Add("POST", "/api/v1/integrations/test", answer);
+    router_.Add("GET", "/api/v1/integrations/{id}", answer);
+    router_.Add("DELETE", "/api/v1/integrations/{id}", answer);
+    router_.Add("POST", "/api/v1/integrations/{id}/test", answer);
+  }
+  HttpResponse Dispatch(const std::string& method, const std::string& target) {
+    return router_.Dispatch(test_util::MakeRequest(method, target));
+  }
+
+  Router router_{NoRouteResponse};
+};
+
+TEST_F(NoRouteResponseTest, AnswersUnknownPaths404InTheErrorShape) {
+  for (std::string target : {"/api/v1/nothing", "/api/v1/integrations/int_1/test/extra", "/"}) {
+    HttpResponse response = Dispatch("GET", target);
+    EXPECT_EQ(response.status, 404) << target;
+    boost::json::value json = test_util::JsonOf(response);
+    ASSERT_TRUE(json.is_object()) << response.body;
+    EXPECT_EQ(json.as_object().size(), 1u);
+    EXPECT_EQ(json.at("error").as_object().size(), 2u);
+    EXPECT_EQ(json.at("error").at("code"), "not_found");
+    EXPECT_TRUE(json.at("error").at("message").is_string());
+  }
+}
+
+TEST_F(NoRouteResponseTest, Answers405WithAllowForAKnownPathAndOtherMethod) {
+  HttpResponse response = Dispatch("PUT", "/api/v1/integrations");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.Header("Allow"), "GET, POST");
+  EXPECT_EQ(test_util::ErrorCodeOf(response), "method_not_allowed");
+
+  HttpResponse by_placeholder = Dispatch("PATCH", "/api/v1/integrations/int_1");
+  EXPECT_EQ(by_placeholder.status, 405);
+  EXPECT_EQ(by_placeholder.Header("Allow"), "GET, DELETE");
 }
 
 }  // namespace
