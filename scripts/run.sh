@@ -2,5 +2,5 @@
 # `make run`: Stripeline on SQLite in the data directory, against the built-in Stripe emulator.
 set -euo pipefail
 binary="$1" data_dir="$2" listen="$3"
-exec "$binary" demo --data-dir "$data_dir" --listen "$listen" \
-  --emulator-listen "${STRIPELINE_EMULATOR_LISTEN:-127.0.0.1:12111}"
+# The emulator's address: STRIPELINE_EMULATOR_LISTEN, read by `demo` itself.
+exec "$binary" demo --data-dir "$data_dir" --listen "$listen"

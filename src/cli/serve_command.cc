@@ -166,6 +166,7 @@ void AddServeCommands(CLI::App& app) {
   AddServeOptions(*demo, *demo_options);
   demo->add_option("--emulator-listen", demo_options->emulator_listen,
                    "Address of the built-in emulator")
+      ->envname("STRIPELINE_EMULATOR_LISTEN")
       ->capture_default_str();
   demo->callback([demo_options] {
     ShutdownSignal shutdown;  // before any thread starts
