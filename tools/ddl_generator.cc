@@ -26,20 +26,6 @@ std::string_view CommonColumnType(std::string_view name) {
   return it->second;
 }
 
-std::string_view ColumnTypeSql(sync::ColumnType type) {
-  switch (type) {
-    case sync::ColumnType::kInteger:
-      return "BIGINT";
-    case sync::ColumnType::kText:
-      return "TEXT";
-    case sync::ColumnType::kReal:
-      return "DOUBLE PRECISION";
-    case sync::ColumnType::kBoolean:
-      return "INTEGER";
-  }
-  throw std::invalid_argument("unknown column type");
-}
-
 std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -225,6 +211,20 @@ std::string IncludeFile(std::string_view source, std::string_view constant,
 }
 
 }  // namespace
+
+std::string_view ColumnTypeSql(sync::ColumnType type) {
+  switch (type) {
+    case sync::ColumnType::kInteger:
+      return "BIGINT";
+    case sync::ColumnType::kText:
+      return "TEXT";
+    case sync::ColumnType::kReal:
+      return "DOUBLE PRECISION";
+    case sync::ColumnType::kBoolean:
+      return "INTEGER";
+  }
+  throw std::invalid_argument("unknown column type");
+}
 
 std::string StreamTablesSql(const std::vector<sync::StreamSpec>& streams) {
   std::string out;

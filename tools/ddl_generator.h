@@ -13,12 +13,16 @@
 // Thread-safety: pure functions.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/rollup_spec.h"
 #include "sync/stream_table.h"
 
 namespace stripeline::tools {
+
+// The DDL type of a typed column: BIGINT, TEXT, DOUBLE PRECISION or INTEGER (0/1).
+std::string_view ColumnTypeSql(sync::ColumnType type);
 
 // CREATE TABLE and its `_created` index for each stream, in order (sync migration 1).
 std::string StreamTablesSql(const std::vector<sync::StreamSpec>& streams);

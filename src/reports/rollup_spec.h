@@ -2,8 +2,8 @@
 // The streams summed into `report_rollup` (docs/schema.md), as data: for each, the time that
 // places a row in an hour, what `kind` and `currency` hold, and which rollup sums come from
 // which of its columns. tools/generate_ddl writes the rollup's triggers from it (and the stream
-// table), so each stream's three triggers are not spelled out by hand; MetricsEngine reads the
-// sums (metrics_engine.cc's VolumeQueries name the same columns).
+// table), so each stream's three triggers are not spelled out by hand; ReportRepository reads
+// the sums (report_repository.cc's VolumeQueries name the same columns).
 //
 // Thread-safety: immutable static data.
 

@@ -31,20 +31,6 @@ TEST(GeneratedDdl, CheckedInFilesAreCurrent) {
   }
 }
 
-std::string_view TypeName(sync::ColumnType type) {
-  switch (type) {
-    case sync::ColumnType::kInteger:
-      return "BIGINT";
-    case sync::ColumnType::kText:
-      return "TEXT";
-    case sync::ColumnType::kReal:
-      return "DOUBLE PRECISION";
-    case sync::ColumnType::kBoolean:
-      return "INTEGER";
-  }
-  return "";
-}
-
 class GeneratedSchema : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -73,7 +59,8 @@ TEST_F(GeneratedSchema, EachStreamHasItsTableColumnsAndCreatedIndex) {
     for (size_t i = 0; i < stream.columns.size(); ++i) {
       const store::Row& row = (*columns)[common.size() + i];
       EXPECT_EQ(row.GetString(0), stream.columns[i].name) << table;
-      EXPECT_EQ(row.GetString(1), TypeName(stream.columns[i].type)) << table << "." << row.GetString(0);
+      EXPECT_EQ(row.GetString(1), ColumnTypeSql(stream.columns[i].type))
+          << table << "." << row.GetString(0);
     }
     auto index = store_->database().Query(
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = $1 AND tbl_name = $2",
