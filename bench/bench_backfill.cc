@@ -115,7 +115,8 @@ void BM_WriteCharges(benchmark::State& state) {
                                       ("stripeline_bench_writes_" +
                                        std::to_string(std::random_device{}()));
     {
-      auto opened = store::OpenStore("sqlite:" + (dir / "stripeline.db").string());
+      auto opened = store::OpenStore("sqlite:" + (dir / "stripeline.db").string(),
+                                     bench::AllSchemas());
       if (!opened.ok()) return state.SkipWithError(opened.status().ToString().c_str());
       store::Database& db = (*opened)->database();
       if (state.range(0) == 0) {

@@ -30,7 +30,11 @@
 
 #include "common/allocator.h"
 #include "reports/metrics_engine.h"
+#include "reports/report_migrations.h"
+#include "reports/report_repository.h"
 #include "store/open_store.h"
+#include "store/store_migrations.h"
+#include "sync/sync_migrations.h"
 
 namespace stripeline::bench {
 namespace {
@@ -249,7 +253,9 @@ int Run() {
   int over_target = 0;
   {
     const auto opened_at = Clock::now();
-    auto opened = store::OpenStore("sqlite:" + file.string());
+    auto opened = store::OpenStore("sqlite:" + file.string(),
+                                   {&store::StoreSchema(), &sync::SyncSchema(),
+                                    &reports::ReportSchema()});
     Check(opened.status(), "open store");
     std::unique_ptr<store::Store> store = std::move(opened).value();
     store::Database& db = store->database();
@@ -263,7 +269,8 @@ int Run() {
                   "subscriptions, ... written in %.1f s\n", Ms(Clock::now() - t0) / 1000);
     }
 
-    reports::MetricsEngine engine(*store);
+    reports::ReportRepository repository(db);
+    reports::MetricsEngine engine(*store, repository);
     const std::vector<std::string> accounts{kAccount};
     t0 = Clock::now();
     Check(engine.RefreshSubscriptionFacts(accounts), "derive facts");

@@ -13,7 +13,10 @@
 
 #include "access/actor.h"
 #include "common/log.h"
+#include "reports/report_migrations.h"
+#include "store/store_migrations.h"
 #include "stripe/curl_transport.h"
+#include "sync/sync_migrations.h"
 
 namespace stripeline::bench {
 
@@ -184,6 +187,10 @@ ProcessMemory ReadProcessMemory(pid_t pid) {
 stripe::RateLimiterOptions UnlimitedRate() {
   const stripe::RateLimit unlimited{.requests_per_second = 1e9, .burst = 1'000'000};
   return {.live = unlimited, .test = unlimited};
+}
+
+std::vector<const store::SchemaOwner*> AllSchemas() {
+  return {&store::StoreSchema(), &sync::SyncSchema(), &reports::ReportSchema()};
 }
 
 }  // namespace stripeline::bench

@@ -17,9 +17,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/runtime.h"
 #include "common/result.h"
+#include "store/migrations.h"
 #include "stripe/rate_limiter.h"
 #include "sync/sync_types.h"
 
@@ -114,6 +116,9 @@ struct ProcessMemory {
   int64_t peak_rss_kb = 0;  // VmHWM: the most since the process started
 };
 ProcessMemory ReadProcessMemory(pid_t pid = 0);  // 0: this process
+
+// Every subsystem's schema owners, lower layers first, as the composition root passes them.
+std::vector<const store::SchemaOwner*> AllSchemas();
 
 // Unlimited pacing for benchmarks without a rate limit (the engine still takes a token per
 // request, as it always does).

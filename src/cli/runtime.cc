@@ -3,8 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "reports/report_migrations.h"
 #include "store/open_store.h"
+#include "store/store_migrations.h"
 #include "stripe/curl_transport.h"
+#include "sync/sync_migrations.h"
 
 namespace stripeline::cli {
 
@@ -25,7 +28,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   std::string url = options.database_url.empty()
                         ? "sqlite:" + (std::filesystem::path(options.data_dir) / "stripeline.db").string()
                         : options.database_url;
-  SL_ASSIGN_OR_RETURN(runtime->store_, store::OpenStore(url));
+  // Every subsystem's tables, lower layers first.
+  SL_ASSIGN_OR_RETURN(runtime->store_,
+                      store::OpenStore(url, {&store::StoreSchema(), &sync::SyncSchema(),
+                                             &reports::ReportSchema()}));
 
   stripe::ClientOptions client_options;
   client_options.api_base = options.stripe_api_base;

@@ -6,8 +6,8 @@
 //   - Volume metrics (gross_volume, net_volume, fees, refunds, disputes, successful_payments,
 //     failed_payments, new_customers, payouts) are sums and counts of rows whose time falls in
 //     a bucket, over the previous period and the period in one query. They read the hourly sums
-//     of `report_rollup` (kept by triggers; migration 7), which also hold each hour's first 15,
-//     30 and 45 minutes, and C++ gives each hour to the bucket of its start, split at a bucket
+//     of `report_rollup` (kept by triggers; reports migration 2), which also hold each hour's
+//     first 15, 30 and 45 minutes, and C++ gives each hour to the bucket of its start, split at a bucket
 //     bound inside it (a zone 30 or 45 minutes off the hour: Asia/Kolkata, Asia/Kathmandu,
 //     Australia/Adelaide). A period whose bounds are not on a quarter hour (a zone's local mean
 //     time of old) reads the rows themselves through covering indexes, summed per local date in
@@ -24,6 +24,8 @@
 // currencies are never mixed; sums are rounded once, at the end. Rates are fractions (0.0909).
 // A value that is undefined (a rate over zero) is null.
 //
+// Every statement is the ReportRepository's; the engine holds the rules.
+//
 // Thread-safety: thread-safe (the Database is; the facts cache has its own mutex); deriving
 // facts runs in a transaction.
 
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "reports/report_repository.h"
 #include "reports/subscription_facts.h"
 #include "reports/time_range.h"
 #include "store/store.h"
@@ -90,7 +93,10 @@ struct MetricResult {
 
 class MetricsEngine {
  public:
-  explicit MetricsEngine(store::Store& store) : store_(store), db_(store.database()) {}
+  // `store` keeps the settings (the subscription rules' version) and makes transactions;
+  // `repository` must be over the same Database.
+  MetricsEngine(store::Store& store, ReportRepository& repository)
+      : store_(store), repository_(repository) {}
 
   // Computes `metric` over the rows of `accounts` (Stripe account ids). InvalidArgument for an
   // unknown metric or a bad option.
@@ -116,7 +122,7 @@ class MetricsEngine {
                                                   const std::vector<Facts>& facts);
 
   store::Store& store_;
-  store::Database& db_;
+  ReportRepository& repository_;
   std::mutex cache_mu_;
   std::map<std::string, std::pair<int64_t, Facts>> cache_;  // account -> (generation, facts)
 };

@@ -93,7 +93,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
   MetricAnswer answer;
   std::vector<std::string> accounts;
   std::vector<std::string> reasons;
-  sync::SyncStateStore state(store_.database());
+  sync::SyncStateStore state(db_);
   for (const store::Integration& integration : sources) {
     answer.sources.push_back({integration.id, integration.name, integration.health,
                               integration.health_reason, integration.last_sync_at});
@@ -140,21 +140,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
 Result<std::vector<Widget>> MetricsService::Dashboard(const access::Actor& actor,
                                                       const std::string& client_id) {
   SL_RETURN_IF_ERROR(clients_.Get(actor, client_id).status());
-  SL_ASSIGN_OR_RETURN(
-      store::Rows rows,
-      store_.database().Query("SELECT id, metric, integration_id, kind, title, options FROM "
-                              "dashboard_widgets WHERE client_id = $1 ORDER BY position",
-                              {client_id}));
-  std::vector<Widget> widgets;
-  for (const store::Row& r : rows) {
-    widgets.push_back({.id = r.GetString(0),
-                       .metric = r.GetString(1),
-                       .integration_id = r.GetOptionalString(2),
-                       .kind = r.GetString(3),
-                       .title = r.GetString(4),
-                       .options_json = r.GetString(5)});
-  }
-  return widgets;
+  return repository_.Widgets(client_id);
 }
 
 Result<std::vector<Widget>> MetricsService::SaveDashboard(const access::Actor& actor,
@@ -174,10 +160,6 @@ Result<std::vector<Widget>> MetricsService::SaveDashboard(const access::Actor& a
       return Status::InvalidArgument(
           "Unknown metric '" + w.metric + "'; metrics: " + MetricNames(), "invalid_field");
     }
-    if (w.kind != "number" && w.kind != "chart" && w.kind != "table") {
-      return Status::InvalidArgument("A widget's kind is number, chart or table.",
-                                     "invalid_field");
-    }
     if (w.integration_id &&
         std::none_of(integrations.begin(), integrations.end(),
                      [&](const store::Integration& i) { return i.id == *w.integration_id; })) {
@@ -194,22 +176,7 @@ Result<std::vector<Widget>> MetricsService::SaveDashboard(const access::Actor& a
       return Status::InvalidArgument("Widget id '" + w.id + "' appears twice.", "invalid_field");
     }
   }
-  store::Database& db = store_.database();
-  SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-    SL_RETURN_IF_ERROR(
-        db.Execute("DELETE FROM dashboard_widgets WHERE client_id = $1", {client_id}).status());
-    for (size_t i = 0; i < widgets.size(); ++i) {
-      const Widget& w = widgets[i];
-      SL_RETURN_IF_ERROR(
-          db.Execute("INSERT INTO dashboard_widgets (client_id, id, position, metric, "
-                     "integration_id, kind, title, options) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                     "$8)",
-                     {client_id, w.id, static_cast<int64_t>(i), w.metric,
-                      store::OptionalValue(w.integration_id), w.kind, w.title, w.options_json})
-              .status());
-    }
-    return Status::OK();
-  }));
+  SL_RETURN_IF_ERROR(repository_.ReplaceWidgets(client_id, widgets));
   return widgets;
 }
 

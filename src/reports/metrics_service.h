@@ -24,6 +24,8 @@
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
 #include "reports/metrics_engine.h"
+#include "reports/report_repository.h"
+#include "reports/widget.h"
 
 namespace stripeline::reports {
 
@@ -57,20 +59,16 @@ Result<MetricOptions> ParseMetricOptions(
 
 inline constexpr size_t kMaxWidgets = 50;
 
-struct Widget {
-  std::string id;  // "wgt_..."; given ids are kept, new widgets get one
-  std::string metric;
-  std::optional<std::string> integration_id;  // none: the whole client
-  std::string kind = "number";                // number | chart | table
-  std::string title;
-  std::string options_json = "{}";  // a JSON object for the front end (chart type, ...)
-};
-
 class MetricsService {
  public:
   MetricsService(store::Store& store, integrations::IntegrationService& integrations,
                  integrations::ClientService& clients)
-      : store_(store), integrations_(integrations), clients_(clients), engine_(store) {}
+      : store_(store),
+        db_(store.database()),
+        integrations_(integrations),
+        clients_(clients),
+        repository_(db_),
+        engine_(store, repository_) {}
 
   Result<MetricAnswer> Compute(const access::Actor& actor, const MetricRequest& request);
 
@@ -90,8 +88,11 @@ class MetricsService {
 
  private:
   store::Store& store_;
+  // The one place reports/ obtains the Database: its repository and sync's state read it.
+  store::Database& db_;
   integrations::IntegrationService& integrations_;
   integrations::ClientService& clients_;
+  ReportRepository repository_;
   MetricsEngine engine_;
 };
 

@@ -88,7 +88,7 @@ json::object WidgetJson(const Widget& w) {
   return {{"id", w.id},
           {"metric", w.metric},
           {"integration", w.integration_id ? json::value(*w.integration_id) : json::value(nullptr)},
-          {"kind", w.kind},
+          {"kind", WidgetKindName(w.kind)},
           {"title", w.title},
           {"options", std::move(options)}};
 }
@@ -119,7 +119,13 @@ Result<Widget> WidgetFromJson(const json::value& value) {
   };
   SL_RETURN_IF_ERROR(text("id", w.id, false));
   SL_RETURN_IF_ERROR(text("metric", w.metric, true));
-  SL_RETURN_IF_ERROR(text("kind", w.kind, false));
+  std::string kind(WidgetKindName(w.kind));
+  SL_RETURN_IF_ERROR(text("kind", kind, false));
+  std::optional<WidgetKind> parsed = ParseWidgetKind(kind);
+  if (!parsed) {
+    return Status::InvalidArgument("A widget's kind is number, chart or table.", "invalid_field");
+  }
+  w.kind = *parsed;
   SL_RETURN_IF_ERROR(text("title", w.title, false));
   std::string integration;
   SL_RETURN_IF_ERROR(text("integration", integration, false));

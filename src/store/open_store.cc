@@ -3,12 +3,12 @@
 #include <string_view>
 
 #include "store/migrations.h"
-#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace stripeline::store {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
+                                         const std::vector<const SchemaOwner*>& owners) {
   std::string_view rest(url);
   if (rest.starts_with("postgres://") || rest.starts_with("postgresql://")) {
     return Status::InvalidArgument("PostgreSQL support is not built yet");
@@ -26,7 +26,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   }
   SL_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteDatabase> db,
                       sqlite::SqliteDatabase::Open(std::string(rest)));
-  SL_RETURN_IF_ERROR(Migrate(*db, sqlite::SqliteMigrations()));
+  SL_RETURN_IF_ERROR(Migrate(*db, owners));
   return std::make_unique<Store>(std::move(db));
 }
 

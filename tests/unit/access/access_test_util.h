@@ -13,6 +13,7 @@
 #include "store/open_store.h"
 #include "store/store.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::test_util {
 
@@ -21,7 +22,8 @@ inline constexpr char kPassword[] = "correct horse battery";
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string());
+    auto opened = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
+                                   test_util::TestSchemas());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
     users_ = std::make_unique<access::UserService>(*store_, clock_, session_options_);

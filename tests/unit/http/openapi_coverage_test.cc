@@ -8,6 +8,7 @@
 #include "http/api.h"
 #include "store/open_store.h"
 #include "stripe/curl_transport.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::http {
 namespace {
@@ -26,7 +27,7 @@ std::vector<std::string> PathItem(const std::vector<std::string>& lines, const s
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndMethod) {
-  auto store = store::OpenStore("sqlite::memory:");
+  auto store = store::OpenStore("sqlite::memory:", test_util::TestSchemas());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   SecretBox box(std::string(kMasterKeyBytes, 'k'));
   stripe::Client client({}, std::make_shared<stripe::CurlTransport>());

@@ -4,8 +4,9 @@
 #include "unit/reports/reports_test_util.h"
 
 #include "store/migrations.h"
-#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_database.h"
+#include "unit/store/legacy_history.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::reports::testing {
 namespace {
@@ -514,17 +515,14 @@ TEST_F(QuarterZones, ZonesOffTheQuarterHourReadTheRows) {
 
 TEST(RollupMigration, Migration7RebuildsTheRollupFromTheRows) {
   // A database of migration 6 with rows (and its hourly rollup), opened by this version:
-  // migration 7 rebuilds the rollup with the quarter sums, and the triggers keep it.
+  // migration 7 (reports 2 since issue 12) rebuilds the rollup with the quarter sums, and the
+  // triggers keep it.
   test_util::TempDir dir;
   const std::string path = (dir.path() / "stripeline.db").string();
   {
     auto db = store::sqlite::SqliteDatabase::Open(path);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    std::vector<store::Migration> up_to_6;
-    for (const store::Migration& m : store::sqlite::SqliteMigrations()) {
-      if (m.version <= 6) up_to_6.push_back(m);
-    }
-    ASSERT_TRUE(store::Migrate(**db, up_to_6).ok());
+    ASSERT_TRUE(test_util::ApplyLegacyHistory(**db, test_util::TestSchemas(), 6).ok());
     sync::ObjectWriter writer(**db);
     for (auto [id, minute] : {std::pair{"ch_1", 20}, {"ch_2", 40}}) {
       ASSERT_TRUE(writer
@@ -534,9 +532,10 @@ TEST(RollupMigration, Migration7RebuildsTheRollupFromTheRows) {
                       .ok());
     }
   }
-  auto store = store::OpenStore("sqlite:" + path);
+  auto store = store::OpenStore("sqlite:" + path, test_util::TestSchemas());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  MetricsEngine engine(**store);
+  ReportRepository repository((*store)->database());
+  MetricsEngine engine(**store, repository);
   sync::ObjectWriter writer((*store)->database());
   ASSERT_TRUE(writer
                   .Upsert(*sync::FindStream("charges"),

@@ -14,6 +14,7 @@
 #include "sync/object_writer.h"
 #include "sync/stream_table.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::reports::testing {
 
@@ -27,10 +28,12 @@ inline int64_t Utc(std::string_view date, int hour = 0, int minute = 0) {
 class ReportsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string());
+    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
+                                  test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    engine_ = std::make_unique<MetricsEngine>(*store_);
+    repository_ = std::make_unique<ReportRepository>(store_->database());
+    engine_ = std::make_unique<MetricsEngine>(*store_, *repository_);
   }
 
   void Put(std::string_view stream, boost::json::object object,
@@ -107,6 +110,7 @@ class ReportsTest : public ::testing::Test {
 
   test_util::TempDir dir_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ReportRepository> repository_;
   std::unique_ptr<MetricsEngine> engine_;
   int64_t version_ = 0;
 };

@@ -8,6 +8,7 @@
 
 #include "store/open_store.h"
 #include "unit/store/store_test_util.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::store::sqlite {
 namespace {
@@ -39,7 +40,7 @@ TEST(SqliteDatabase, OpenStoreAcceptsUrlFormsAndPlainPaths) {
   for (const std::string& url :
        {"sqlite:" + (dir.path() / "one.db").string(), "sqlite://" + (dir.path() / "two.db").string(),
         (dir.path() / "three.db").string(), std::string("sqlite::memory:")}) {
-    Result<std::unique_ptr<Store>> store = OpenStore(url);
+    Result<std::unique_ptr<Store>> store = OpenStore(url, test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << url << ": " << store.status().ToString();
     EXPECT_TRUE((*store)->PutSetting("k", "v").ok());
   }
@@ -50,7 +51,8 @@ TEST(SqliteDatabase, OpenStoreAcceptsUrlFormsAndPlainPaths) {
 
 TEST(SqliteDatabase, OpenStoreFileIsInWalMode) {
   TempDir dir;
-  Result<std::unique_ptr<Store>> store = OpenStore("sqlite:" + (dir.path() / "s.db").string());
+  Result<std::unique_ptr<Store>> store = OpenStore("sqlite:" + (dir.path() / "s.db").string(),
+                                                   test_util::TestSchemas());
   ASSERT_TRUE(store.ok());
   EXPECT_EQ(Pragma((*store)->database(), "journal_mode"), "wal");
 }

@@ -7,6 +7,7 @@
 
 #include "store/open_store.h"
 #include "unit/store/store_test_util.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::store {
 namespace {
@@ -72,7 +73,8 @@ void ExpectSameIntegration(const Integration& a, const Integration& b) {
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<Store>> store = OpenStore(GetParam().url(dir_.path()));
+    Result<std::unique_ptr<Store>> store = OpenStore(GetParam().url(dir_.path()),
+                                                     test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
   }

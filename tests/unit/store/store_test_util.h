@@ -13,18 +13,21 @@
 
 #include "store/migrations.h"
 #include "unit/common/temp_dir.h"
-#include "store/sqlite/migrations.h"
+#include "store/store_migrations.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::store::test_util {
 
 // The unit tests' temp directory (unit/common/temp_dir.h), under the name these suites use.
 using TempDir = ::stripeline::test_util::TempDir;
+// The owners unit_store opens its stores with (store's own: test_schemas.cc).
+using ::stripeline::test_util::TestSchemas;
 
 struct Backend {
   std::string name;
   // A URL for OpenStore naming a fresh, empty database (file-based backends put it in `dir`).
   std::function<std::string(const std::filesystem::path& dir)> url;
-  // The backend's own migration list.
+  // The backend's list of store/'s own migrations.
   std::function<const std::vector<Migration>&()> migrations;
 };
 
@@ -32,7 +35,7 @@ inline std::vector<Backend> Backends() {
   return {
       {"sqlite",
        [](const std::filesystem::path& dir) { return "sqlite:" + (dir / "stripeline.db").string(); },
-       []() -> const std::vector<Migration>& { return sqlite::SqliteMigrations(); }},
+       []() -> const std::vector<Migration>& { return StoreSchema().sqlite; }},
   };
 }
 

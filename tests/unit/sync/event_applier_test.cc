@@ -15,6 +15,7 @@
 #include "stripe/transport.h"
 #include "sync/sync_state.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
 namespace {
@@ -51,7 +52,8 @@ json::object Event(const std::string& id, const std::string& type, int64_t creat
 class EventApplierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string());
+    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string(),
+                                  test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},

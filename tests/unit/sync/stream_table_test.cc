@@ -8,6 +8,7 @@
 #include "store/open_store.h"
 #include "sync/object_writer.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
 namespace {
@@ -45,7 +46,8 @@ TEST(StreamTable, ListsEveryStreamOnceInPlanOrder) {
 
 TEST(StreamTable, MigratedTablesHaveExactlyTheStreamColumns) {
   test_util::TempDir dir;
-  auto store = store::OpenStore("sqlite:" + (dir.path() / "db.sqlite").string());
+  auto store = store::OpenStore("sqlite:" + (dir.path() / "db.sqlite").string(),
+                                test_util::TestSchemas());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   for (const StreamSpec& s : Streams()) {
     auto rows = (*store)->database().Query(
@@ -107,7 +109,8 @@ TEST(StreamTable, ListParamsPutLimitFirstThenFiltersThenExtras) {
 class ObjectWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string());
+    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string(),
+                                  test_util::TestSchemas());
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
   }

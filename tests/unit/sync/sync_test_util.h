@@ -29,6 +29,7 @@
 #include "sync/sync_engine.h"
 #include "unit/common/temp_dir.h"
 #include "unit/emulator/served_emulator.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::sync::testing {
 
@@ -42,7 +43,8 @@ using ObjectMap = std::map<std::string, std::string>;
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string());
+    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
+                                  test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
 

@@ -16,6 +16,7 @@
 #include "stripe/webhook_signature.h"
 #include "sync/event_applier_impl.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
 namespace {
@@ -52,7 +53,7 @@ class WebhookIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_path_ = (dir_.path() / "stripeline.db").string();
-    auto store = store::OpenStore("sqlite:" + db_path_);
+    auto store = store::OpenStore("sqlite:" + db_path_, test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},

@@ -1,0 +1,104 @@
+#include "sync/sync_migrations.h"
+
+#include <string>
+#include <string_view>
+
+namespace stripeline::sync {
+namespace {
+
+#include "sync/generated/stream_tables.sql.inc"
+
+}  // namespace
+
+const store::SchemaOwner& SyncSchema() {
+  static const store::SchemaOwner kOwner = {"sync", {
+      // Synced Stripe data (one table per stream of src/sync/stream_table.h, typed columns in
+      // the same order) and the sync engine's state. Documented in docs/schema.md. The stream
+      // tables are generated from the stream table (tools/ddl_generator.h); a migration is
+      // history and must not change when a stream gains a column later (that is a new migration).
+      {1, "sync tables", std::string(kStreamTablesSql) + R"sql(
+CREATE INDEX stripe_events_type ON stripe_events(account_id, type, created);
+CREATE INDEX stripe_events_object ON stripe_events(account_id, object_id);
+
+-- Sync bookkeeping. No foreign keys to integrations: run history outlives a deleted integration.
+CREATE TABLE sync_runs (
+  id TEXT PRIMARY KEY,
+  integration_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  objects BIGINT NOT NULL DEFAULT 0,
+  events BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_runs_integration ON sync_runs(integration_id, started_at);
+
+CREATE TABLE sync_run_streams (
+  run_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  state TEXT NOT NULL,
+  objects BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  missing_permission TEXT,
+  PRIMARY KEY (run_id, stream)
+);
+
+CREATE TABLE sync_streams (
+  integration_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  state TEXT NOT NULL,
+  objects_synced BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  missing_permission TEXT,
+  backfill_version BIGINT,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (integration_id, stream)
+);
+
+CREATE TABLE sync_slices (
+  integration_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  slice_start BIGINT NOT NULL,
+  slice_end BIGINT NOT NULL,
+  cursor TEXT,
+  done INTEGER NOT NULL DEFAULT 0,
+  objects BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (integration_id, stream, slice_end)
+);
+
+CREATE TABLE sync_cursors (
+  integration_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  last_event_id TEXT,
+  last_event_created BIGINT,
+  backfill_completed_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE sync_processed_events (
+  account_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_created BIGINT NOT NULL,
+  processed_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, event_id)
+);
+)sql", 2},
+      {2, "sync leases", R"sql(
+CREATE TABLE sync_leases (
+  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+  holder TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  process_start TEXT NOT NULL,
+  acquired_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql", 4},
+  }};
+  return kOwner;
+}
+
+}  // namespace stripeline::sync
