@@ -8,7 +8,7 @@
 #include "common/clock.h"
 #include "cli/prompt.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::cli {
 

@@ -4,7 +4,7 @@
 #include "http/api.h"
 #include "http/json_body.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 

@@ -9,7 +9,7 @@
 #include "http/web_assets.h"
 #include "integrations/oauth_service.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 

@@ -6,7 +6,7 @@
 
 #include "http/api.h"
 #include "sync/sync_service.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 

@@ -1,4 +1,4 @@
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 #include <boost/json.hpp>
 
