@@ -265,12 +265,7 @@ int Main(int argc, char** argv) {
               << "\n";
     return 1;
   }
-  http::Api api({.store = rt.store(),
-                 .users = rt.users(),
-                 .integrations = rt.integrations(),
-                 .clients = rt.clients(),
-                 .sync = rt.sync(),
-                 .webhooks = &rt.webhooks()});
+  http::Api api(rt.api_services());
   HttpServer server(HttpServerOptions{.listen = "127.0.0.1:0",
                                       .worker_threads = http::kApiWorkerThreads},
                     [&api](const HttpRequest& request) { return api.Handle(request); });

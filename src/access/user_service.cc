@@ -107,6 +107,21 @@ Result<std::vector<store::User>> UserService::ListUsers(const Actor& actor) {
   return store_.ListUsers();
 }
 
+Result<store::User> UserService::CurrentUser(const Actor& actor) {
+  if (actor.user_id.empty()) {
+    return Status::NotFound("The local operator is not a user.", "not_found");
+  }
+  return store_.GetUser(actor.user_id);
+}
+
+Result<store::User> UserService::UserByEmail(const Actor& actor, const std::string& email) {
+  const std::string normalized = NormalizeEmail(email);
+  if (normalized != NormalizeEmail(actor.email)) {
+    SL_RETURN_IF_ERROR(RequireAdmin(actor, "look up other users"));
+  }
+  return store_.FindUserByEmail(normalized);
+}
+
 Result<store::User> UserService::UpdateUser(const Actor& actor, const std::string& user_id,
                                             std::optional<store::Role> role,
                                             std::optional<bool> disabled) {
@@ -264,5 +279,7 @@ Result<Actor> UserService::ActorFor(const store::User& user) {
   }
   return actor;
 }
+
+Status UserService::CheckDatabase() { return store_.CountUsers().status(); }
 
 }  // namespace stripeline::access

@@ -50,6 +50,10 @@ class UserService {
   Result<store::User> CreateUser(const Actor& actor, const std::string& email, store::Role role,
                                  const std::string& password);
   Result<std::vector<store::User>> ListUsers(const Actor& actor);
+  // The user behind the actor (who am I). NotFound for the local operator, who is no user.
+  Result<store::User> CurrentUser(const Actor& actor);
+  // Admins, or the user themselves: the user with `email` (any case). NotFound when none.
+  Result<store::User> UserByEmail(const Actor& actor, const std::string& email);
   // Admins only. Changes role and/or the disabled flag; an admin cannot demote or disable
   // themselves (the system would risk having no administrator).
   Result<store::User> UpdateUser(const Actor& actor, const std::string& user_id,
@@ -77,6 +81,9 @@ class UserService {
 
   // The actor for a user, with the clients they are given.
   Result<Actor> ActorFor(const store::User& user);
+
+  // OK when the database answers (the server's readiness).
+  Status CheckDatabase();
 
  private:
   Status ValidateEmail(const std::string& email) const;

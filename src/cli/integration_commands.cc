@@ -8,7 +8,7 @@
 #include "common/clock.h"
 #include "cli/prompt.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::cli {
 
@@ -36,19 +36,17 @@ std::optional<std::string> NonEmpty(const std::string& value) {
 }
 
 // "succeeded, 2026-11-23 10:00 UTC" for the newest sync run (running ones included), or "-".
-std::string LastSyncText(sync::SyncEngine& engine, const std::string& integration_id) {
-  auto runs = engine.Runs(integration_id, 1);
-  if (!runs.ok() || runs->empty()) return "-";
-  const sync::SyncRunResult& run = runs->front();
-  return run.status + ", " + FormatUnixTime(run.finished_at.value_or(run.started_at));
+std::string LastSyncText(const std::optional<sync::SyncRunResult>& run) {
+  if (!run) return "-";
+  return run->status + ", " + FormatUnixTime(run->finished_at.value_or(run->started_at));
 }
 
-void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
+void PrintIntegration(const store::Integration& i, sync::SyncService& syncs) {
   std::cout << "ID:           " << i.id << "\n"
             << "Name:         " << i.name << "\n"
             << "Client:       " << i.client_id.value_or("(system-wide)") << "\n"
             << "Status:       " << (i.active ? "active" : "inactive") << "\n"
-            << "Health:       " << i.health << (i.health_reason.empty() ? "" : " — " + i.health_reason)
+            << "Health:       " << store::HealthName(i.health) << (i.health_reason.empty() ? "" : " — " + i.health_reason)
             << "\n"
             << "Account:      " << (i.stripe_account_id.empty() ? "(unknown)" : i.stripe_account_id)
             << (i.stripe_account_name.empty() ? "" : " \"" + i.stripe_account_name + "\"") << "\n"
@@ -61,20 +59,18 @@ void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
     std::cout << "\n";
   }
   std::cout << "Last check:   " << FormatUnixTime(i.health_checked_at) << "\n"
-            << "Last sync:    " << LastSyncText(engine, i.id) << "\n";
+            << "Last sync:    " << LastSyncText(syncs.LastRun(i)) << "\n";
 }
 
 void PrintSaved(const Options& options, const integrations::Saved& saved,
-                sync::SyncEngine& engine) {
+                sync::SyncService& syncs) {
   if (options.common.json) {
-    boost::json::object out{{"integration", sync::IntegrationJson(saved.integration, engine)},
-                            {"message", saved.message}};
-    PrintJson(out);
+    PrintJson(sync::SavedJson(saved, syncs.LastRun(saved.integration)));
     return;
   }
   std::cout << saved.message << "\n";
   for (const auto& warning : saved.warnings) std::cout << "warning: " << warning << "\n";
-  PrintIntegration(saved.integration, engine);
+  PrintIntegration(saved.integration, syncs);
 }
 
 // Prints the check; a failed check is a failed command (exit 3) so scripts can tell.
@@ -115,7 +111,7 @@ void AddIntegrationCommands(CLI::App& app) {
                                          .client_id = NonEmpty(options->client),
                                          .account_id = NonEmpty(options->account_id)};
     SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().Add(actor, request));
-    PrintSaved(*options, saved, runtime.sync());
+    PrintSaved(*options, saved, runtime.sync_service());
     return Status::OK();
   });
 
@@ -149,7 +145,7 @@ void AddIntegrationCommands(CLI::App& app) {
                         ReadSecretOrFile(options->refresh_token_file, "Refresh token (rt_...)",
                                          "refresh token", "invalid_refresh_token"));
     SL_ASSIGN_OR_RETURN(auto saved, runtime.oauth().AddManual(actor, request));
-    PrintSaved(*options, saved, runtime.sync());
+    PrintSaved(*options, saved, runtime.sync_service());
     return Status::OK();
   });
 
@@ -160,7 +156,9 @@ void AddIntegrationCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto all, runtime.integrations().List(actor, NonEmpty(options->client)));
     if (options->common.json) {
       boost::json::array data;
-      for (const auto& i : all) data.push_back(sync::IntegrationJson(i, runtime.sync()));
+      for (const auto& i : all) {
+        data.push_back(sync::IntegrationJson(i, runtime.sync_service().LastRun(i)));
+      }
       PrintJson(data);
       return Status::OK();
     }
@@ -168,8 +166,9 @@ void AddIntegrationCommands(CLI::App& app) {
     for (const auto& i : all) {
       rows.push_back({i.id, i.name, i.client_id.value_or("-"),
                       i.stripe_account_id.empty() ? "-" : i.stripe_account_id,
-                      i.livemode ? "live" : "test", i.active ? "active" : "inactive", i.health,
-                      i.secret_key_masked, LastSyncText(runtime.sync(), i.id)});
+                      i.livemode ? "live" : "test", i.active ? "active" : "inactive",
+                      std::string(store::HealthName(i.health)), i.secret_key_masked,
+                      LastSyncText(runtime.sync_service().LastRun(i))});
     }
     PrintTable({"ID", "NAME", "CLIENT", "ACCOUNT", "MODE", "STATUS", "HEALTH", "KEY", "LAST SYNC"},
                rows);
@@ -182,9 +181,9 @@ void AddIntegrationCommands(CLI::App& app) {
   OnRun(show, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto integration, runtime.integrations().Get(actor, options->id));
     if (options->common.json) {
-      PrintJson(sync::IntegrationJson(integration, runtime.sync()));
+      PrintJson(sync::IntegrationJson(integration, runtime.sync_service().LastRun(integration)));
     } else {
-      PrintIntegration(integration, runtime.sync());
+      PrintIntegration(integration, runtime.sync_service());
     }
     return Status::OK();
   });
@@ -203,7 +202,7 @@ void AddIntegrationCommands(CLI::App& app) {
       SL_ASSIGN_OR_RETURN(change.secret_key, ReadKey());
     }
     SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().Edit(actor, options->id, change));
-    PrintSaved(*options, saved, runtime.sync());
+    PrintSaved(*options, saved, runtime.sync_service());
     return Status::OK();
   });
 
@@ -222,7 +221,7 @@ void AddIntegrationCommands(CLI::App& app) {
           "Not deleted: confirm at the prompt, or pass --yes.", "not_confirmed");
     }
     SL_ASSIGN_OR_RETURN(std::string message,
-                        runtime.integrations().Delete(actor, options->id, !options->remove_data));
+                        runtime.removal().Delete(actor, options->id, !options->remove_data));
     std::cout << message << "\n";
     return Status::OK();
   });
@@ -235,7 +234,7 @@ void AddIntegrationCommands(CLI::App& app) {
     toggle->add_option("id", options->id, "Integration id")->required();
     OnRun(toggle, options->common, [options, actor, active](Runtime& runtime) -> Status {
       SL_ASSIGN_OR_RETURN(auto saved, runtime.integrations().SetActive(actor, options->id, active));
-      PrintSaved(*options, saved, runtime.sync());
+      PrintSaved(*options, saved, runtime.sync_service());
       return Status::OK();
     });
   }

@@ -110,7 +110,7 @@ void AddMetricsCommands(CLI::App& app) {
                               if (name == "churn_window_days") return churn_days;
                               return std::nullopt;
                             }));
-    reports::MetricsService service(runtime.store(), runtime.integrations(), runtime.clients());
+    reports::MetricsService& service = runtime.metrics();
     SL_ASSIGN_OR_RETURN(reports::MetricAnswer answer,
                         service.Compute(access::Actor::LocalOperator(), request));
     boost::json::object json = reports::MetricAnswerJson(answer);

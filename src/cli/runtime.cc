@@ -47,11 +47,6 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->oauth_ = std::make_unique<integrations::OAuthService>(
       *runtime->store_, *runtime->box_, *runtime->stripe_, *runtime->users_,
       *runtime->integrations_);
-  runtime->integrations_->SetDeauthorizer(
-      [oauth = runtime->oauth_.get()](const store::Integration& integration,
-                                      const integrations::StripeCredentials& credentials) {
-        return oauth->Deauthorize(integration, credentials);
-      });
   runtime->limiters_ = std::make_unique<stripe::RateLimiterRegistry>(options.rate_limits);
   runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
                                                       *runtime->stripe_, *runtime->limiters_,
@@ -59,11 +54,24 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->webhooks_ = std::make_unique<sync::WebhookIntake>(
       *runtime->store_, *runtime->integrations_, *runtime->box_,
       runtime->sync_->event_applier(), Clock::Real(), options.webhooks);
-  runtime->integrations_->SetSyncedDataRemover(
-      [engine = runtime->sync_.get()](const store::Integration& integration) {
-        return engine->DeleteSyncedData(integration);
-      });
+  runtime->sync_service_ =
+      std::make_unique<sync::SyncService>(*runtime->sync_, *runtime->integrations_);
+  runtime->removal_ = std::make_unique<sync::IntegrationRemoval>(
+      *runtime->store_, *runtime->integrations_, *runtime->oauth_, *runtime->sync_);
+  runtime->metrics_ = std::make_unique<reports::MetricsService>(
+      *runtime->store_, *runtime->integrations_, *runtime->clients_);
   return runtime;
+}
+
+http::ApiServices Runtime::api_services() {
+  return {.users = *users_,
+          .integrations = *integrations_,
+          .clients = *clients_,
+          .removal = *removal_,
+          .sync = *sync_service_,
+          .metrics = *metrics_,
+          .webhooks = webhooks_.get(),
+          .oauth = oauth_.get()};
 }
 
 }  // namespace stripeline::cli

@@ -1,21 +1,29 @@
 #pragma once
-// Runtime: the composition root. Opens the data directory (database, master key), builds the
-// Stripe client and the services on top, in the dependency order of style.md. Every command
-// that works on a data directory starts by opening one. Thread-safe once built (its parts are).
+// Runtime: the composition root, and the only one. Opens the data directory (database, master
+// key), builds the Stripe client and every service on top, once, in the dependency order of
+// docs/ARCHITECTURE.md, with each dependency given to its constructor (nothing is wired
+// afterwards). Every command that works on a data directory starts by opening one; `serve`
+// hands the same services to the REST API (http::ApiServices), so the API and the CLI act
+// through one service graph. The store itself is not handed out: handlers and commands act
+// through services. Thread-safe once built (its parts are).
 
 #include <memory>
 #include <string>
 
 #include "access/user_service.h"
 #include "common/secrets.h"
+#include "http/api.h"
 #include "integrations/client_service.h"
 #include "integrations/connection_check.h"
 #include "integrations/integration_service.h"
 #include "integrations/oauth_service.h"
+#include "reports/metrics_service.h"
 #include "store/store.h"
 #include "stripe/client.h"
 #include "stripe/rate_limiter.h"
+#include "sync/integration_removal.h"
 #include "sync/sync_engine.h"
+#include "sync/sync_service.h"
 #include "sync/webhook_intake.h"
 
 namespace stripeline::cli {
@@ -38,15 +46,25 @@ class Runtime {
   static Result<std::unique_ptr<Runtime>> Open(const RuntimeOptions& options);
 
   const RuntimeOptions& options() const { return options_; }
-  store::Store& store() { return *store_; }
+  // The services the REST API acts through (`serve`), webhook intake and Connect OAuth included.
+  http::ApiServices api_services();
   access::UserService& users() { return *users_; }
   integrations::IntegrationService& integrations() { return *integrations_; }
   integrations::ClientService& clients() { return *clients_; }
   integrations::OAuthService& oauth() { return *oauth_; }
-  stripe::Client& stripe() { return *stripe_; }
+  // The engine itself, for the local operator's commands (`sync run` with progress, `sync
+  // verify`, `sync export`) and `serve`'s scheduler.
   sync::SyncEngine& sync() { return *sync_; }
+  // Who may start, read and verify syncs; an integration's last run.
+  sync::SyncService& sync_service() { return *sync_service_; }
+  // Deleting an integration with its synced data and its OAuth grant.
+  sync::IntegrationRemoval& removal() { return *removal_; }
+  reports::MetricsService& metrics() { return *metrics_; }
   // Its applier thread runs only once started (`serve` does).
   sync::WebhookIntake& webhooks() { return *webhooks_; }
+  // Only for tools beside the product that prepare or inspect a data directory (benchmarks);
+  // commands and handlers act through the services above.
+  store::Store& store() { return *store_; }
 
  private:
   explicit Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -65,6 +83,10 @@ class Runtime {
   std::unique_ptr<sync::SyncEngine> sync_;
   // After sync_ (it applies events through the engine's applier), so destroyed before it.
   std::unique_ptr<sync::WebhookIntake> webhooks_;
+  // Over the engine and the integration services: destroyed before them.
+  std::unique_ptr<sync::SyncService> sync_service_;
+  std::unique_ptr<sync::IntegrationRemoval> removal_;
+  std::unique_ptr<reports::MetricsService> metrics_;
 };
 
 }  // namespace stripeline::cli

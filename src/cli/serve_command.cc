@@ -80,13 +80,7 @@ int Serve(ServeOptions& options, emulator::Emulator* emulator, ShutdownSignal& s
   if (!runtime) return 1;
   if (Status admin = PrintAdminLogin(*runtime); !admin.ok()) return Fail(admin);
 
-  http::Api api({.store = runtime->store(),
-                 .users = runtime->users(),
-                 .integrations = runtime->integrations(),
-                 .clients = runtime->clients(),
-                 .sync = runtime->sync(),
-                 .webhooks = &runtime->webhooks(),
-                 .oauth = &runtime->oauth()},
+  http::Api api(runtime->api_services(),
                 {.secure_cookies = options.secure_cookies,
                  .session_idle_timeout = options.common.runtime.session_idle_timeout});
   HttpServer server(

@@ -20,7 +20,7 @@
 #include "common/shutdown_signal.h"
 #include "sync/stream_table.h"
 #include "sync/sync_state.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::cli {
 

@@ -1,11 +1,11 @@
 // `stripeline users ...` and `stripeline tokens ...`, run by the operator of the data directory.
 #include <iostream>
 
+#include "access/views.h"
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "common/clock.h"
 #include "cli/prompt.h"
-#include "integrations/views.h"
 
 namespace stripeline::cli {
 
@@ -50,7 +50,7 @@ void AddUserCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto user,
                         runtime.users().CreateUser(operator_actor, options->email, role, password));
     if (options->common.json) {
-      PrintJson(integrations::UserJson(user));
+      PrintJson(access::UserJson(user));
     } else {
       std::cout << "User added: " << user.email << " (" << store::RoleName(user.role) << ")\n";
     }
@@ -63,7 +63,7 @@ void AddUserCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto all, runtime.users().ListUsers(operator_actor));
     if (options->common.json) {
       boost::json::array data;
-      for (const auto& user : all) data.push_back(integrations::UserJson(user));
+      for (const auto& user : all) data.push_back(access::UserJson(user));
       PrintJson(data);
       return Status::OK();
     }
@@ -94,7 +94,7 @@ void AddUserCommands(CLI::App& app) {
   update->add_flag("--disable", options->disable, "Disable the account");
   update->add_flag("--enable", options->enable, "Enable the account");
   OnRun(update, options->common, [options, operator_actor, update](Runtime& runtime) -> Status {
-    SL_ASSIGN_OR_RETURN(auto user, runtime.store().FindUserByEmail(access::NormalizeEmail(options->email)));
+    SL_ASSIGN_OR_RETURN(auto user, runtime.users().UserByEmail(operator_actor, options->email));
     std::optional<store::Role> role;
     if (update->count("--role") > 0) {
       SL_ASSIGN_OR_RETURN(role, RoleFrom(options->role));
@@ -132,7 +132,7 @@ void AddUserCommands(CLI::App& app) {
   list_tokens->add_option("--user", token_options->user, "The user's email")->required();
   OnRun(list_tokens, token_options->common, [token_options, operator_actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto user,
-                        runtime.store().FindUserByEmail(access::NormalizeEmail(token_options->user)));
+                        runtime.users().UserByEmail(operator_actor, token_options->user));
     SL_ASSIGN_OR_RETURN(auto all, runtime.users().ListTokens(operator_actor, user.id));
     std::vector<std::vector<std::string>> rows;
     for (const auto& token : all) {

@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "common/clock.h"
 #include "cli/prompt.h"
+#include "sync/views.h"
 
 namespace stripeline::cli {
 
@@ -43,10 +44,9 @@ void AddWebhookCommands(CLI::App& app) {
                                                      secret, overlap));
     const sync::WebhookConfig& webhook = change.webhook;
     if (options->common.json) {
-      boost::json::object out{{"url_path", webhook.url_path},
-                              {"secret_masked", webhook.secret_masked},
-                              {"message", change.message}};
-      if (webhook.previous_expires_at) out["previous_expires_at"] = *webhook.previous_expires_at;
+      // The endpoint's view, flat, with the message and a generated secret beside it.
+      boost::json::object out = sync::WebhookJson(webhook);
+      out["message"] = change.message;
       if (change.generated_secret) out["secret"] = *change.generated_secret;
       PrintJson(out);
       return Status::OK();

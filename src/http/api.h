@@ -21,18 +21,23 @@
 #include "integrations/client_service.h"
 #include "integrations/integration_service.h"
 #include "integrations/oauth_service.h"
-#include "store/store.h"
-#include "sync/sync_engine.h"
+#include "reports/metrics_service.h"
+#include "sync/integration_removal.h"
+#include "sync/sync_service.h"
 #include "sync/webhook_intake.h"
 
 namespace stripeline::http {
 
+// The services the handlers act through, built once by the composition root (cli::Runtime).
+// Handlers get services, never the store: the services hold the rules.
 struct ApiServices {
-  store::Store& store;
   access::UserService& users;
   integrations::IntegrationService& integrations;
   integrations::ClientService& clients;
-  sync::SyncEngine& sync;
+  // Deleting an integration (with its synced data and its OAuth grant).
+  sync::IntegrationRemoval& removal;
+  sync::SyncService& sync;
+  reports::MetricsService& metrics;
   // Webhook intake (/webhooks/stripe/...); null where the process receives none: its routes
   // then answer 503.
   sync::WebhookIntake* webhooks = nullptr;

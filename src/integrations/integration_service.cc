@@ -26,16 +26,16 @@ std::string JoinWords(const std::vector<std::string>& words) {
 
 }  // namespace
 
-std::string HealthFor(const ConnectionCheck& check) {
+Health HealthFor(const ConnectionCheck& check) {
   switch (check.failure) {
-    case ConnectionFailure::kNone: return kHealthOk;
+    case ConnectionFailure::kNone: return Health::kOk;
     case ConnectionFailure::kInvalidCredentials:
-    case ConnectionFailure::kExpiredCredentials: return kHealthNeedsReconnect;
-    case ConnectionFailure::kMissingPermissions: return kHealthMissingPermissions;
+    case ConnectionFailure::kExpiredCredentials: return Health::kNeedsReconnect;
+    case ConnectionFailure::kMissingPermissions: return Health::kMissingPermissions;
     case ConnectionFailure::kStripeUnreachable:
-    case ConnectionFailure::kStripeError: return kHealthUnavailable;
+    case ConnectionFailure::kStripeError: return Health::kUnavailable;
   }
-  return kHealthUnavailable;
+  return Health::kUnavailable;
 }
 
 IntegrationService::IntegrationService(store::Store& store, const SecretBox& box,
@@ -263,7 +263,7 @@ Result<Saved> IntegrationService::ReconnectOAuth(const access::Actor& actor,
             "key. Nothing was changed.",
         "mode_mismatch");
   }
-  const std::string health_before = integration.health;
+  const Health health_before = integration.health;
   SL_ASSIGN_OR_RETURN(integration.credentials_sealed,
                       SealCredentials(box_, integration.id, credentials));
   integration.secret_key_masked = stripe::MaskKey(credentials.secret_key);
@@ -273,8 +273,8 @@ Result<Saved> IntegrationService::ReconnectOAuth(const access::Actor& actor,
     SL_RETURN_IF_ERROR(store_.UpdateIntegration(integration));
     boost::json::object details{{"stripe_account_id", integration.stripe_account_id},
                                 {"key", integration.secret_key_masked},
-                                {"health_before", health_before},
-                                {"health", integration.health}};
+                                {"health_before", store::HealthName(health_before)},
+                                {"health", store::HealthName(integration.health)}};
     return AppendAudit(actor, "integration.reconnected", integration,
                        "Reconnected '" + integration.name + "' to Stripe account " +
                            integration.stripe_account_id + " with a new grant",
@@ -435,17 +435,18 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
   return saved;
 }
 
-Result<std::string> IntegrationService::Delete(const access::Actor& actor, const std::string& id,
-                                               bool keep_data) {
+Result<store::Integration> IntegrationService::GetForDelete(const access::Actor& actor,
+                                                            const std::string& id) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "delete integrations"));
-  SL_ASSIGN_OR_RETURN(store::Integration integration, Visible(actor, id));
+  return Visible(actor, id);
+}
+
+Result<std::string> IntegrationService::Delete(const access::Actor& actor, const std::string& id,
+                                               bool keep_data, const std::string& data_removed) {
+  SL_ASSIGN_OR_RETURN(store::Integration integration, GetForDelete(actor, id));
   std::string data_outcome = keep_data ? "synced data kept" : "synced data removed";
-  std::string removed;  // what the remover says it removed
+  if (!data_removed.empty()) data_outcome += ": " + data_removed;
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-    if (!keep_data && remove_synced_data_) {
-      SL_ASSIGN_OR_RETURN(removed, remove_synced_data_(integration));
-      data_outcome += ": " + removed;
-    }
     SL_RETURN_IF_ERROR(store_.DeleteIntegration(integration.id));
     boost::json::object details{{"name", integration.name}, {"keep_data", keep_data}};
     return AppendAudit(actor, "integration.deleted", integration,
@@ -453,35 +454,32 @@ Result<std::string> IntegrationService::Delete(const access::Actor& actor, const
                        boost::json::serialize(details));
   }));
   log::Info("integration.deleted", {{"id", integration.id}, {"by", actor.email}});
-  std::string message = "Integration deleted";
-  // Revoked at Stripe only once the delete is committed (a refused delete keeps its grant), and
-  // never blocking it: a grant Stripe already dropped, or an unreachable Stripe, must not keep
-  // an integration the user wants gone. The message says which happened.
-  if (integration.auth_scheme == kOAuthScheme && deauthorize_) {
-    Result<StripeCredentials> credentials = Credentials(integration);
-    Status revoked =
-        credentials.ok() ? deauthorize_(integration, *credentials) : credentials.status();
-    boost::json::object details{{"deauthorized", revoked.ok()},
-                                {"stripe_account_id", integration.stripe_account_id}};
-    if (revoked.ok()) {
-      message += "; its access to Stripe account " + integration.stripe_account_id + " was revoked";
-    } else {
-      details["error"] = revoked.message();
-      message += ", but Stripe did not revoke its access to account " +
-                 integration.stripe_account_id + " (" + revoked.message() +
-                 "); revoke it in the Stripe Dashboard under Settings → Connected apps";
-      log::Warn("integration.deauthorize_failed",
-                {{"id", integration.id}, {"error", revoked.message()}});
-    }
-    SL_RETURN_IF_ERROR(AppendAudit(actor, "integration.deauthorized", integration,
-                                   revoked.ok() ? "Revoked the Stripe grant of '" +
-                                                      integration.name + "'"
-                                                : "Stripe did not revoke the grant of '" +
-                                                      integration.name + "'",
-                                   boost::json::serialize(details)));
+  return std::string("Integration deleted");
+}
+
+Result<std::string> IntegrationService::RecordRevocation(const access::Actor& actor,
+                                                         const store::Integration& integration,
+                                                         const Status& revoked) {
+  boost::json::object details{{"deauthorized", revoked.ok()},
+                              {"stripe_account_id", integration.stripe_account_id}};
+  std::string clause;
+  if (revoked.ok()) {
+    clause = "; its access to Stripe account " + integration.stripe_account_id + " was revoked";
+  } else {
+    details["error"] = revoked.message();
+    clause = ", but Stripe did not revoke its access to account " +
+             integration.stripe_account_id + " (" + revoked.message() +
+             "); revoke it in the Stripe Dashboard under Settings → Connected apps";
+    log::Warn("integration.deauthorize_failed",
+              {{"id", integration.id}, {"error", revoked.message()}});
   }
-  if (!removed.empty()) message += "; " + removed;
-  return message;
+  SL_RETURN_IF_ERROR(AppendAudit(actor, "integration.deauthorized", integration,
+                                 revoked.ok() ? "Revoked the Stripe grant of '" +
+                                                    integration.name + "'"
+                                              : "Stripe did not revoke the grant of '" +
+                                                    integration.name + "'",
+                                 boost::json::serialize(details)));
+  return clause;
 }
 
 Result<Saved> IntegrationService::SetActive(const access::Actor& actor, const std::string& id,
@@ -531,6 +529,11 @@ Result<std::vector<store::AuditEntry>> IntegrationService::Audit(const access::A
   return store_.ListAudit(integration.id, 200);
 }
 
+Result<std::vector<store::AuditEntry>> IntegrationService::AuditLog(const access::Actor& actor) {
+  SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "read the whole audit log"));
+  return store_.ListAudit(std::nullopt, 500);
+}
+
 Result<StripeCredentials> IntegrationService::Credentials(
     const store::Integration& integration) const {
   return OpenCredentials(box_, integration);
@@ -538,19 +541,20 @@ Result<StripeCredentials> IntegrationService::Credentials(
 
 Status IntegrationService::RecordCheck(const std::string& id, const ConnectionCheck& check) {
   SL_ASSIGN_OR_RETURN(store::Integration integration, store_.GetIntegration(id));
-  std::string before = integration.health;
+  const Health before = integration.health;
   ApplyCheck(integration, check);
   SL_RETURN_IF_ERROR(store_.UpdateIntegration(integration));
   if (before != integration.health) {
     access::Actor system;
     system.email = "stripeline";
-    boost::json::object details{{"from", before}, {"to", integration.health},
+    const std::string from(store::HealthName(before));
+    const std::string to(store::HealthName(integration.health));
+    boost::json::object details{{"from", from}, {"to", to},
                                 {"reason", integration.health_reason}};
     SL_RETURN_IF_ERROR(AppendAudit(system, "integration.health_changed", integration,
-                                   "Health changed from " + before + " to " + integration.health,
+                                   "Health changed from " + from + " to " + to,
                                    boost::json::serialize(details)));
-    log::Warn("integration.health_changed", {{"id", id}, {"from", before},
-                                             {"to", integration.health},
+    log::Warn("integration.health_changed", {{"id", id}, {"from", from}, {"to", to},
                                              {"reason", integration.health_reason}});
   }
   return Status::OK();

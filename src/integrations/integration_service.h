@@ -5,7 +5,6 @@
 // checks, audit entries (never the secret) and health tracking. The REST API and the CLI are
 // thin layers over it. Thread-safe: no mutable state of its own.
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,12 +20,9 @@
 
 namespace stripeline::integrations {
 
-// Health states, as stored and as the API shows them.
-inline constexpr char kHealthUnknown[] = "unknown";
-inline constexpr char kHealthOk[] = "ok";
-inline constexpr char kHealthNeedsReconnect[] = "needs_reconnect";
-inline constexpr char kHealthMissingPermissions[] = "missing_permissions";
-inline constexpr char kHealthUnavailable[] = "unavailable";
+// An integration's health: the record's (store/entities.h), named here where it is decided.
+// Its strings (store::HealthName) appear only in the row mapper and the JSON views.
+using store::Health;
 
 struct NewIntegration {
   std::string type = "stripe";
@@ -65,25 +61,10 @@ struct Saved {
   std::vector<std::string> warnings;
 };
 
-// Removes an integration's synced data when it is deleted with keep_data=false; returns a
-// sentence saying what was removed. The sync layer implements it (SyncEngine::DeleteSyncedData);
-// it runs inside the transaction that deletes the integration, so a failure keeps both.
-using SyncedDataRemover = std::function<Result<std::string>(const store::Integration&)>;
-
-// Revokes an OAuth integration's access at Stripe when it is deleted (OAuthService::Deauthorize).
-using Deauthorizer =
-    std::function<Status(const store::Integration&, const StripeCredentials&)>;
-
 class IntegrationService {
  public:
   IntegrationService(store::Store& store, const SecretBox& box, const ConnectionChecker& checker,
                      Clock& clock = Clock::Real());
-
-  // Set once by the composition root, before the service is shared between threads. Without
-  // one, a delete with keep_data=false has no synced data to remove.
-  void SetSyncedDataRemover(SyncedDataRemover remover) { remove_synced_data_ = std::move(remover); }
-  // The same for deauthorizing OAuth integrations on delete. Without one, nothing is revoked.
-  void SetDeauthorizer(Deauthorizer deauthorizer) { deauthorize_ = std::move(deauthorizer); }
 
   Result<Saved> Add(const access::Actor& actor, const NewIntegration& request);
   // Adds an integration from an OAuth grant (admins): checks the access token reaches
@@ -109,18 +90,38 @@ class IntegrationService {
                                                const std::optional<std::string>& client_id);
   Result<store::Integration> Get(const access::Actor& actor, const std::string& id);
   Result<Saved> Edit(const access::Actor& actor, const std::string& id, const IntegrationEdit& edit);
-  // `keep_data`: keep the synced data (it stays queryable), or remove it with the integration.
-  // An OAuth integration is then deauthorized at Stripe; the message says whether Stripe
-  // confirmed (the integration is deleted either way), and so does an
-  // `integration.deauthorized` audit entry.
-  Result<std::string> Delete(const access::Actor& actor, const std::string& id, bool keep_data);
+
+  // Deleting an integration is a use case of the layer above (sync::IntegrationRemoval): it
+  // removes the synced data and the integration in one transaction, then revokes an OAuth
+  // grant. These are its integrations/ parts.
+  //
+  // The integration `id`, for an admin about to delete it: the checks Delete makes, for a
+  // caller that acts before the delete.
+  Result<store::Integration> GetForDelete(const access::Actor& actor, const std::string& id);
+  // Deletes integration `id` (admins) with an `integration.deleted` audit entry that says what
+  // became of its synced data: kept (`keep_data`), or removed by the caller, whose sentence
+  // `data_removed` says what it removed ("" for nothing). Runs in a transaction that joins the
+  // caller's, so the caller's removal and this delete commit or fail together. Returns
+  // "Integration deleted".
+  Result<std::string> Delete(const access::Actor& actor, const std::string& id, bool keep_data,
+                             const std::string& data_removed);
+  // Records what Stripe answered (`revoked`) when deleted OAuth integration `integration`'s
+  // grant was revoked after the delete committed: an `integration.deauthorized` audit entry
+  // either way. Returns the clause the delete's message continues with: that the access was
+  // revoked, or that it was not, why, and where to revoke it by hand.
+  Result<std::string> RecordRevocation(const access::Actor& actor,
+                                       const store::Integration& integration,
+                                       const Status& revoked);
   Result<Saved> SetActive(const access::Actor& actor, const std::string& id, bool active);
   // Tests a saved integration and records its health. Inactive integrations are never called.
   Result<ConnectionCheck> Test(const access::Actor& actor, const std::string& id);
   // Tests credentials before saving; stores nothing.
   Result<ConnectionCheck> TestCredentials(const access::Actor& actor,
                                           const NewIntegration& request);
+  // Integration `id`'s audit entries, newest first (at most 200), for anyone who can see it.
   Result<std::vector<store::AuditEntry>> Audit(const access::Actor& actor, const std::string& id);
+  // The whole audit log, newest first (at most 500): admins only.
+  Result<std::vector<store::AuditEntry>> AuditLog(const access::Actor& actor);
 
   // For subsystems that call Stripe on an integration's behalf (sync): its credentials, and
   // the health update after a call.
@@ -160,11 +161,9 @@ class IntegrationService {
   const SecretBox& box_;
   const ConnectionChecker& checker_;
   Clock& clock_;
-  SyncedDataRemover remove_synced_data_;
-  Deauthorizer deauthorize_;
 };
 
 // The health state a check leads to.
-std::string HealthFor(const ConnectionCheck& check);
+Health HealthFor(const ConnectionCheck& check);
 
 }  // namespace stripeline::integrations

@@ -412,8 +412,8 @@ Result<Saved> OAuthService::AddManual(const access::Actor& actor, const ManualOA
               .stripe_user_id = token->stripe_user_id});
 }
 
-Status OAuthService::Deauthorize(const store::Integration& integration,
-                                 const StripeCredentials& credentials) {
+Status OAuthService::Deauthorize(const store::Integration& integration) {
+  SL_ASSIGN_OR_RETURN(StripeCredentials credentials, OpenCredentials(box_, integration));
   std::string platform_key = credentials.client_secret;
   if (platform_key.empty()) {
     SL_ASSIGN_OR_RETURN(Settings settings, RequireSettings());

@@ -8,7 +8,7 @@
 // integration (one whose access was revoked, say), the same round trip reconnects it in place:
 // the callback replaces its grant through IntegrationService::ReconnectOAuth, provided Stripe
 // answers with the integration's own account. Manual entry exchanges a refresh token the user
-// pastes. Deauthorize revokes a grant when its integration is deleted.
+// pastes. Deauthorize revokes a grant when its integration is deleted (sync::IntegrationRemoval).
 //
 // Nothing half-made is stored: a refused state, a denied request, a token error or an account
 // other than the one the user meant (Stripe's single-platform policy) adds no integration, and
@@ -114,8 +114,10 @@ class OAuthService {
   // refusal is InvalidArgument with its OAuth code.
   Result<Saved> AddManual(const access::Actor& actor, const ManualOAuth& request);
 
-  // Revokes an OAuth integration's grant at Stripe (for IntegrationService::Delete).
-  Status Deauthorize(const store::Integration& integration, const StripeCredentials& credentials);
+  // Revokes OAuth integration `integration`'s grant at Stripe (its sealed credentials say
+  // which Connect application holds it). sync::IntegrationRemoval calls it once a delete is
+  // committed, and IntegrationService::RecordRevocation records the answer.
+  Status Deauthorize(const store::Integration& integration);
 
  private:
   struct Settings {

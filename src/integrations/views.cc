@@ -30,7 +30,7 @@ boost::json::object IntegrationJson(const store::Integration& integration) {
       {"name", integration.stripe_account_name},
       {"livemode", integration.livemode}};
   boost::json::object health{
-      {"state", integration.health},
+      {"state", store::HealthName(integration.health)},
       {"reason", integration.health_reason},
       {"checked_at", integration.health_checked_at ? boost::json::value(integration.health_checked_at)
                                                    : boost::json::value(nullptr)}};
@@ -108,24 +108,6 @@ boost::json::object ClientJson(const store::Client& client) {
   return {{"id", client.id}, {"name", client.name}, {"created_at", client.created_at}};
 }
 
-boost::json::object UserJson(const store::User& user) {
-  return {{"id", user.id},
-          {"email", user.email},
-          {"role", store::RoleName(user.role)},
-          {"disabled", user.disabled},
-          {"created_at", user.created_at}};
-}
-
-boost::json::object ApiTokenJson(const store::ApiToken& token) {
-  return {{"id", token.id},
-          {"user_id", token.user_id},
-          {"name", token.name},
-          {"prefix", token.token_prefix},
-          {"created_at", token.created_at},
-          {"last_used_at", OptionalTime(token.last_used_at)},
-          {"revoked", token.revoked}};
-}
-
 boost::json::object ConnectSettingsJson(const ConnectSettingsView& view) {
   if (!view.configured) return {{"configured", false}};
   return {{"configured", true},
@@ -134,6 +116,10 @@ boost::json::object ConnectSettingsJson(const ConnectSettingsView& view) {
           {"redirect_url", view.redirect_url},
           {"scope", view.scope},
           {"platform_account_id", view.platform_account_id}};
+}
+
+boost::json::object StartedOAuthJson(const StartedOAuth& started) {
+  return {{"authorize_url", started.authorize_url}, {"expires_at", started.expires_at}};
 }
 
 }  // namespace stripeline::integrations

@@ -1,7 +1,8 @@
 #pragma once
-// JSON views of integrations and related records, shared by the REST API and the CLI's --json
-// output so both show the same shape (documented in docs/openapi.yaml). Never includes a secret:
-// only the masked key. Pure functions.
+// JSON views of integrations and related records (clients, audit entries, connection checks,
+// the catalog, Connect settings), shared by the REST API and the CLI's --json output so both
+// show the same shape (documented in docs/openapi.yaml). Never includes a secret: only the
+// masked key. Pure functions. Users' and tokens' views are access/views.h's.
 
 #include <boost/json/object.hpp>
 
@@ -17,9 +18,9 @@ boost::json::object ConnectionCheckJson(const ConnectionCheck& check);
 boost::json::object IntegrationTypeJson(const IntegrationType& type);
 boost::json::object AuditEntryJson(const store::AuditEntry& entry);
 boost::json::object ClientJson(const store::Client& client);
-boost::json::object UserJson(const store::User& user);
-boost::json::object ApiTokenJson(const store::ApiToken& token);
 // The Stripe Connect platform settings: {"configured": false}, or every field, the key masked.
 boost::json::object ConnectSettingsJson(const ConnectSettingsView& view);
+// A started authorization: {"authorize_url", "expires_at"} (the binding goes in a cookie).
+boost::json::object StartedOAuthJson(const StartedOAuth& started);
 
 }  // namespace stripeline::integrations

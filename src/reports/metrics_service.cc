@@ -104,7 +104,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
     } else {
       reasons.push_back(who + " has not finished a sync yet.");
     }
-    if (integration.health == "needs_reconnect") {
+    if (integration.health == store::Health::kNeedsReconnect) {
       reasons.push_back(who + " needs reconnecting: its data stops at its last sync.");
     }
     const std::string account = DataAccountOf(integration);

@@ -39,7 +39,9 @@ struct MetricRequest {
 
 // An integration whose data an answer read.
 struct MetricSource {
-  std::string integration_id, name, health, health_reason;
+  std::string integration_id, name;
+  store::Health health = store::Health::kUnknown;
+  std::string health_reason;
   std::optional<int64_t> last_sync_at;
 };
 

@@ -44,7 +44,7 @@ json::object MetricAnswerJson(const MetricAnswer& answer) {
   for (const MetricSource& s : answer.sources) {
     sources.push_back({{"integration", s.integration_id},
                        {"name", s.name},
-                       {"health", s.health},
+                       {"health", store::HealthName(s.health)},
                        {"health_reason", s.health_reason},
                        {"last_sync_at", s.last_sync_at ? json::value(*s.last_sync_at)
                                                        : json::value(nullptr)}});
@@ -135,6 +135,13 @@ Result<Widget> WidgetFromJson(const json::value& value) {
     w.options_json = json::serialize(*options);
   }
   return w;
+}
+
+boost::json::object DashboardJson(const std::string& client_id,
+                                  const std::vector<Widget>& widgets) {
+  boost::json::array list;
+  for (const Widget& widget : widgets) list.push_back(WidgetJson(widget));
+  return {{"client", client_id}, {"widgets", std::move(list)}};
 }
 
 }  // namespace stripeline::reports

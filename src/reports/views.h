@@ -23,6 +23,8 @@ boost::json::value MetricValueJson(const MetricInfo& info, const std::optional<d
 boost::json::object MetricInfoJson(const MetricInfo& info);
 
 boost::json::object WidgetJson(const Widget& widget);
+// {"client","widgets":[...]}: a client's dashboard.
+boost::json::object DashboardJson(const std::string& client_id, const std::vector<Widget>& widgets);
 // A widget from the API's JSON; InvalidArgument (invalid_field) for a malformed one.
 Result<Widget> WidgetFromJson(const boost::json::value& json);
 

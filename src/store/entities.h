@@ -17,6 +17,18 @@ std::string_view RoleName(Role role);
 // Inverse of RoleName; nullopt for anything else (case-sensitive).
 std::optional<Role> ParseRole(std::string_view name);
 
+// An integration's connection health (docs/ARCHITECTURE.md, "Health"): unknown until tested,
+// then ok, needs_reconnect (key refused, expired, revoked, or no access to the account),
+// missing_permissions (a restricted key lacks a named permission) or unavailable (Stripe
+// unreachable or failing).
+enum class Health { kUnknown, kOk, kNeedsReconnect, kMissingPermissions, kUnavailable };
+
+// "unknown", "ok", "needs_reconnect", "missing_permissions" or "unavailable": as stored and as
+// the API shows it.
+std::string_view HealthName(Health health);
+// Inverse of HealthName; nullopt for anything else (case-sensitive).
+std::optional<Health> ParseHealth(std::string_view name);
+
 struct User {
   std::string id, email;  // email is stored lowercased and unique
   Role role = Role::kViewer;
@@ -56,7 +68,8 @@ struct Integration {
   std::string stripe_account_id, stripe_account_name;
   bool livemode = false;
   bool active = true;
-  std::string health = "unknown", health_reason;
+  Health health = Health::kUnknown;
+  std::string health_reason;
   int64_t health_checked_at = 0;
   std::vector<std::string> missing_permissions;  // stored as a JSON array text
   std::optional<int64_t> last_sync_at;

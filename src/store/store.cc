@@ -156,7 +156,13 @@ Result<Integration> IntegrationFromRow(const Row& row) {
   i.stripe_account_name = row.GetString("stripe_account_name");
   i.livemode = row.GetBool("livemode");
   i.active = row.GetBool("active");
-  i.health = row.GetString("health");
+  const std::string health = row.GetString("health");
+  std::optional<Health> parsed_health = ParseHealth(health);
+  if (!parsed_health) {
+    return Status::Internal("Integration " + Quoted(i.id) + " has an unknown health " +
+                            Quoted(health));
+  }
+  i.health = *parsed_health;
   i.health_reason = row.GetString("health_reason");
   i.health_checked_at = row.GetInt("health_checked_at");
   SL_ASSIGN_OR_RETURN(i.missing_permissions,
@@ -233,6 +239,30 @@ std::optional<Role> ParseRole(std::string_view name) {
   if (name == "admin") return Role::kAdmin;
   if (name == "member") return Role::kMember;
   if (name == "viewer") return Role::kViewer;
+  return std::nullopt;
+}
+
+std::string_view HealthName(Health health) {
+  switch (health) {
+    case Health::kUnknown:
+      return "unknown";
+    case Health::kOk:
+      return "ok";
+    case Health::kNeedsReconnect:
+      return "needs_reconnect";
+    case Health::kMissingPermissions:
+      return "missing_permissions";
+    case Health::kUnavailable:
+      return "unavailable";
+  }
+  return "unknown";
+}
+
+std::optional<Health> ParseHealth(std::string_view name) {
+  for (Health health : {Health::kUnknown, Health::kOk, Health::kNeedsReconnect,
+                        Health::kMissingPermissions, Health::kUnavailable}) {
+    if (name == HealthName(health)) return health;
+  }
   return std::nullopt;
 }
 
@@ -510,8 +540,9 @@ Status Store::CreateIntegration(const Integration& i) {
             "$17, $18, $19)"),
         {i.id, i.type, i.name, OptionalValue(i.client_id), i.auth_scheme, i.credentials_sealed,
          i.secret_key_masked, OptionalValue(i.account_id), i.stripe_account_id,
-         i.stripe_account_name, Flag(i.livemode), Flag(i.active), i.health, i.health_reason,
-         i.health_checked_at, PermissionsToJson(i.missing_permissions),
+         i.stripe_account_name, Flag(i.livemode), Flag(i.active),
+         std::string(HealthName(i.health)), i.health_reason, i.health_checked_at,
+         PermissionsToJson(i.missing_permissions),
          OptionalValue(i.last_sync_at), i.created_at, i.updated_at});
     return Rename(inserted.status(), StatusCode::kAlreadyExists,
                   "An integration with id " + Quoted(i.id) + " already exists", "already_exists");
@@ -560,7 +591,7 @@ Status Store::UpdateIntegration(const Integration& i) {
             {i.id, i.type, i.name, OptionalValue(i.client_id), i.auth_scheme,
              i.credentials_sealed, i.secret_key_masked, OptionalValue(i.account_id),
              i.stripe_account_id, i.stripe_account_name, Flag(i.livemode), Flag(i.active),
-             i.health, i.health_reason, i.health_checked_at,
+             std::string(HealthName(i.health)), i.health_reason, i.health_checked_at,
              PermissionsToJson(i.missing_permissions), OptionalValue(i.last_sync_at),
              i.updated_at}),
         "No integration with id " + Quoted(i.id));

@@ -36,4 +36,10 @@ Result<VerifyReport> SyncService::Verify(const access::Actor& actor,
   return engine_.Verify(integration_id);
 }
 
+std::optional<SyncRunResult> SyncService::LastRun(const store::Integration& integration) {
+  Result<std::vector<SyncRunResult>> runs = engine_.Runs(integration.id, 1);
+  if (!runs.ok() || runs->empty()) return std::nullopt;
+  return runs->front();
+}
+
 }  // namespace stripeline::sync

@@ -4,11 +4,13 @@
 //   - reading sync status and run history: anyone who can see the integration;
 //   - starting a sync or a verification: administrators and members who can see it (both
 //     call Stripe on the integration's behalf and spend its rate budget); viewers only read.
+// Built once by the composition root (cli::Runtime) and shared by the API and the CLI.
 // An integration the actor cannot see is NotFound, as in IntegrationService.
 //
 // Thread-safety: thread-safe; holds no state of its own. The engine and the integration
 // service must outlive it.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,11 @@ class SyncService {
   // the integration runs in this process: the tables are changing, so differences would mean
   // nothing.
   Result<VerifyReport> Verify(const access::Actor& actor, const std::string& integration_id);
+  // The newest run (a running one included) of an integration the caller already read through
+  // IntegrationService, for its view (IntegrationJson's last_sync); none before its first run.
+  // A failed read of the run history is none too: the integration itself was read fine, and
+  // its view must not fail for the history.
+  std::optional<SyncRunResult> LastRun(const store::Integration& integration);
 
  private:
   SyncEngine& engine_;

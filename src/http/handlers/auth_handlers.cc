@@ -1,9 +1,9 @@
 // Sign in and out of the web page: a session cookie plus the CSRF token the page sends back.
 #include <boost/json.hpp>
 
+#include "access/views.h"
 #include "http/api.h"
 #include "http/json_body.h"
-#include "integrations/views.h"
 
 namespace stripeline::http {
 
@@ -27,7 +27,7 @@ void RegisterAuthRoutes(ApiRoutes& routes) {
                   SL_ASSIGN_OR_RETURN(access::NewSession session,
                                       routes.services().users.Login(email, password));
                   HttpResponse response =
-                      JsonAnswer(200, {{"user", integrations::UserJson(session.user)},
+                      JsonAnswer(200, {{"user", access::UserJson(session.user)},
                                        {"csrf_token", session.csrf_token}});
                   response.headers.emplace_back(
                       "Set-Cookie",
@@ -38,8 +38,8 @@ void RegisterAuthRoutes(ApiRoutes& routes) {
   routes.Authenticated("GET", "/api/v1/auth/session",
                        [&routes](const Call& call) -> Result<HttpResponse> {
                          SL_ASSIGN_OR_RETURN(store::User user,
-                                             routes.services().store.GetUser(call.actor.user_id));
-                         boost::json::object body{{"user", integrations::UserJson(user)}};
+                                             routes.services().users.CurrentUser(call.actor));
+                         boost::json::object body{{"user", access::UserJson(user)}};
                          std::string session = CookieValue(call.request, kSessionCookie);
                          if (!session.empty()) {
                            SL_ASSIGN_OR_RETURN(body["csrf_token"],

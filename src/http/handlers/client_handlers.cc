@@ -1,16 +1,18 @@
 // /api/v1/clients: an agency's clients, their data sources and who may work on them.
 #include <boost/json.hpp>
 
+#include "access/views.h"
 #include "http/api.h"
 #include "http/json_body.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 
 void RegisterClientRoutes(ApiRoutes& routes) {
   auto& clients = routes.services().clients;
   auto& integrations = routes.services().integrations;
+  auto& sync_service = routes.services().sync;
 
   routes.Authenticated("GET", "/api/v1/clients", [&clients](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto list, clients.List(call.actor));
@@ -37,19 +39,20 @@ void RegisterClientRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"message", "Client deleted"}, {"id", call.Param("id")}});
   });
   routes.Authenticated("GET", "/api/v1/clients/{id}/integrations",
-                       [&clients, &integrations, &routes](const Call& call) -> Result<HttpResponse> {
+                       [&clients, &integrations, &sync_service](const Call& call) -> Result<HttpResponse> {
                          SL_ASSIGN_OR_RETURN(auto client, clients.Get(call.actor, call.Param("id")));
                          SL_ASSIGN_OR_RETURN(auto list, integrations.List(call.actor, client.id));
                          boost::json::array data;
                          for (const auto& integration : list) {
-                           data.push_back(sync::IntegrationJson(integration, routes.services().sync));
+                           data.push_back(
+                               sync::IntegrationJson(integration, sync_service.LastRun(integration)));
                          }
                          return JsonAnswer(200, {{"data", data}});
                        });
   routes.Authenticated("GET", "/api/v1/clients/{id}/members", [&clients](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto members, clients.Members(call.actor, call.Param("id")));
     boost::json::array data;
-    for (const auto& user : members) data.push_back(integrations::UserJson(user));
+    for (const auto& user : members) data.push_back(access::UserJson(user));
     return JsonAnswer(200, {{"data", data}});
   });
   routes.Authenticated("POST", "/api/v1/clients/{id}/members", [&clients](const Call& call) -> Result<HttpResponse> {

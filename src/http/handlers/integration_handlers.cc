@@ -4,13 +4,11 @@
 #include "http/api.h"
 #include "http/json_body.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 
 namespace {
-
-using sync::IntegrationJson;  // the integration with its last sync
 
 Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::object& body,
                                                         bool for_test) {
@@ -50,19 +48,23 @@ Result<integrations::ManualOAuth> ReadManualOAuth(const boost::json::object& bod
   return request;
 }
 
-HttpResponse SavedAnswer(sync::SyncEngine& engine, int status, const integrations::Saved& saved) {
-  boost::json::array warnings;
-  for (const auto& warning : saved.warnings) warnings.push_back(boost::json::string(warning));
-  return JsonAnswer(status, {{"integration", IntegrationJson(saved.integration, engine)},
-                             {"message", saved.message},
-                             {"warnings", warnings}});
+HttpResponse SavedAnswer(sync::SyncService& sync_service, int status,
+                         const integrations::Saved& saved) {
+  return JsonAnswer(status, sync::SavedJson(saved, sync_service.LastRun(saved.integration)));
+}
+
+// The integration with its last sync.
+boost::json::object IntegrationWithLastSync(sync::SyncService& sync_service,
+                                            const store::Integration& integration) {
+  return sync::IntegrationJson(integration, sync_service.LastRun(integration));
 }
 
 }  // namespace
 
 void RegisterIntegrationRoutes(ApiRoutes& routes) {
   auto& service = routes.services().integrations;
-  auto& engine = routes.services().sync;
+  auto& syncs = routes.services().sync;  // the integrations' last sync
+  auto& removal = routes.services().removal;
 
   routes.Authenticated("GET", "/api/v1/integration-types", [](const Call&) -> Result<HttpResponse> {
     boost::json::array types;
@@ -72,24 +74,24 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", types}});
   });
 
-  routes.Authenticated("GET", "/api/v1/integrations", [&service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("GET", "/api/v1/integrations", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
     std::optional<std::string> client_id = call.request.Query("client_id");
     SL_ASSIGN_OR_RETURN(auto list, service.List(call.actor, client_id));
     boost::json::array data;
-    for (const auto& integration : list) data.push_back(IntegrationJson(integration, engine));
+    for (const auto& integration : list) data.push_back(IntegrationWithLastSync(syncs, integration));
     return JsonAnswer(200, {{"data", data}});
   });
 
-  routes.Authenticated("POST", "/api/v1/integrations", [&routes, &service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations", [&routes, &service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto scheme, OptionalString(call.body, "auth_scheme"));
     if (scheme == integrations::kOAuthScheme && routes.services().oauth != nullptr) {
       SL_ASSIGN_OR_RETURN(auto request, ReadManualOAuth(call.body));
       SL_ASSIGN_OR_RETURN(auto saved, routes.services().oauth->AddManual(call.actor, request));
-      return SavedAnswer(engine, 201, saved);
+      return SavedAnswer(syncs, 201, saved);
     }
     SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, false));
     SL_ASSIGN_OR_RETURN(auto saved, service.Add(call.actor, request));
-    return SavedAnswer(engine, 201, saved);
+    return SavedAnswer(syncs, 201, saved);
   });
 
   routes.Authenticated("POST", "/api/v1/integrations/test", [&service](const Call& call) -> Result<HttpResponse> {
@@ -98,12 +100,12 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, integrations::ConnectionCheckJson(check));
   });
 
-  routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
-    return JsonAnswer(200, {{"integration", IntegrationJson(integration, engine)}});
+    return JsonAnswer(200, {{"integration", IntegrationWithLastSync(syncs, integration)}});
   });
 
-  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
     integrations::IntegrationEdit edit;
     SL_ASSIGN_OR_RETURN(edit.name, OptionalString(call.body, "name"));
     SL_ASSIGN_OR_RETURN(edit.secret_key, OptionalString(call.body, "secret_key"));
@@ -112,17 +114,17 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(edit.account_id, NullableString(call.body, "account_id"));
     SL_ASSIGN_OR_RETURN(edit.client_id, NullableString(call.body, "client_id"));
     SL_ASSIGN_OR_RETURN(auto saved, service.Edit(call.actor, call.Param("id"), edit));
-    return SavedAnswer(engine, 200, saved);
+    return SavedAnswer(syncs, 200, saved);
   });
 
-  routes.Authenticated("DELETE", "/api/v1/integrations/{id}", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("DELETE", "/api/v1/integrations/{id}", [&removal](const Call& call) -> Result<HttpResponse> {
     // Keeping the synced data is the default: deleting data must be asked for.
     std::string keep = call.request.Query("keep_data").value_or("true");
     if (keep != "true" && keep != "false") {
       return Status::InvalidArgument("keep_data must be true or false.", "invalid_field");
     }
     SL_ASSIGN_OR_RETURN(std::string message,
-                        service.Delete(call.actor, call.Param("id"), keep == "true"));
+                        removal.Delete(call.actor, call.Param("id"), keep == "true"));
     return JsonAnswer(200, {{"message", message}, {"id", call.Param("id")},
                             {"data_kept", keep == "true"}});
   });
@@ -130,18 +132,18 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
   for (bool active : {true, false}) {
     routes.Authenticated("POST", active ? "/api/v1/integrations/{id}/activate"
                                         : "/api/v1/integrations/{id}/deactivate",
-                         [&service, &engine, active](const Call& call) -> Result<HttpResponse> {
+                         [&service, &syncs, active](const Call& call) -> Result<HttpResponse> {
                            SL_ASSIGN_OR_RETURN(auto saved,
                                                service.SetActive(call.actor, call.Param("id"), active));
-                           return SavedAnswer(engine, 200, saved);
+                           return SavedAnswer(syncs, 200, saved);
                          });
   }
 
-  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service, &engine](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto check, service.Test(call.actor, call.Param("id")));
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
     boost::json::object body = integrations::ConnectionCheckJson(check);
-    body["integration"] = IntegrationJson(integration, engine);
+    body["integration"] = IntegrationWithLastSync(syncs, integration);
     return JsonAnswer(200, std::move(body));
   });
 
@@ -152,9 +154,8 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", data}});
   });
 
-  routes.Authenticated("GET", "/api/v1/audit", [&routes](const Call& call) -> Result<HttpResponse> {
-    SL_RETURN_IF_ERROR(access::RequireAdmin(call.actor, "read the whole audit log"));
-    SL_ASSIGN_OR_RETURN(auto entries, routes.services().store.ListAudit(std::nullopt, 500));
+  routes.Authenticated("GET", "/api/v1/audit", [&service](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(auto entries, service.AuditLog(call.actor));
     boost::json::array data;
     for (const auto& entry : entries) data.push_back(integrations::AuditEntryJson(entry));
     return JsonAnswer(200, {{"data", data}});

@@ -3,11 +3,9 @@
 // (reports/metrics_service.h); the JSON shapes are reports/views.h's, shared with the CLI.
 #include <boost/json.hpp>
 
-#include <memory>
 #include <sstream>
 
 #include "http/api.h"
-#include "reports/metrics_service.h"
 #include "reports/views.h"
 
 namespace stripeline::http {
@@ -37,8 +35,7 @@ Result<std::string> RequiredParam(const HttpRequest& request, std::string_view n
 }  // namespace
 
 void RegisterMetricsRoutes(ApiRoutes& routes) {
-  auto service = std::make_shared<reports::MetricsService>(
-      routes.services().store, routes.services().integrations, routes.services().clients);
+  reports::MetricsService* service = &routes.services().metrics;
 
   routes.Authenticated("GET", "/api/v1/metrics", [](const Call&) -> Result<HttpResponse> {
     boost::json::array data;
@@ -64,23 +61,16 @@ void RegisterMetricsRoutes(ApiRoutes& routes) {
         return JsonAnswer(200, reports::MetricAnswerJson(answer));
       });
 
-  auto dashboard_json = [](const std::string& client_id,
-                           const std::vector<reports::Widget>& widgets) {
-    boost::json::array list;
-    for (const reports::Widget& w : widgets) list.push_back(reports::WidgetJson(w));
-    return boost::json::object{{"client", client_id}, {"widgets", std::move(list)}};
-  };
-
   routes.Authenticated("GET", "/api/v1/clients/{id}/dashboard",
-                       [service, dashboard_json](const Call& call) -> Result<HttpResponse> {
+                       [service](const Call& call) -> Result<HttpResponse> {
                          SL_ASSIGN_OR_RETURN(auto widgets,
                                              service->Dashboard(call.actor, call.Param("id")));
-                         return JsonAnswer(200, dashboard_json(call.Param("id"), widgets));
+                         return JsonAnswer(200, reports::DashboardJson(call.Param("id"), widgets));
                        });
 
   routes.Authenticated(
       "PUT", "/api/v1/clients/{id}/dashboard",
-      [service, dashboard_json](const Call& call) -> Result<HttpResponse> {
+      [service](const Call& call) -> Result<HttpResponse> {
         const boost::json::value* list = call.body.if_contains("widgets");
         if (list == nullptr || !list->is_array()) {
           return Status::InvalidArgument("widgets (an array) is required.", "invalid_field");
@@ -92,7 +82,7 @@ void RegisterMetricsRoutes(ApiRoutes& routes) {
         }
         SL_ASSIGN_OR_RETURN(widgets,
                             service->SaveDashboard(call.actor, call.Param("id"), std::move(widgets)));
-        boost::json::object answer = dashboard_json(call.Param("id"), widgets);
+        boost::json::object answer = reports::DashboardJson(call.Param("id"), widgets);
         answer["message"] = "Dashboard saved";
         return JsonAnswer(200, std::move(answer));
       });

@@ -9,7 +9,7 @@
 #include "http/web_assets.h"
 #include "integrations/oauth_service.h"
 #include "integrations/views.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 
@@ -119,8 +119,7 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
         SL_ASSIGN_OR_RETURN(auto started,
                             oauth->Start(call.actor, start,
                                          CookieValue(call.request, kBindingCookie)));
-        HttpResponse response = JsonAnswer(
-            200, {{"authorize_url", started.authorize_url}, {"expires_at", started.expires_at}});
+        HttpResponse response = JsonAnswer(200, integrations::StartedOAuthJson(started));
         std::string cookie = std::string(kBindingCookie) + "=" + started.binding +
                              "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
                              std::to_string(integrations::kStateLifetime);

@@ -2,11 +2,8 @@
 // The role rules are SyncService's (sync/sync_service.h).
 #include <boost/json.hpp>
 
-#include <memory>
-
 #include "http/api.h"
-#include "sync/sync_service.h"
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 
@@ -35,8 +32,7 @@ Result<int> RunsLimit(const HttpRequest& request) {
 }  // namespace
 
 void RegisterSyncRoutes(ApiRoutes& routes) {
-  auto service = std::make_shared<sync::SyncService>(routes.services().sync,
-                                                     routes.services().integrations);
+  sync::SyncService* service = &routes.services().sync;
 
   routes.Authenticated("POST", "/api/v1/integrations/{id}/sync",
                        [service](const Call& call) -> Result<HttpResponse> {

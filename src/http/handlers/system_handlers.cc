@@ -11,10 +11,10 @@ void RegisterSystemRoutes(ApiRoutes& routes) {
   });
   routes.Public("GET", "/readyz",
                 [&routes](const HttpRequest&, const PathParams&) -> Result<HttpResponse> {
-                  auto users = routes.services().store.CountUsers();
-                  if (!users.ok()) {
+                  Status database = routes.services().users.CheckDatabase();
+                  if (!database.ok()) {
                     return JsonAnswer(503, {{"status", "unavailable"},
-                                            {"reason", users.status().message()}});
+                                            {"reason", database.message()}});
                   }
                   return JsonAnswer(200, {{"status", "ready"},
                                           {"version", routes.options().version}});

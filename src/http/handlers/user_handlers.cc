@@ -1,9 +1,9 @@
 // /api/v1/users (administrators) and /api/v1/tokens (API tokens, shown once).
 #include <boost/json.hpp>
 
+#include "access/views.h"
 #include "http/api.h"
 #include "http/json_body.h"
-#include "integrations/views.h"
 
 namespace stripeline::http {
 
@@ -23,7 +23,7 @@ void RegisterUserRoutes(ApiRoutes& routes) {
   routes.Authenticated("GET", "/api/v1/users", [&users](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto list, users.ListUsers(call.actor));
     boost::json::array data;
-    for (const auto& user : list) data.push_back(integrations::UserJson(user));
+    for (const auto& user : list) data.push_back(access::UserJson(user));
     return JsonAnswer(200, {{"data", data}});
   });
   routes.Authenticated("POST", "/api/v1/users", [&users](const Call& call) -> Result<HttpResponse> {
@@ -32,7 +32,7 @@ void RegisterUserRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(std::string password, RequiredString(call.body, "password"));
     SL_ASSIGN_OR_RETURN(store::Role role, ReadRole(role_text));
     SL_ASSIGN_OR_RETURN(auto user, users.CreateUser(call.actor, email, role, password));
-    return JsonAnswer(201, {{"user", integrations::UserJson(user)}, {"message", "User added"}});
+    return JsonAnswer(201, {{"user", access::UserJson(user)}, {"message", "User added"}});
   });
   routes.Authenticated("PATCH", "/api/v1/users/{id}", [&users](const Call& call) -> Result<HttpResponse> {
     std::optional<store::Role> role;
@@ -42,14 +42,14 @@ void RegisterUserRoutes(ApiRoutes& routes) {
     }
     SL_ASSIGN_OR_RETURN(auto disabled, OptionalBool(call.body, "disabled"));
     SL_ASSIGN_OR_RETURN(auto user, users.UpdateUser(call.actor, call.Param("id"), role, disabled));
-    return JsonAnswer(200, {{"user", integrations::UserJson(user)}, {"message", "User updated"}});
+    return JsonAnswer(200, {{"user", access::UserJson(user)}, {"message", "User updated"}});
   });
 
   routes.Authenticated("GET", "/api/v1/tokens", [&users](const Call& call) -> Result<HttpResponse> {
     std::string user_id = call.request.Query("user_id").value_or(call.actor.user_id);
     SL_ASSIGN_OR_RETURN(auto list, users.ListTokens(call.actor, user_id));
     boost::json::array data;
-    for (const auto& token : list) data.push_back(integrations::ApiTokenJson(token));
+    for (const auto& token : list) data.push_back(access::ApiTokenJson(token));
     return JsonAnswer(200, {{"data", data}});
   });
   routes.Authenticated("POST", "/api/v1/tokens", [&users](const Call& call) -> Result<HttpResponse> {
@@ -58,7 +58,7 @@ void RegisterUserRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(auto issued, users.CreateToken(call.actor, email.value_or(call.actor.email),
                                                        name.value_or("")));
     return JsonAnswer(201, {{"token", issued.token},
-                            {"api_token", integrations::ApiTokenJson(issued.record)},
+                            {"api_token", access::ApiTokenJson(issued.record)},
                             {"message", "Token created. Copy it now: it is not shown again."}});
   });
   routes.Authenticated("DELETE", "/api/v1/tokens/{id}", [&users](const Call& call) -> Result<HttpResponse> {

@@ -7,30 +7,11 @@
 #include "http/json_body.h"
 #include "http/status_mapping.h"
 #include "stripe/webhook_signature.h"
+#include "sync/views.h"
 
 namespace stripeline::http {
 
 namespace {
-
-boost::json::value OptionalInt(const std::optional<int64_t>& value) {
-  return value ? boost::json::value(*value) : boost::json::value(nullptr);
-}
-
-boost::json::object WebhookJson(const sync::WebhookConfig& config) {
-  return {{"url_path", config.url_path},
-          {"secret_masked", config.secret_masked},
-          {"created_at", config.created_at},
-          {"previous_secret_masked", config.previous_secret_masked
-                                         ? boost::json::value(*config.previous_secret_masked)
-                                         : boost::json::value(nullptr)},
-          {"previous_expires_at", OptionalInt(config.previous_expires_at)},
-          {"events",
-           {{"received", config.events.received},
-            {"applied", config.events.applied},
-            {"pending", config.events.pending},
-            {"failed", config.events.failed},
-            {"last_received_at", OptionalInt(config.events.last_received_at)}}}};
-}
 
 Result<std::optional<std::chrono::seconds>> ReadOverlap(const boost::json::object& body) {
   const boost::json::value* value = body.if_contains("overlap_seconds");
@@ -70,14 +51,7 @@ void RegisterWebhookRoutes(ApiRoutes& routes) {
                                                  header ? std::optional<std::string_view>(*header)
                                                         : std::nullopt);
                   if (!receipt.ok()) return Rejection(receipt.status());
-                  boost::json::object body{{"received", true}};
-                  if (receipt->duplicate) body["duplicate"] = true;
-                  if (receipt->waiting_for_activation) {
-                    body["message"] =
-                        "The integration is inactive: the event is stored and will be applied "
-                        "when it is activated.";
-                  }
-                  return JsonAnswer(200, std::move(body));
+                  return JsonAnswer(200, sync::ReceiptJson(*receipt));
                 });
 
   routes.Authenticated(
@@ -89,10 +63,7 @@ void RegisterWebhookRoutes(ApiRoutes& routes) {
         SL_ASSIGN_OR_RETURN(auto overlap, ReadOverlap(call.body));
         SL_ASSIGN_OR_RETURN(sync::SecretChange change,
                             intake->SetSecret(call.actor, call.Param("id"), secret, overlap));
-        boost::json::object body{{"webhook", WebhookJson(change.webhook)},
-                                 {"message", change.message}};
-        if (change.generated_secret) body["secret"] = *change.generated_secret;
-        return JsonAnswer(200, std::move(body));
+        return JsonAnswer(200, sync::SecretChangeJson(change));
       });
 
   routes.Authenticated("GET", "/api/v1/integrations/{id}/webhook",
@@ -100,7 +71,7 @@ void RegisterWebhookRoutes(ApiRoutes& routes) {
                          SL_ASSIGN_OR_RETURN(sync::WebhookIntake * intake, Intake(routes));
                          SL_ASSIGN_OR_RETURN(sync::WebhookConfig config,
                                              intake->Config(call.actor, call.Param("id")));
-                         return JsonAnswer(200, {{"webhook", WebhookJson(config)}});
+                         return JsonAnswer(200, {{"webhook", sync::WebhookJson(config)}});
                        });
 
   routes.Authenticated("DELETE", "/api/v1/integrations/{id}/webhook",

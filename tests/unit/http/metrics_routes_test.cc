@@ -10,6 +10,7 @@
 #include "http/api.h"
 #include "reports/metrics_engine.h"
 #include "stripe/curl_transport.h"
+#include "unit/http/api_test_services.h"
 #include "unit/http/http_test_util.h"
 #include "unit/integrations/integrations_test_util.h"
 
@@ -24,13 +25,14 @@ class MetricsRoutesTest : public test_util::IntegrationsTest {
  protected:
   void SetUp() override {
     IntegrationsTest::SetUp();
-    sync_ = std::make_unique<sync::SyncEngine>(*store_, *integrations_, stripe_, limiters_, clock_);
-    api_ = std::make_unique<Api>(ApiServices{*store_, *users_, *integrations_, *clients_, *sync_});
+    services_ = std::make_unique<test_util::ApiTestServices>(
+        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+    api_ = std::make_unique<Api>(services_->Services());
     client_ = AddClient("Acme");
     id_ = AddIntegration("Acme US", test_util::kKeyA, client_).integration.id;
     admin_token_ = TokenOf("admin@example.com", store::Role::kAdmin);
   }
-  void TearDown() override { sync_->Stop(); }
+  void TearDown() override { services_->engine.Stop(); }
 
   // A user with `role` given the client, and their token.
   Fields TokenOf(const std::string& email, store::Role role, bool member_of_client = true) {
@@ -47,7 +49,7 @@ class MetricsRoutesTest : public test_util::IntegrationsTest {
 
   stripe::Client stripe_{{}, std::make_shared<stripe::CurlTransport>(), clock_};
   stripe::RateLimiterRegistry limiters_{{}, clock_};
-  std::unique_ptr<sync::SyncEngine> sync_;
+  std::unique_ptr<test_util::ApiTestServices> services_;
   std::unique_ptr<Api> api_;
   std::string client_, id_;
   Fields admin_token_;

@@ -8,6 +8,7 @@
 #include "http/api.h"
 #include "store/open_store.h"
 #include "stripe/curl_transport.h"
+#include "unit/http/api_test_services.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::http {
@@ -36,12 +37,9 @@ TEST(OpenApi, DocumentsEveryRouteAndMethod) {
   integrations::IntegrationService service(**store, box, checker);
   integrations::ClientService clients(**store);
   stripe::RateLimiterRegistry limiters;
-  sync::SyncEngine sync(**store, service, client, limiters, Clock::Real());
-  Api api({.store = **store,
-           .users = users,
-           .integrations = service,
-           .clients = clients,
-           .sync = sync});
+  test_util::ApiTestServices services(**store, box, users, service, clients, client, limiters,
+                                      Clock::Real());
+  Api api(services.Services());
 
   std::ifstream in(std::string(STRIPELINE_SOURCE_DIR) + "/docs/openapi.yaml");
   ASSERT_TRUE(in) << "docs/openapi.yaml is missing";

@@ -9,6 +9,7 @@
 
 #include "http/api.h"
 #include "sync/sync_state.h"
+#include "unit/http/api_test_services.h"
 #include "unit/http/http_test_util.h"
 #include "unit/integrations/integrations_test_util.h"
 
@@ -31,11 +32,12 @@ class SyncRoutesTest : public test_util::IntegrationsTest {
  protected:
   void SetUp() override {
     IntegrationsTest::SetUp();
-    sync_ = std::make_unique<sync::SyncEngine>(*store_, *integrations_, stripe_, limiters_, clock_);
-    api_ = std::make_unique<Api>(ApiServices{*store_, *users_, *integrations_, *clients_, *sync_});
+    services_ = std::make_unique<test_util::ApiTestServices>(
+        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+    api_ = std::make_unique<Api>(services_->Services());
     id_ = AddIntegration().integration.id;
   }
-  void TearDown() override { sync_->Stop(); }
+  void TearDown() override { services_->engine.Stop(); }
 
   Fields TokenOf(const std::string& email, store::Role role) {
     store::User user = AddUser(email, role);
@@ -50,7 +52,7 @@ class SyncRoutesTest : public test_util::IntegrationsTest {
   // Retries back off on the fake clock, so they take no time.
   stripe::Client stripe_{{}, std::make_shared<UnreachableStripe>(), clock_};
   stripe::RateLimiterRegistry limiters_{{}, clock_};
-  std::unique_ptr<sync::SyncEngine> sync_;
+  std::unique_ptr<test_util::ApiTestServices> services_;
   std::unique_ptr<Api> api_;
   std::string id_;
 };
@@ -78,7 +80,7 @@ TEST_F(SyncRoutesTest, MembersStartARunThatShowsInHistoryAndInTheIntegration) {
   ASSERT_EQ(start.status, 202) << start.body;
   EXPECT_EQ(JsonOf(start).at("message"), "Sync started");
   std::string run_id(JsonOf(start).at("run_id").as_string());
-  sync_->WaitForBackgroundRuns();
+  services_->engine.WaitForBackgroundRuns();
 
   HttpResponse runs = Call("GET", "/api/v1/integrations/" + id_ + "/sync/runs?limit=5", member);
   ASSERT_EQ(runs.status, 200) << runs.body;

@@ -11,6 +11,7 @@
 #include "stripe/curl_transport.h"
 #include "stripe/webhook_signature.h"
 #include "sync/webhook_intake.h"
+#include "unit/http/api_test_services.h"
 #include "unit/http/http_test_util.h"
 #include "unit/integrations/integrations_test_util.h"
 
@@ -28,11 +29,11 @@ class WebhookRoutesTest : public test_util::IntegrationsTest {
  protected:
   void SetUp() override {
     IntegrationsTest::SetUp();
-    sync_ = std::make_unique<sync::SyncEngine>(*store_, *integrations_, stripe_, limiters_, clock_);
+    services_ = std::make_unique<test_util::ApiTestServices>(
+        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
     intake_ = std::make_unique<sync::WebhookIntake>(*store_, *integrations_, box_,
-                                                    sync_->event_applier(), clock_);
-    api_ = std::make_unique<Api>(
-        ApiServices{*store_, *users_, *integrations_, *clients_, *sync_, intake_.get()});
+                                                    services_->engine.event_applier(), clock_);
+    api_ = std::make_unique<Api>(services_->Services(intake_.get()));
     admin_user_ = AddUser(kAdminEmail, store::Role::kAdmin);
     auto issued = users_->CreateToken(ActorOf(admin_user_), kAdminEmail, "tests");
     ASSERT_TRUE(issued.ok()) << issued.status().ToString();
@@ -49,7 +50,7 @@ class WebhookRoutesTest : public test_util::IntegrationsTest {
 
   stripe::Client stripe_{{}, std::make_shared<test_util::UnusableTransport>()};
   stripe::RateLimiterRegistry limiters_;
-  std::unique_ptr<sync::SyncEngine> sync_;
+  std::unique_ptr<test_util::ApiTestServices> services_;
   std::unique_ptr<sync::WebhookIntake> intake_;
   std::unique_ptr<Api> api_;
   store::User admin_user_;
@@ -140,7 +141,7 @@ TEST_F(WebhookRoutesTest, AGeneratedSecretIsAnsweredOnceThenOnlyMasked) {
 }
 
 TEST_F(WebhookRoutesTest, WithoutAnIntakeTheRoutesAnswer503) {
-  Api without(ApiServices{*store_, *users_, *integrations_, *clients_, *sync_});
+  Api without(services_->Services());
   HttpResponse response = without.Handle(MakeRequest("POST", WebhookPath(), {}, "{}"));
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(ErrorCodeOf(response), "webhooks_disabled");

@@ -65,7 +65,7 @@ TEST_F(ClientServiceTest, DeleteIsRefusedWhileTheClientHasIntegrations) {
   Saved saved = AddIntegration("Acme", test_util::kKeyA, acme);
   EXPECT_EQ(clients_->Delete(admin_, acme).code(), StatusCode::kFailedPrecondition);
   EXPECT_TRUE(store_->GetClient(acme).ok());
-  ASSERT_TRUE(integrations_->Delete(admin_, saved.integration.id, true).ok());
+  ASSERT_TRUE(integrations_->Delete(admin_, saved.integration.id, true, "").ok());
   EXPECT_TRUE(clients_->Delete(admin_, acme).ok());
   EXPECT_EQ(store_->GetClient(acme).status().code(), StatusCode::kNotFound);
 }

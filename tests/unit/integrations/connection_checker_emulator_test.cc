@@ -87,7 +87,7 @@ TEST_F(ConnectionCheckerEmulatorTest, RestrictedKeyMissesExactlySubscriptionAndP
             (std::vector<std::string>{"rak_subscription_read", "rak_payout_read"}));
   EXPECT_EQ(check.key_kind, stripe::KeyKind::kRestricted);
   EXPECT_NE(check.message.find("rak_subscription_read"), std::string::npos) << check.message;
-  EXPECT_EQ(HealthFor(check), "missing_permissions");
+  EXPECT_EQ(store::HealthName(HealthFor(check)), "missing_permissions");
 }
 
 TEST_F(ConnectionCheckerEmulatorTest, ExpiredKeyIsExpiredCredentials) {
@@ -96,7 +96,7 @@ TEST_F(ConnectionCheckerEmulatorTest, ExpiredKeyIsExpiredCredentials) {
   EXPECT_FALSE(check.stripe_message.empty());
   EXPECT_EQ(check.stripe_message.find(kExpired), std::string::npos) << check.stripe_message;
   EXPECT_TRUE(check.request_id.starts_with("req_")) << check.request_id;
-  EXPECT_EQ(HealthFor(check), "needs_reconnect");
+  EXPECT_EQ(store::HealthName(HealthFor(check)), "needs_reconnect");
 }
 
 TEST_F(ConnectionCheckerEmulatorTest, RevokedKeyIsInvalidCredentials) {

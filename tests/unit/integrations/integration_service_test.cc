@@ -55,7 +55,7 @@ TEST_F(IntegrationServiceTest, AddStoresSealedCredentialsAndAMaskedKey) {
   EXPECT_EQ(integrations_->Credentials(*stored).value().secret_key, kKeyA);
 
   EXPECT_EQ(stored->secret_key_masked, "sk_test_...1111");
-  EXPECT_EQ(stored->health, kHealthOk);
+  EXPECT_EQ(stored->health, Health::kOk);
   EXPECT_EQ(stored->health_reason, "");
   EXPECT_EQ(stored->health_checked_at, clock_.NowUnix());
   EXPECT_EQ(stored->stripe_account_id, kAccount);
@@ -164,7 +164,7 @@ TEST_F(IntegrationServiceTest, AddWithMissingPermissionsSavesWithAWarning) {
   EXPECT_NE(saved.warnings[0].find("rak_subscription_read, rak_payout_read"), std::string::npos)
       << saved.warnings[0];
   auto stored = store_->GetIntegration(saved.integration.id).value();
-  EXPECT_EQ(stored.health, kHealthMissingPermissions);
+  EXPECT_EQ(stored.health, Health::kMissingPermissions);
   EXPECT_EQ(stored.missing_permissions,
             (std::vector<std::string>{"rak_subscription_read", "rak_payout_read"}));
   EXPECT_FALSE(stored.health_reason.empty());
@@ -247,7 +247,7 @@ TEST_F(IntegrationServiceTest, EditKeepsTheOldKeyWhenTheNewOneIsRefused) {
   EXPECT_EQ(edited.status().error_code(), "invalid_secret_key");
   auto stored = store_->GetIntegration(saved.integration.id).value();
   EXPECT_EQ(OpenCredentials(box_, stored).value().secret_key, kKeyA);
-  EXPECT_EQ(stored.health, kHealthOk);
+  EXPECT_EQ(stored.health, Health::kOk);
   EXPECT_TRUE(AuditWithAction("integration.updated").empty());
 }
 
@@ -291,7 +291,7 @@ TEST_F(IntegrationServiceTest, TestRecordsTheHealthItFinds) {
   ASSERT_EQ(checker_.call_count(), 2u);
   EXPECT_EQ(checker_.calls()[1].key, kKeyA);
   auto stored = store_->GetIntegration(saved.integration.id).value();
-  EXPECT_EQ(stored.health, kHealthNeedsReconnect);
+  EXPECT_EQ(stored.health, Health::kNeedsReconnect);
   EXPECT_NE(stored.health_reason.find("expired"), std::string::npos) << stored.health_reason;
   EXPECT_EQ(AuditWithAction("integration.health_changed").size(), 1u);
 }
@@ -317,7 +317,7 @@ TEST_F(IntegrationServiceTest, RecordCheckAuditsEachHealthTransitionOnce) {
   changes = AuditWithAction("integration.health_changed");
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[0].summary, "Health changed from unavailable to ok");  // newest first
-  EXPECT_EQ(store_->GetIntegration(id).value().health, kHealthOk);
+  EXPECT_EQ(store_->GetIntegration(id).value().health, Health::kOk);
   EXPECT_EQ(store_->GetIntegration(id).value().health_reason, "");
 }
 
@@ -331,7 +331,7 @@ TEST_F(IntegrationServiceTest, MembersAndViewersCannotChangeIntegrations) {
               StatusCode::kPermissionDenied);
     EXPECT_EQ(integrations_->Edit(actor, id, {.name = "X"}).status().code(),
               StatusCode::kPermissionDenied);
-    EXPECT_EQ(integrations_->Delete(actor, id, true).status().code(),
+    EXPECT_EQ(integrations_->Delete(actor, id, true, "").status().code(),
               StatusCode::kPermissionDenied);
     EXPECT_EQ(integrations_->SetActive(actor, id, false).status().code(),
               StatusCode::kPermissionDenied);
@@ -380,7 +380,7 @@ TEST_F(IntegrationServiceTest, OtherClientsIntegrationsAreNotFound) {
 
 TEST_F(IntegrationServiceTest, DeleteRemovesTheIntegrationAndAuditsKeepData) {
   Saved saved = AddIntegration();
-  auto deleted = integrations_->Delete(admin_, saved.integration.id, /*keep_data=*/false);
+  auto deleted = integrations_->Delete(admin_, saved.integration.id, /*keep_data=*/false, "");
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(*deleted, "Integration deleted");
   EXPECT_EQ(integrations_->Get(admin_, saved.integration.id).status().code(),
@@ -398,7 +398,7 @@ TEST_F(IntegrationServiceTest, AuditEntriesNeverHoldTheSecret) {
   checker_.Answer(test_util::InvalidKeyCheck());
   ASSERT_TRUE(integrations_->Test(admin_, id).ok());
   ASSERT_TRUE(integrations_->SetActive(admin_, id, false).ok());
-  ASSERT_TRUE(integrations_->Delete(admin_, id, true).ok());
+  ASSERT_TRUE(integrations_->Delete(admin_, id, true, "").ok());
   EXPECT_GE(AllAudit().size(), 5u);
   ExpectSecretNowhere(kKeyA);
   ExpectSecretNowhere(kKeyB);
@@ -432,12 +432,59 @@ TEST(HealthFor, MapsEveryFailureToAHealthState) {
     check.failure = failure;
     return HealthFor(check);
   };
-  EXPECT_EQ(health(ConnectionFailure::kNone), kHealthOk);
-  EXPECT_EQ(health(ConnectionFailure::kInvalidCredentials), kHealthNeedsReconnect);
-  EXPECT_EQ(health(ConnectionFailure::kExpiredCredentials), kHealthNeedsReconnect);
-  EXPECT_EQ(health(ConnectionFailure::kMissingPermissions), kHealthMissingPermissions);
-  EXPECT_EQ(health(ConnectionFailure::kStripeUnreachable), kHealthUnavailable);
-  EXPECT_EQ(health(ConnectionFailure::kStripeError), kHealthUnavailable);
+  EXPECT_EQ(health(ConnectionFailure::kNone), Health::kOk);
+  EXPECT_EQ(health(ConnectionFailure::kInvalidCredentials), Health::kNeedsReconnect);
+  EXPECT_EQ(health(ConnectionFailure::kExpiredCredentials), Health::kNeedsReconnect);
+  EXPECT_EQ(health(ConnectionFailure::kMissingPermissions), Health::kMissingPermissions);
+  EXPECT_EQ(health(ConnectionFailure::kStripeUnreachable), Health::kUnavailable);
+  EXPECT_EQ(health(ConnectionFailure::kStripeError), Health::kUnavailable);
+}
+
+// Health's strings are what the database holds and the API shows: each state has one, and it
+// reads back as the same state.
+TEST(Health, EveryStateHasOneNameThatParsesBack) {
+  const std::vector<std::pair<Health, std::string>> names = {
+      {Health::kUnknown, "unknown"},
+      {Health::kOk, "ok"},
+      {Health::kNeedsReconnect, "needs_reconnect"},
+      {Health::kMissingPermissions, "missing_permissions"},
+      {Health::kUnavailable, "unavailable"}};
+  for (const auto& [health, name] : names) {
+    EXPECT_EQ(store::HealthName(health), name);
+    EXPECT_EQ(store::ParseHealth(name), health);
+  }
+  EXPECT_EQ(store::ParseHealth("OK"), std::nullopt);
+  EXPECT_EQ(store::ParseHealth(""), std::nullopt);
+}
+
+// The rule of the whole audit log (GET /api/v1/audit) is the service's: admins only.
+TEST_F(IntegrationServiceTest, OnlyAdminsReadTheWholeAuditLog) {
+  AddIntegration();
+  for (store::Role role : {store::Role::kMember, store::Role::kViewer}) {
+    EXPECT_EQ(integrations_->AuditLog(test_util::MakeActor(role)).status().code(),
+              StatusCode::kPermissionDenied);
+  }
+  auto entries = integrations_->AuditLog(admin_);
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_FALSE(entries->empty());
+  EXPECT_EQ(entries->front().action, "integration.added");
+}
+
+// The integrations/ part of a delete only checks and says what it was told about the data: the
+// removal itself is sync::IntegrationRemoval's, in the same transaction.
+TEST_F(IntegrationServiceTest, DeleteRecordsWhatTheCallerRemoved) {
+  Saved saved = AddIntegration();
+  auto deleted = integrations_->Delete(admin_, saved.integration.id, false, "12 synced rows");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(*deleted, "Integration deleted");
+  auto entries = AuditWithAction("integration.deleted");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].summary, "Deleted integration 'Main' (synced data removed: 12 synced rows)");
+  EXPECT_EQ(integrations_->GetForDelete(test_util::MakeActor(store::Role::kMember),
+                                        saved.integration.id)
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -158,7 +158,7 @@ TEST_F(OAuthServiceTest, AReconnectWhoseIntegrationWasDeletedMeanwhileAddsNothin
   EXPECT_EQ(state->expected_account, "acct_emu_connected_1");
 
   location = Approve(reconnect->authorize_url);
-  ASSERT_TRUE(integrations_->Delete(admin_, id, true).ok());
+  ASSERT_TRUE(integrations_->Delete(admin_, id, true, "").ok());
   auto late = oauth_->Complete({.state = QueryParam(location, "state"),
                                 .code = QueryParam(location, "code"),
                                 .binding = added->binding});

@@ -38,7 +38,7 @@ Integration MakeIntegration(std::string id, std::optional<std::string> client_id
   i.stripe_account_name = "Acme Ltd";
   i.livemode = true;
   i.active = true;
-  i.health = "ok";
+  i.health = Health::kOk;
   i.health_reason = "";
   i.health_checked_at = 1'700'000'100;
   i.missing_permissions = {"rak_charge_read", "with \"quotes\" and \\ and é"};
@@ -450,7 +450,7 @@ TEST_P(StoreContract, UpdateIntegrationReplacesTheRow) {
   changed.stripe_account_name = "Acme GmbH";
   changed.livemode = false;
   changed.active = false;
-  changed.health = "needs_reconnect";
+  changed.health = Health::kNeedsReconnect;
   changed.health_reason = "Missing or incorrect authentication credentials";
   changed.health_checked_at = 1'800'000'000;
   changed.missing_permissions = {"rak_payout_read"};

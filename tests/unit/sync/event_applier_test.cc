@@ -70,7 +70,7 @@ class EventApplierTest : public ::testing::Test {
     integration.secret_key_masked = "sk_test_...0000";
     integration.stripe_account_id = "acct_test";
     integration.stripe_account_name = "Test";
-    integration.health = "ok";
+    integration.health = store::Health::kOk;
     ASSERT_TRUE(store_->CreateIntegration(integration).ok());
   }
 
@@ -243,7 +243,7 @@ TEST_F(EventApplierTest, DeauthorizationMarksNeedsReconnectAndKeepsData) {
   EXPECT_EQ(*outcome, ApplyOutcome::kDeauthorized);
   auto integration = store_->GetIntegration("int_test");
   ASSERT_TRUE(integration.ok());
-  EXPECT_EQ(integration->health, integrations::kHealthNeedsReconnect);
+  EXPECT_EQ(integration->health, store::Health::kNeedsReconnect);
   EXPECT_EQ(integration->health_reason, "Access was revoked in Stripe");
   EXPECT_EQ(std::get<0>(ChargeRow("ch_1")), "succeeded");
   EXPECT_EQ(*applier.ApplyEvent("int_test", event), ApplyOutcome::kDuplicate);

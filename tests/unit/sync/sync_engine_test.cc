@@ -197,7 +197,7 @@ TEST_F(SyncEngineTest, RevokedKeyPausesWithNeedsReconnectAndResumesAfterReconnec
   EXPECT_NE(result->error.find("reconnect"), std::string::npos);
   auto integration = store_->GetIntegration(id);
   ASSERT_TRUE(integration.ok());
-  EXPECT_EQ(integration->health, integrations::kHealthNeedsReconnect);
+  EXPECT_EQ(integration->health, store::Health::kNeedsReconnect);
   EXPECT_GT(CountRows("SELECT COUNT(*) FROM sync_slices WHERE done = 0"), 0);
   // What was written before the revocation is kept (and checkpointed).
   EXPECT_GE(CountRows("SELECT SUM(objects_synced) FROM sync_streams"), 10);
@@ -217,7 +217,7 @@ TEST_F(SyncEngineTest, RevokedKeyPausesWithNeedsReconnectAndResumesAfterReconnec
   edit.secret_key = new_key;
   auto edited = integrations_->Edit(access::Actor::LocalOperator(), id, edit);
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
-  EXPECT_EQ(edited->integration.health, integrations::kHealthOk);
+  EXPECT_EQ(edited->integration.health, store::Health::kOk);
   auto resumed = Engine(SmallPages()).Run(id);
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   EXPECT_EQ(resumed->status, kRunSucceeded) << resumed->error;

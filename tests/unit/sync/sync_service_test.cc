@@ -1,5 +1,5 @@
-// SyncService's role rules and SyncEngine::DeleteSyncedData (what deleting an integration with
-// keep_data=false removes), over the in-process emulator.
+// SyncService's role rules, and IntegrationRemoval with SyncEngine::DeleteSyncedData (what
+// deleting an integration with keep_data=false removes), over the in-process emulator.
 #include "sync/sync_service.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +8,9 @@
 #include <mutex>
 #include <thread>
 
+#include "access/user_service.h"
+#include "integrations/oauth_service.h"
+#include "sync/integration_removal.h"
 #include "sync/sync_state.h"
 #include "unit/sync/sync_test_util.h"
 
@@ -21,11 +24,11 @@ class SyncServiceTest : public SyncTest {
   void SetUp() override {
     SyncTest::SetUp();
     SyncEngine& engine = Engine(SmallPages());
-    integrations_->SetSyncedDataRemover(
-        [&engine](const store::Integration& integration) {
-          return engine.DeleteSyncedData(integration);
-        });
     service_ = std::make_unique<SyncService>(engine, *integrations_);
+    users_ = std::make_unique<access::UserService>(*store_, clock_);
+    oauth_ = std::make_unique<integrations::OAuthService>(*store_, *box_, *client_, *users_,
+                                                          *integrations_, clock_);
+    removal_ = std::make_unique<IntegrationRemoval>(*store_, *integrations_, *oauth_, engine);
   }
 
   static access::Actor ActorWithRole(store::Role role, std::vector<std::string> clients = {}) {
@@ -64,6 +67,9 @@ class SyncServiceTest : public SyncTest {
   }
 
   std::unique_ptr<SyncService> service_;
+  std::unique_ptr<access::UserService> users_;
+  std::unique_ptr<integrations::OAuthService> oauth_;
+  std::unique_ptr<IntegrationRemoval> removal_;
 };
 
 TEST_F(SyncServiceTest, ViewersReadButNeitherStartNorVerify) {
@@ -129,7 +135,7 @@ TEST_F(SyncServiceTest, DeletingWithoutKeepingDataRemovesTheRowsAndTheSyncState)
   ASSERT_GT(RowsOfAccount("acct_emu_demo"), 50);
   ASSERT_GT(SyncStateRows(id), 0);
 
-  auto deleted = integrations_->Delete(access::Actor::LocalOperator(), id, /*keep_data=*/false);
+  auto deleted = removal_->Delete(access::Actor::LocalOperator(), id, /*keep_data=*/false);
   ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
   EXPECT_NE(deleted->find("synced rows of acct_emu_demo were removed"), std::string::npos)
       << *deleted;
@@ -146,7 +152,7 @@ TEST_F(SyncServiceTest, RowsSharedWithAnotherIntegrationOfTheSameAccountAreKept)
   SyncOnce(other);
   const int64_t rows = RowsOfAccount("acct_emu_demo");
 
-  auto deleted = integrations_->Delete(access::Actor::LocalOperator(), doomed, false);
+  auto deleted = removal_->Delete(access::Actor::LocalOperator(), doomed, false);
   ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
   EXPECT_NE(deleted->find("kept because integration " + other), std::string::npos) << *deleted;
   EXPECT_EQ(RowsOfAccount("acct_emu_demo"), rows);
@@ -158,7 +164,7 @@ TEST_F(SyncServiceTest, KeepingDataRemovesNothing) {
   std::string id = AddIntegration();
   SyncOnce(id);
   const int64_t rows = RowsOfAccount("acct_emu_demo");
-  auto deleted = integrations_->Delete(access::Actor::LocalOperator(), id, /*keep_data=*/true);
+  auto deleted = removal_->Delete(access::Actor::LocalOperator(), id, /*keep_data=*/true);
   ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
   EXPECT_EQ(*deleted, "Integration deleted");
   EXPECT_EQ(RowsOfAccount("acct_emu_demo"), rows);
@@ -183,7 +189,7 @@ TEST_F(SyncServiceTest, DataIsNotDeletedUnderARunningSync) {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return in_run; });
   }
-  auto deleted = integrations_->Delete(access::Actor::LocalOperator(), id, false);
+  auto deleted = removal_->Delete(access::Actor::LocalOperator(), id, false);
   EXPECT_EQ(deleted.status().error_code(), "sync_running") << deleted.status().ToString();
   EXPECT_TRUE(store_->GetIntegration(id).ok()) << "a refused deletion deletes nothing";
   {

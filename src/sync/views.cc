@@ -1,4 +1,4 @@
-#include "sync/sync_views.h"
+#include "sync/views.h"
 
 #include <boost/json.hpp>
 
@@ -97,14 +97,12 @@ json::object VerifyReportJson(const VerifyReport& report) {
           {"streams", std::move(streams)}};
 }
 
-json::object IntegrationJson(const store::Integration& integration, SyncEngine& engine) {
+json::object IntegrationJson(const store::Integration& integration,
+                             const std::optional<SyncRunResult>& last_run) {
   json::object out = integrations::IntegrationJson(integration);
   json::value last_sync = nullptr;
-  // A failed read of the run history leaves last_sync null rather than failing the whole view:
-  // the integration itself was read fine.
-  Result<std::vector<SyncRunResult>> runs = engine.Runs(integration.id, 1);
-  if (runs.ok() && !runs.value().empty()) {
-    const SyncRunResult& run = runs.value().front();
+  if (last_run) {
+    const SyncRunResult& run = *last_run;
     last_sync = json::object{{"run_id", run.run_id},
                              {"status", run.status},
                              {"kind", run.kind},
@@ -112,6 +110,46 @@ json::object IntegrationJson(const store::Integration& integration, SyncEngine& 
                              {"finished_at", OrNull(run.finished_at)}};
   }
   out["last_sync"] = std::move(last_sync);
+  return out;
+}
+
+json::object SavedJson(const integrations::Saved& saved,
+                       const std::optional<SyncRunResult>& last_run) {
+  json::array warnings;
+  for (const auto& warning : saved.warnings) warnings.push_back(json::string(warning));
+  return {{"integration", IntegrationJson(saved.integration, last_run)},
+          {"message", saved.message},
+          {"warnings", std::move(warnings)}};
+}
+
+json::object WebhookJson(const WebhookConfig& config) {
+  return {{"url_path", config.url_path},
+          {"secret_masked", config.secret_masked},
+          {"created_at", config.created_at},
+          {"previous_secret_masked", OrNull(config.previous_secret_masked)},
+          {"previous_expires_at", OrNull(config.previous_expires_at)},
+          {"events",
+           {{"received", config.events.received},
+            {"applied", config.events.applied},
+            {"pending", config.events.pending},
+            {"failed", config.events.failed},
+            {"last_received_at", OrNull(config.events.last_received_at)}}}};
+}
+
+json::object SecretChangeJson(const SecretChange& change) {
+  json::object out{{"webhook", WebhookJson(change.webhook)}, {"message", change.message}};
+  if (change.generated_secret) out["secret"] = *change.generated_secret;
+  return out;
+}
+
+json::object ReceiptJson(const Receipt& receipt) {
+  json::object out{{"received", true}};
+  if (receipt.duplicate) out["duplicate"] = true;
+  if (receipt.waiting_for_activation) {
+    out["message"] =
+        "The integration is inactive: the event is stored and will be applied when it is "
+        "activated.";
+  }
   return out;
 }
 
