@@ -6,7 +6,7 @@ LISTEN ?= 127.0.0.1:8080
 # Benchmarks build in their own directory, always optimized (Release).
 BENCH_DIR ?= build-bench
 
-.PHONY: all deps build run test unit integration browser bench clean
+.PHONY: all deps build run test unit integration browser bench sanitize clean
 
 all: build
 
@@ -41,6 +41,20 @@ browser: build
 bench: deps
 	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BENCH_DIR) -j $(JOBS) --target run_benchmarks
+
+# Not part of `test`: the unit and integration tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (build-asan/), then the sync, webhook and HTTP server tests with
+# ThreadSanitizer (build-tsan/). Any report fails the run (docs/SECURITY.md).
+sanitize: deps
+	@cmake -S . -B build-asan -G Ninja -DSTRIPELINE_SANITIZE=address,undefined > /dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -L 'unit|integration' -j $(JOBS)
+	@cmake -S . -B build-tsan -G Ninja -DSTRIPELINE_SANITIZE=thread > /dev/null
+	@cmake --build build-tsan -j $(JOBS) --target unit_sync unit_common unit_http
+	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ./unit_sync --gtest_brief=1 && \
+	  TSAN_OPTIONS=halt_on_error=1 ./unit_common --gtest_brief=1 && \
+	  TSAN_OPTIONS=halt_on_error=1 ./unit_http --gtest_brief=1
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,9 +1,12 @@
 #include "access/user_service.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 
 #include "common/log.h"
+#include "common/names.h"
 #include "common/secrets.h"
 
 namespace stripeline::access {
@@ -14,6 +17,11 @@ const char kBadLogin[] = "Email or password is incorrect.";
 
 Status Unauthenticated(std::string message) {
   return Status::Unauthenticated(std::move(message), "unauthenticated");
+}
+
+Status Busy() {
+  return Status::Unavailable("Too many sign-ins at once; try again in a moment.", "busy")
+      .WithRetryAfter(std::chrono::seconds(1));
 }
 
 }  // namespace
@@ -28,8 +36,25 @@ std::string NormalizeEmail(std::string_view email) {
   return out;
 }
 
-UserService::UserService(store::Store& store, Clock& clock, SessionOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+UserService::UserService(store::Store& store, Clock& clock, SessionOptions options,
+                         SignInLimits limits)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      hashing_(limits.hashing),
+      throttle_(clock, limits.throttle) {}
+
+Result<std::string> UserService::Hash(const std::string& password) {
+  std::optional<WorkGate::Ticket> ticket = hashing_.Enter();
+  if (!ticket) return Busy();
+  return HashPassword(password);
+}
+
+Result<bool> UserService::Verify(const std::string& hash, const std::string& password) {
+  std::optional<WorkGate::Ticket> ticket = hashing_.Enter();
+  if (!ticket) return Busy();
+  return VerifyPassword(hash, password);
+}
 
 Status UserService::ValidateEmail(const std::string& email) const {
   size_t at = email.find('@');
@@ -65,7 +90,7 @@ Result<FirstAdmin> UserService::EnsureFirstAdmin(const std::string& email,
     result.generated_password = chosen;
   }
   SL_RETURN_IF_ERROR(ValidatePassword(chosen));
-  SL_ASSIGN_OR_RETURN(std::string hash, HashPassword(chosen));
+  SL_ASSIGN_OR_RETURN(std::string hash, Hash(chosen));
   store::User user{.id = NewId("usr"),
                    .email = result.email,
                    .role = store::Role::kAdmin,
@@ -84,7 +109,7 @@ Result<store::User> UserService::CreateUser(const Actor& actor, const std::strin
   std::string normalized = NormalizeEmail(email);
   SL_RETURN_IF_ERROR(ValidateEmail(normalized));
   SL_RETURN_IF_ERROR(ValidatePassword(password));
-  SL_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  SL_ASSIGN_OR_RETURN(std::string hash, Hash(password));
   store::User user{.id = NewId("usr"),
                    .email = normalized,
                    .role = role,
@@ -145,24 +170,29 @@ Result<store::User> UserService::SetPassword(const Actor& actor, const std::stri
   SL_RETURN_IF_ERROR(RequireAdmin(actor, "set passwords"));
   SL_RETURN_IF_ERROR(ValidatePassword(password));
   SL_ASSIGN_OR_RETURN(store::User user, FindByEmail(email));
-  SL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password));
+  SL_ASSIGN_OR_RETURN(user.password_hash, Hash(password));
   SL_RETURN_IF_ERROR(store_.UpdateUser(user));
   SL_RETURN_IF_ERROR(store_.DeleteSessionsOfUser(user.id).status());
   return user;
 }
 
-Result<NewSession> UserService::Login(const std::string& email, const std::string& password) {
+Result<NewSession> UserService::Login(const std::string& email, const std::string& password,
+                                      const std::string& client_address) {
+  const std::string account = NormalizeEmail(email);
+  SL_RETURN_IF_ERROR(throttle_.Admit(account, client_address));
   auto user = FindByEmail(email);
-  if (!user.ok()) {
-    if (user.status().code() != StatusCode::kNotFound) return user.status();
-    // Spend the same time as a real check so response times don't reveal which emails exist.
-    static const std::string dummy = HashPassword("not-a-real-password").value();
-    (void)VerifyPassword(dummy, password);
+  if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
+  // An unknown email costs the same hash as a real check, so response times don't reveal
+  // which emails exist.
+  static const std::string dummy = HashPassword("not-a-real-password").value();
+  SL_ASSIGN_OR_RETURN(bool matches, Verify(user.ok() ? user->password_hash : dummy, password));
+  if (!user.ok() || !matches || user->disabled) {
+    if (auto closed = throttle_.RecordFailure(account, client_address)) {
+      AuditThrottle(*closed, account, client_address);
+    }
     return Unauthenticated(kBadLogin);
   }
-  if (!VerifyPassword(user->password_hash, password) || user->disabled) {
-    return Unauthenticated(kBadLogin);
-  }
+  throttle_.RecordSuccess(account);
   NewSession session{.token = RandomToken("sess_", 32),
                      .csrf_token = RandomToken("", 24),
                      .user = *user};
@@ -176,6 +206,31 @@ Result<NewSession> UserService::Login(const std::string& email, const std::strin
   SL_RETURN_IF_ERROR(store_.CreateSession(record));
   log::Info("user.login", {{"email", user->email}});
   return session;
+}
+
+void UserService::AuditThrottle(const LoginThrottle::Closed& closed, const std::string& email,
+                                const std::string& address) {
+  const std::string from = address.empty() ? "an unknown address" : address;
+  const std::string summary =
+      closed.account ? "Sign-ins to " + email + " paused after " +
+                           std::to_string(closed.failures) + " failed attempts (the last from " +
+                           from + ")"
+                     : "Sign-ins from " + from +
+                           " paused after repeated failed attempts (the last for " + email + ")";
+  boost::json::object details{{"email", email},
+                              {"address", address},
+                              {"account_closed", closed.account},
+                              {"address_closed", closed.address},
+                              {"wait_seconds", closed.wait.count()}};
+  Status audited = store_.AppendAudit({.at = clock_.NowUnix(),
+                                       .actor = address.empty() ? "anonymous" : address,
+                                       .action = "user.login_throttled",
+                                       .summary = summary,
+                                       .details_json = boost::json::serialize(details)})
+                       .status();
+  log::Warn("user.login_throttled", {{"email", email}, {"address", address}});
+  // The refusal stands even if the audit could not be written; the log has it.
+  if (!audited.ok()) log::Error("audit.write_failed", {{"error", audited.ToString()}});
 }
 
 Result<Actor> UserService::AuthenticateSession(const std::string& token) {
@@ -219,11 +274,15 @@ Result<IssuedToken> UserService::CreateToken(const Actor& actor, const std::stri
   if (user.disabled) {
     return Status::FailedPrecondition("User '" + user.email + "' is disabled.", "user_disabled");
   }
+  std::string token_name = "API token";
+  if (name.find_first_not_of(" \t\r\n") != std::string::npos) {
+    SL_ASSIGN_OR_RETURN(token_name, CleanName(name, "API token"));
+  }
   IssuedToken issued;
   issued.token = RandomToken("slt_", 32);
   issued.record = store::ApiToken{.id = NewId("tok"),
                                   .user_id = user.id,
-                                  .name = name.empty() ? "API token" : name,
+                                  .name = token_name,
                                   .token_hash = Sha256Hex(issued.token),
                                   .token_prefix = issued.token.substr(0, 8),
                                   .created_at = clock_.NowUnix(),

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "access/actor.h"
+#include "access/login_throttle.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "common/work_gate.h"
 #include "store/store.h"
 
 namespace stripeline::access {
@@ -19,6 +21,16 @@ namespace stripeline::access {
 struct SessionOptions {
   // A session unused for this long expires (sliding window).
   std::chrono::seconds idle_timeout{std::chrono::hours(12)};
+};
+
+// What bounds sign-ins, so that a flood of them can neither guess passwords nor starve the
+// server: every argon2id hash (64 MiB and ~50 ms of one core each) passes one WorkGate, and
+// failed attempts are throttled per account and client address.
+struct SignInLimits {
+  // Two hashes at once use two cores and 128 MiB; six more may wait for them (about a third of
+  // a second), the rest are answered 503 at once.
+  WorkGate::Options hashing{.max_running = 2, .max_waiting = 6};
+  LoginThrottleOptions throttle;
 };
 
 struct FirstAdmin {
@@ -41,7 +53,8 @@ struct IssuedToken {
 
 class UserService {
  public:
-  UserService(store::Store& store, Clock& clock, SessionOptions options = {});
+  UserService(store::Store& store, Clock& clock, SessionOptions options = {},
+              SignInLimits limits = {});
 
   // Creates the first administrator when there are no users yet. `password` empty → generated.
   Result<FirstAdmin> EnsureFirstAdmin(const std::string& email, const std::string& password);
@@ -63,8 +76,14 @@ class UserService {
                                   const std::string& password);
 
   // Unauthenticated "Email or password is incorrect." for an unknown user, a wrong password or
-  // a disabled account alike (no user enumeration).
-  Result<NewSession> Login(const std::string& email, const std::string& password);
+  // a disabled account alike (no user enumeration). `client_address` is whoever sent the
+  // attempt (the peer's IP). ResourceExhausted "login_throttled" (with retry_after) after too
+  // many failures for the account or from the address — checked before the password, so it
+  // says nothing about it; the first time an account or address is closed an audit entry
+  // `user.login_throttled` records it. Unavailable "busy" (retry_after 1 s) when more
+  // passwords are being checked than SignInLimits::hashing admits.
+  Result<NewSession> Login(const std::string& email, const std::string& password,
+                           const std::string& client_address = "");
   // The actor behind a session cookie; slides the idle window. Unauthenticated when unknown or
   // expired ("Your session has expired; sign in again.").
   Result<Actor> AuthenticateSession(const std::string& token);
@@ -89,10 +108,17 @@ class UserService {
   Status ValidateEmail(const std::string& email) const;
   Status ValidatePassword(const std::string& password) const;
   Result<store::User> FindByEmail(const std::string& email);
+  // HashPassword / VerifyPassword through the hashing gate.
+  Result<std::string> Hash(const std::string& password);
+  Result<bool> Verify(const std::string& hash, const std::string& password);
+  void AuditThrottle(const LoginThrottle::Closed& closed, const std::string& email,
+                     const std::string& address);
 
   store::Store& store_;
   Clock& clock_;
   SessionOptions options_;
+  WorkGate hashing_;
+  LoginThrottle throttle_;
 };
 
 std::string NormalizeEmail(std::string_view email);

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/data_dir_guard.h"
+#include "common/private_files.h"
 #include "reports/report_migrations.h"
 #include "store/open_store.h"
 #include "store/store_migrations.h"
@@ -13,18 +15,11 @@ namespace stripeline::cli {
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   std::unique_ptr<Runtime> runtime(new Runtime(options));
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) {
-    return Status::InvalidArgument("Cannot create the data directory '" + options.data_dir +
-                                   "': " + ec.message());
-  }
-  const char* env_key = std::getenv("STRIPELINE_MASTER_KEY");
-  SL_ASSIGN_OR_RETURN(std::string master_key,
-                      LoadOrCreateMasterKey(options.data_dir,
-                                            env_key && *env_key ? std::optional<std::string>(env_key)
-                                                                : std::nullopt));
-  runtime->box_ = std::make_unique<SecretBox>(std::move(master_key));
+  SL_RETURN_IF_ERROR(CreatePrivateDirectories(options.data_dir)
+                         .WithContext("Cannot create the data directory '" + options.data_dir +
+                                      "'"));
+  SL_RETURN_IF_ERROR(
+      CheckDatabaseNotEmptied(options.data_dir, options.database_url, options.initialize));
   std::string url = options.database_url.empty()
                         ? "sqlite:" + (std::filesystem::path(options.data_dir) / "stripeline.db").string()
                         : options.database_url;
@@ -32,6 +27,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   SL_ASSIGN_OR_RETURN(runtime->store_,
                       store::OpenStore(url, {&store::StoreSchema(), &sync::SyncSchema(),
                                              &reports::ReportSchema()}));
+  const char* env_key = std::getenv("STRIPELINE_MASTER_KEY");
+  SL_ASSIGN_OR_RETURN(std::string master_key,
+                      LoadMasterKeyFor(*runtime->store_, options.data_dir,
+                                       env_key && *env_key ? std::optional<std::string>(env_key)
+                                                           : std::nullopt));
+  runtime->box_ = std::make_unique<SecretBox>(std::move(master_key));
 
   stripe::ClientOptions client_options;
   client_options.api_base = options.stripe_api_base;

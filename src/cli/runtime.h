@@ -39,6 +39,9 @@ struct RuntimeOptions {
   stripe::RateLimiterOptions rate_limits;
   sync::SyncOptions sync;
   sync::WebhookIntakeOptions webhooks;
+  // Start anew on an empty database file although a master key exists (data_dir_guard.h);
+  // otherwise that is refused as a lost database.
+  bool initialize = false;
 };
 
 class Runtime {

@@ -136,6 +136,9 @@ void AddServeOptions(CLI::App& command, ServeOptions& options) {
   command.add_flag("--secure-cookies", options.secure_cookies,
                    "Mark the session cookie Secure (when served over HTTPS)")
       ->envname("STRIPELINE_SECURE_COOKIES");
+  command.add_flag("--initialize", options.common.runtime.initialize,
+                   "Start anew on an empty database file even though a master key exists "
+                   "(otherwise refused as a lost database)");
   command.add_option("--session-idle-minutes", options.session_idle_minutes,
                      "Sign a browser session out after this many idle minutes")
       ->envname("STRIPELINE_SESSION_IDLE_MINUTES")

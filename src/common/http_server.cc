@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <condition_variable>
 #include <future>
@@ -12,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace stripeline {
 
@@ -40,6 +42,9 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view lis
   }
   return std::make_pair(host, static_cast<uint16_t>(port));
 }
+
+// The request line and headers together; a longer URL is answered 414.
+constexpr size_t kHeaderLimit = 64 * 1024;
 
 struct HttpServer::Impl {
   HttpServerOptions options;
@@ -82,8 +87,16 @@ struct HttpServer::Impl {
     request.target = std::string(raw.target());
     std::string_view target = raw.target();
     size_t q = target.find('?');
-    request.path = PercentDecode(target.substr(0, q), false);
-    if (q != std::string_view::npos) request.query = ParseFormEncoded(target.substr(q + 1));
+    // Decoded bytes that are not UTF-8 become U+FFFD: handlers echo paths and parameters into
+    // JSON answers, which must stay valid JSON whatever a client sent.
+    request.path = ValidUtf8(PercentDecode(target.substr(0, q), false));
+    if (q != std::string_view::npos) {
+      request.query = ParseFormEncoded(target.substr(q + 1));
+      for (auto& [key, value] : request.query) {
+        key = ValidUtf8(key);
+        value = ValidUtf8(value);
+      }
+    }
     for (const auto& field : raw) {
       std::string name = ToLower(field.name_string());
       request.headers.emplace_back(std::move(name), std::string(field.value()));
@@ -108,16 +121,39 @@ struct HttpServer::Impl {
     }
   }
 
+  // `head_only`: the answer to a HEAD request — the GET answer's headers, Content-Length
+  // included, without its body (RFC 9110 §9.3.2).
   asio::awaitable<void> Write(beast::tcp_stream& stream, HttpResponse response, bool keep_alive,
-                              unsigned version) {
+                              unsigned version, bool head_only = false) {
     bhttp::response<bhttp::string_body> raw{static_cast<bhttp::status>(response.status), version};
     raw.set(bhttp::field::server, options.server_name);
     for (auto& [name, value] : response.headers) raw.insert(name, value);
-    raw.body() = std::move(response.body);
     raw.keep_alive(keep_alive);
-    raw.prepare_payload();
+    if (head_only) {
+      raw.content_length(response.body.size());
+    } else {
+      raw.body() = std::move(response.body);
+      raw.prepare_payload();
+    }
     stream.expires_after(options.idle_timeout);
     co_await bhttp::async_write(stream, raw, asio::as_tuple(asio::use_awaitable));
+  }
+
+  // After refusing a request whose rest is still arriving, stop sending and read (and drop) what
+  // the client still sends, for a moment: closing with unread data makes the kernel reset the
+  // connection, and the client may then lose the answer before reading it.
+  static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 16 * 1024> scratch;
+    size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < 4 * 1024 * 1024) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch),
+                                                     asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      drained += n;
+    }
   }
 
   asio::awaitable<void> Serve(beast::tcp_stream stream) {
@@ -131,7 +167,7 @@ struct HttpServer::Impl {
     while (!stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options.body_limit);
-      parser.header_limit(64 * 1024);
+      parser.header_limit(kHeaderLimit);
       stream.expires_after(options.idle_timeout);
       auto [ec, bytes] =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
@@ -141,6 +177,24 @@ struct HttpServer::Impl {
                                      "The request body is larger than " +
                                          std::to_string(options.body_limit) + " bytes."),
                        false, 11);
+        co_await LingeringClose(stream);
+        break;
+      }
+      if (ec == bhttp::error::header_limit) {
+        // The request line alone is over the limit when no line of it has ended yet.
+        const std::string_view head(static_cast<const char*>(buffer.data().data()),
+                                    buffer.data().size());
+        const bool long_target = head.find("\r\n") == std::string_view::npos;
+        co_await Write(stream,
+                       long_target
+                           ? ErrorResponse(414, "uri_too_long",
+                                           "The request's URL is longer than " +
+                                               std::to_string(kHeaderLimit / 1024) + " KiB.")
+                           : ErrorResponse(431, "headers_too_large",
+                                           "The request's headers are larger than " +
+                                               std::to_string(kHeaderLimit / 1024) + " KiB."),
+                       false, 11);
+        co_await LingeringClose(stream);
         break;
       }
       if (ec) {
@@ -155,6 +209,9 @@ struct HttpServer::Impl {
       auto raw = parser.release();
       bool keep_alive = raw.keep_alive();
       HttpRequest request = ToRequest(raw, remote);
+      // HEAD is GET without the body, for every route that answers GET.
+      const bool head_only = request.method == "HEAD";
+      if (head_only) request.method = "GET";
 
       ++in_flight;
       // The handler runs right here, on the thread that read the request: handing it to
@@ -166,7 +223,8 @@ struct HttpServer::Impl {
         stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
         stream.socket().close(ignored);
       } else {
-        co_await Write(stream, std::move(response), keep_alive && !stopping, raw.version());
+        co_await Write(stream, std::move(response), keep_alive && !stopping, raw.version(),
+                       head_only);
       }
       if (--in_flight == 0) {
         std::lock_guard lock(mu);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/private_files.h"
 #include "common/text.h"
 
 namespace stripeline {
@@ -186,13 +187,12 @@ Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir,
   namespace fs = std::filesystem;
   const fs::path path = fs::path(data_dir) / kMasterKeyFile;
   std::error_code ec;
-  if (fs::exists(path, ec)) return ReadKeyFile(path);
-  if (ec) return Status::Internal("Cannot check " + path.string() + ": " + ec.message());
-
-  if (!data_dir.empty()) {
-    fs::create_directories(data_dir, ec);
-    if (ec) return Status::Internal("Cannot create data directory " + data_dir + ": " + ec.message());
+  if (fs::exists(path, ec)) {
+    WarnIfReadableByOthers(path, "the master key, which decrypts every stored credential");
+    return ReadKeyFile(path);
   }
+  if (ec) return Status::Internal("Cannot check " + path.string() + ": " + ec.message());
+  SL_RETURN_IF_ERROR(CreatePrivateDirectories(data_dir).WithContext("Cannot create the data directory"));
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     // Another process created it between our check and open: use theirs.

@@ -18,7 +18,13 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(rep_->code, std::string(context) + ": " + rep_->message, rep_->error_code);
+  return Status(rep_->code, std::string(context) + ": " + rep_->message, rep_->error_code,
+                rep_->retry_after);
+}
+
+Status Status::WithRetryAfter(std::chrono::seconds after) const {
+  if (ok()) return *this;
+  return Status(rep_->code, rep_->message, rep_->error_code, after);
 }
 
 std::string_view StatusCodeName(StatusCode code) {

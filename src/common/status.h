@@ -4,7 +4,9 @@
 // who made the request, and a stable machine code (e.g. "invalid_secret_key") that the REST API
 // returns as error.code. Immutable, so safe to share between threads.
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +75,13 @@ class [[nodiscard]] Status {
 
   // A copy with the message prefixed by `context` and ": ".
   Status WithContext(std::string_view context) const;
+  // A copy that tells the caller when asking again may succeed (a throttled sign-in, a busy
+  // server): the REST API sends it as `Retry-After`. Ignored on OK.
+  Status WithRetryAfter(std::chrono::seconds after) const;
+  // Set by WithRetryAfter; nullopt otherwise.
+  std::optional<std::chrono::seconds> retry_after() const {
+    return rep_ ? rep_->retry_after : std::nullopt;
+  }
 
   bool operator==(const Status& other) const {
     return code() == other.code() && error_code() == other.error_code() &&
@@ -84,9 +93,12 @@ class [[nodiscard]] Status {
     StatusCode code;
     std::string message;
     std::string error_code;
+    std::optional<std::chrono::seconds> retry_after;
   };
-  Status(StatusCode code, std::string message, std::string error_code)
-      : rep_(std::make_shared<const Rep>(Rep{code, std::move(message), std::move(error_code)})) {}
+  Status(StatusCode code, std::string message, std::string error_code,
+         std::optional<std::chrono::seconds> retry_after = std::nullopt)
+      : rep_(std::make_shared<const Rep>(
+            Rep{code, std::move(message), std::move(error_code), retry_after})) {}
 
   std::shared_ptr<const Rep> rep_;
 };

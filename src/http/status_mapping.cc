@@ -2,6 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
+#include "common/log.h"
+
 namespace stripeline::http {
 
 int HttpStatusFor(const Status& status) {
@@ -22,16 +26,22 @@ int HttpStatusFor(const Status& status) {
 }
 
 HttpResponse ErrorResponse(const Status& status) {
-  // Internal errors may carry details meant for the log, not for the caller.
-  std::string message =
-      status.code() == StatusCode::kInternal && status.error_code() == "internal"
-          ? "Internal error; see the server log."
-          : status.message();
+  // Internal errors may carry details meant for the log (SQL, file paths), not for the
+  // caller: those of the generic codes are logged and replaced. Codes of their own
+  // (credentials_unreadable, ...) carry a message written for the user.
+  const bool hidden = status.code() == StatusCode::kInternal &&
+                      (status.error_code() == "internal" || status.error_code() == "database_error");
+  if (hidden) log::Error("http.internal_error", {{"error", status.ToString()}});
+  std::string message = hidden ? "Internal error; see the server log." : status.message();
   boost::json::object error{{"code", status.error_code()}, {"message", message}};
   HttpResponse response =
       HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
   // An error describes this moment (a missing session, a route not yet there): never cache it.
   response.SetHeader("Cache-Control", "no-store");
+  if (status.retry_after()) {
+    const int64_t seconds = std::max<int64_t>(1, status.retry_after()->count());
+    response.SetHeader("Retry-After", std::to_string(seconds));
+  }
   return response;
 }
 

@@ -1,19 +1,10 @@
 #include "integrations/client_service.h"
 
 #include "access/user_service.h"
+#include "common/names.h"
 #include "common/secrets.h"
 
 namespace stripeline::integrations {
-
-namespace {
-Status ValidateClientName(const std::string& name) {
-  if (name.empty() || name.size() > 100) {
-    return Status::InvalidArgument("A client needs a name of 1 to 100 characters.",
-                                   "invalid_name");
-  }
-  return Status::OK();
-}
-}  // namespace
 
 ClientService::ClientService(store::Store& store, Clock& clock) : store_(store), clock_(clock) {}
 
@@ -32,10 +23,10 @@ Status ClientService::Audit(const access::Actor& actor, const std::string& actio
 
 Result<store::Client> ClientService::Create(const access::Actor& actor, const std::string& name) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "add clients"));
-  SL_RETURN_IF_ERROR(ValidateClientName(name));
-  store::Client client{.id = NewId("cli"), .name = name, .created_at = clock_.NowUnix()};
+  SL_ASSIGN_OR_RETURN(std::string clean, CleanName(name, "client"));
+  store::Client client{.id = NewId("cli"), .name = clean, .created_at = clock_.NowUnix()};
   SL_RETURN_IF_ERROR(store_.CreateClient(client));
-  SL_RETURN_IF_ERROR(Audit(actor, "client.added", "Added client '" + name + "'"));
+  SL_RETURN_IF_ERROR(Audit(actor, "client.added", "Added client '" + clean + "'"));
   return client;
 }
 
@@ -58,13 +49,13 @@ Result<store::Client> ClientService::Get(const access::Actor& actor, const std::
 Result<store::Client> ClientService::Rename(const access::Actor& actor, const std::string& id,
                                             const std::string& name) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "rename clients"));
-  SL_RETURN_IF_ERROR(ValidateClientName(name));
+  SL_ASSIGN_OR_RETURN(std::string clean, CleanName(name, "client"));
   SL_ASSIGN_OR_RETURN(store::Client client, store_.GetClient(id));
   std::string old_name = client.name;
-  client.name = name;
+  client.name = clean;
   SL_RETURN_IF_ERROR(store_.UpdateClient(client));
   SL_RETURN_IF_ERROR(
-      Audit(actor, "client.renamed", "Renamed client '" + old_name + "' to '" + name + "'"));
+      Audit(actor, "client.renamed", "Renamed client '" + old_name + "' to '" + clean + "'"));
   return client;
 }
 

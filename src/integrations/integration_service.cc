@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/log.h"
+#include "common/names.h"
 #include "common/text.h"
 #include "integrations/catalog.h"
 #include "stripe/api_key.h"
@@ -41,16 +42,6 @@ Health HealthFor(const ConnectionCheck& check) {
 IntegrationService::IntegrationService(store::Store& store, const SecretBox& box,
                                        const ConnectionChecker& checker, Clock& clock)
     : store_(store), box_(box), checker_(checker), clock_(clock) {}
-
-Status IntegrationService::ValidateName(const std::string& name) const {
-  if (name.empty()) {
-    return Status::InvalidArgument("Enter a name for the integration.", "invalid_name");
-  }
-  if (name.size() > 100) {
-    return Status::InvalidArgument("The name is longer than 100 characters.", "invalid_name");
-  }
-  return Status::OK();
-}
 
 Status IntegrationService::ValidateClient(const std::optional<std::string>& client_id) {
   if (!client_id) return Status::OK();
@@ -159,8 +150,7 @@ Result<Saved> IntegrationService::Add(const access::Actor& actor, const NewInteg
         "or with oauth_client_id, oauth_client_secret and refresh_token.",
         "invalid_auth_scheme");
   }
-  std::string name(Trim(request.name));
-  SL_RETURN_IF_ERROR(ValidateName(name));
+  SL_ASSIGN_OR_RETURN(std::string name, CleanName(request.name, "integration"));
   SL_RETURN_IF_ERROR(ValidateClient(request.client_id));
   SL_RETURN_IF_ERROR(ValidateAccountId(request.account_id));
   SL_ASSIGN_OR_RETURN(ConnectionCheck check, Validate(request.secret_key, request.account_id));
@@ -185,7 +175,7 @@ Result<Saved> IntegrationService::Add(const access::Actor& actor, const NewInteg
 Result<Saved> IntegrationService::AddOAuth(const access::Actor& actor,
                                            const NewOAuthIntegration& request) {
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "add integrations"));
-  std::string name(Trim(request.name));
+  SL_ASSIGN_OR_RETURN(std::string name, CleanName(request.name, "integration"));
   SL_RETURN_IF_ERROR(ValidateDetails(name, request.client_id, std::nullopt));
   SL_ASSIGN_OR_RETURN(ConnectionCheck check,
                       CheckGrant(request.credentials.secret_key, request.stripe_user_id,
@@ -294,7 +284,7 @@ Result<Saved> IntegrationService::ReconnectOAuth(const access::Actor& actor,
 Status IntegrationService::ValidateDetails(const std::string& name,
                                            const std::optional<std::string>& client_id,
                                            const std::optional<std::string>& account_id) {
-  SL_RETURN_IF_ERROR(ValidateName(std::string(Trim(name))));
+  SL_RETURN_IF_ERROR(CleanName(name, "integration").status());
   SL_RETURN_IF_ERROR(ValidateClient(client_id));
   return ValidateAccountId(account_id);
 }
@@ -350,8 +340,7 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
   std::vector<std::string> changed;
   Saved saved;
   if (edit.name) {
-    std::string name(Trim(*edit.name));
-    SL_RETURN_IF_ERROR(ValidateName(name));
+    SL_ASSIGN_OR_RETURN(std::string name, CleanName(*edit.name, "integration"));
     if (name != integration.name) changed.push_back("name");
     integration.name = name;
   }

@@ -136,7 +136,6 @@ class IntegrationService {
 
  private:
   Result<store::Integration> Visible(const access::Actor& actor, const std::string& id);
-  Status ValidateName(const std::string& name) const;
   Status ValidateClient(const std::optional<std::string>& client_id);
   Status ValidateAccountId(const std::optional<std::string>& account_id) const;
   // Validates new credentials against Stripe; a refused key is an error, missing permissions

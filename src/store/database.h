@@ -94,7 +94,9 @@ class Database {
   // `params[k-1]` binds `$k`. Every `$k` for k in 1..params.size() must appear in the SQL and no
   // other placeholder may (Internal otherwise). Errors: a UNIQUE / PRIMARY KEY violation is
   // AlreadyExists, a FOREIGN KEY violation FailedPrecondition, a locked database Unavailable,
-  // anything else Internal with the backend's message and the start of the statement.
+  // a full disk Unavailable "storage_full" and a read-only database Unavailable
+  // "storage_read_only" (messages for the operator; the statement goes to the log), anything
+  // else Internal with the backend's message and the start of the statement.
   [[nodiscard]] virtual Result<int64_t> Execute(std::string_view sql,
                                                 const std::vector<Value>& params) = 0;
   // Runs one statement and returns all its rows. Parameters and errors as Execute.

@@ -25,7 +25,8 @@ void RegisterAuthRoutes(ApiRoutes& routes) {
                   SL_ASSIGN_OR_RETURN(std::string email, RequiredString(body, "email"));
                   SL_ASSIGN_OR_RETURN(std::string password, RequiredString(body, "password"));
                   SL_ASSIGN_OR_RETURN(access::NewSession session,
-                                      routes.services().users.Login(email, password));
+                                      routes.services().users.Login(email, password,
+                                                                     request.remote_address));
                   HttpResponse response =
                       JsonAnswer(200, {{"user", access::UserJson(session.user)},
                                        {"csrf_token", session.csrf_token}});

@@ -59,7 +59,13 @@ void RegisterWebhookRoutes(ApiRoutes& routes) {
       [&routes](const Call& call) -> Result<HttpResponse> {
         SL_ASSIGN_OR_RETURN(sync::WebhookIntake * intake, Intake(routes));
         SL_ASSIGN_OR_RETURN(std::optional<std::string> secret, OptionalString(call.body, "secret"));
-        if (secret && secret->empty()) secret.reset();  // an empty field asks for a new one
+        if (secret && secret->empty()) {
+          // An empty field is more likely a paste that went wrong than a wish for a new secret.
+          return Status::InvalidArgument(
+              "The signing secret is empty. Paste the endpoint's secret (whsec_...), or leave "
+              "the field out to have Stripeline generate one.",
+              "invalid_webhook_secret");
+        }
         SL_ASSIGN_OR_RETURN(auto overlap, ReadOverlap(call.body));
         SL_ASSIGN_OR_RETURN(sync::SecretChange change,
                             intake->SetSecret(call.actor, call.Param("id"), secret, overlap));

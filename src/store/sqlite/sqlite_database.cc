@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <limits>
 
+#include "common/log.h"
+#include "common/private_files.h"
+
 namespace stripeline::store::sqlite {
 namespace {
 
@@ -41,15 +44,13 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   if (path.empty()) return Status::InvalidArgument("The SQLite database path is empty");
   const bool in_memory = path == ":memory:";
   if (!in_memory) {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(parent, ec);
-      if (ec) {
-        return Status::Internal("Cannot create directory " + parent.string() +
-                                " for the database: " + ec.message());
-      }
-    }
+    // The database holds password hashes and customer data: its directory and files are the
+    // service user's alone. SQLite gives the -wal and -shm files the database file's mode.
+    SL_RETURN_IF_ERROR(CreatePrivateDirectories(std::filesystem::path(path).parent_path())
+                           .WithContext("Cannot open the database"));
+    SL_RETURN_IF_ERROR(MakePrivateFile(path));
+    SL_RETURN_IF_ERROR(RestrictIfExists(path + "-wal"));
+    SL_RETURN_IF_ERROR(RestrictIfExists(path + "-shm"));
   }
   sqlite3* raw = nullptr;
   // Our own mutex serialises all use of the connection, so SQLite's is not needed.
@@ -114,6 +115,25 @@ Status SqliteDatabase::ErrorStatus(int rc, std::string_view sql) const {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Unavailable(message, "database_busy");
+    // What the operator can fix: said plainly, without the SQL (which goes to the log).
+    case SQLITE_FULL:
+      log::Error("database.disk_full", {{"detail", message}});
+      return Status::Unavailable(
+          "The disk holding the database is full: nothing of this request was saved. Free "
+          "space on it (or move the data directory to a larger disk), then try again.",
+          "storage_full");
+    case SQLITE_READONLY:
+      log::Error("database.read_only", {{"detail", message}});
+      return Status::Unavailable(
+          "The database cannot be written: its file or file system is read-only. Make the data "
+          "directory writable for the service's user, then try again.",
+          "storage_read_only");
+    case SQLITE_IOERR:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      log::Error("database.io_error", {{"detail", message}});
+      return Status::Internal("The database could not be read or written; see the server log.",
+                              "database_error");
     default:
       return Status::Internal(message, "database_error");
   }

@@ -122,6 +122,50 @@ TEST_F(UserServiceTest, LoginGivesTheSameAnswerForWrongPasswordUnknownUserAndDis
   EXPECT_EQ(ok->user.id, bob.id);
 }
 
+TEST_F(UserServiceTest, RepeatedFailuresCloseSignInsEvenForTheRightPasswordAndAreAudited) {
+  AddUser("bob@example.com", store::Role::kMember);
+  const LoginThrottleOptions limits;  // the defaults the server runs with
+  for (int i = 1; i <= limits.account_allowance; ++i) {
+    EXPECT_EQ(users_->Login("bob@example.com", "guess " + std::to_string(i), "198.51.100.7")
+                  .status()
+                  .code(),
+              StatusCode::kUnauthenticated)
+        << i;
+  }
+  // The right password, from elsewhere, is refused too until the wait has passed.
+  Status throttled = users_->Login("bob@example.com", test_util::kPassword, "203.0.113.9").status();
+  EXPECT_EQ(throttled.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(throttled.error_code(), "login_throttled");
+  ASSERT_TRUE(throttled.retry_after().has_value());
+  EXPECT_EQ(*throttled.retry_after(), limits.first_wait);
+
+  auto audit = store_->ListAudit(std::nullopt, 10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "user.login_throttled");
+  EXPECT_EQ(audit->front().actor, "198.51.100.7");
+  EXPECT_NE(audit->front().summary.find("bob@example.com"), std::string::npos);
+  EXPECT_NE(audit->front().details_json.find("\"address\":\"198.51.100.7\""),
+            std::string::npos);
+
+  clock_.Advance(limits.first_wait);
+  auto session = users_->Login("bob@example.com", test_util::kPassword, "203.0.113.9");
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  // The success cleared the account: one more mistake does not close it again.
+  EXPECT_EQ(users_->Login("bob@example.com", "typo", "203.0.113.9").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_TRUE(users_->Login("bob@example.com", test_util::kPassword, "203.0.113.9").ok());
+}
+
+TEST_F(UserServiceTest, UnknownEmailsAreThrottledLikeKnownOnes) {
+  const LoginThrottleOptions limits;
+  Status last;
+  for (int i = 0; i <= limits.account_allowance; ++i) {
+    last = users_->Login("nobody@example.com", "guess", "198.51.100.7").status();
+  }
+  EXPECT_EQ(last.error_code(), "login_throttled");
+}
+
 TEST_F(UserServiceTest, SessionTokenIsStoredOnlyAsItsHash) {
   AddUser("bob@example.com", store::Role::kMember);
   auto session = users_->Login("bob@example.com", test_util::kPassword);
@@ -195,6 +239,20 @@ TEST_F(UserServiceTest, AuthenticatedSessionCarriesTheUsersClients) {
   EXPECT_EQ(actor->user_id, bob.id);
   EXPECT_EQ(actor->role, store::Role::kMember);
   EXPECT_EQ(actor->client_ids, std::vector<std::string>{"cli_a"});
+}
+
+TEST_F(UserServiceTest, TokenNamesFollowTheNameRule) {
+  store::User admin = AddUser("admin@example.com", store::Role::kAdmin);
+  EXPECT_EQ(users_->CreateToken(ActorOf(admin), "admin@example.com", std::string(100000, 'x'))
+                .status()
+                .error_code(),
+            "invalid_name");
+  EXPECT_EQ(users_->CreateToken(ActorOf(admin), "admin@example.com", std::string("a\0b", 3))
+                .status()
+                .error_code(),
+            "invalid_name");
+  EXPECT_TRUE(store_->ListApiTokens(admin.id).value().empty());
+  EXPECT_EQ(users_->CreateToken(ActorOf(admin), "admin@example.com", "  ci  ")->record.name, "ci");
 }
 
 TEST_F(UserServiceTest, CreateTokenReturnsAnSltTokenStoredOnlyAsItsHash) {

@@ -145,6 +145,54 @@ TEST(HttpServer, AnswersABodyOverTheLimitWith413JsonWithoutCallingTheHandler) {
   EXPECT_EQ(calls.load(), 1);
 }
 
+TEST(HttpServer, AnswersAnOverlongUrlWith414AndOverlongHeadersWith431AsJson) {
+  std::atomic<int> calls{0};
+  HttpServer server(LoopbackOptions(), [&](const HttpRequest&) {
+    ++calls;
+    return HttpResponse::Text(200, "ok");
+  });
+  ASSERT_TRUE(server.Start().ok());
+
+  RawResponse long_url = Send(server.port(), "GET", "/" + std::string(70 * 1024, 'a'));
+  ASSERT_EQ(long_url.status, 414) << long_url.head;
+  boost::json::value body = boost::json::parse(long_url.body);
+  EXPECT_EQ(body.at("error").at("code"), "uri_too_long");
+
+  RawResponse long_header = Send(server.port(), "GET", "/",
+                                 "", "X-Big: " + std::string(70 * 1024, 'b') + "\r\n");
+  ASSERT_EQ(long_header.status, 431) << long_header.head;
+  EXPECT_EQ(boost::json::parse(long_header.body).at("error").at("code"), "headers_too_large");
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(Send(server.port(), "GET", "/" + std::string(1000, 'a')).status, 200);
+}
+
+TEST(HttpServer, DecodedPathAndQueryAreAlwaysValidUtf8) {
+  HttpServer server(LoopbackOptions(), [](const HttpRequest& request) {
+    return HttpResponse::Json(
+        404, boost::json::object{{"path", request.path},
+                                 {"value", request.Query("q").value_or("")}});
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawResponse response = Send(server.port(), "GET", "/clients/%FF%FE?q=%C3%BC%C3");
+  ASSERT_EQ(response.status, 404);
+  boost::json::value body = boost::json::parse(response.body);  // throws on invalid UTF-8
+  EXPECT_EQ(body.at("path"), "/clients/\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(body.at("value"), "\xC3\xBC\xEF\xBF\xBD");
+}
+
+TEST(HttpServer, AnswersHeadLikeGetWithoutTheBody) {
+  HttpServer server(LoopbackOptions(), [](const HttpRequest& request) {
+    if (request.method != "GET") return HttpResponse::Text(405, "method not allowed");
+    return HttpResponse::Text(200, "twelve bytes");
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawResponse head = Send(server.port(), "HEAD", "/healthz");
+  ASSERT_EQ(head.status, 200) << head.head;
+  EXPECT_NE(head.head.find("Content-Length: 12"), std::string::npos) << head.head;
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(Send(server.port(), "GET", "/healthz").body, "twelve bytes");
+}
+
 TEST(HttpServer, AnswersAThrowingHandlerWith500JsonHidingTheException) {
   HttpServer server(LoopbackOptions(), [](const HttpRequest&) -> HttpResponse {
     throw std::runtime_error("secret internals sk_test_AAAAAAAAAAAAAAAAAAAAAAAA");

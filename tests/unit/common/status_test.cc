@@ -177,5 +177,15 @@ TEST(ReturnIfError, ReturnsTheFirstFailure) {
   EXPECT_EQ(ran, 2);
 }
 
+TEST(Status, RetryAfterIsKeptThroughContextAndIgnoredOnOk) {
+  Status busy = Status::Unavailable("busy").WithRetryAfter(std::chrono::seconds(3));
+  ASSERT_TRUE(busy.retry_after().has_value());
+  EXPECT_EQ(*busy.retry_after(), std::chrono::seconds(3));
+  EXPECT_EQ(busy.WithContext("signing in").retry_after(), busy.retry_after());
+  EXPECT_EQ(busy.message(), "busy");
+  EXPECT_FALSE(Status::Unavailable("busy").retry_after().has_value());
+  EXPECT_FALSE(Status::OK().WithRetryAfter(std::chrono::seconds(3)).retry_after().has_value());
+}
+
 }  // namespace
 }  // namespace stripeline

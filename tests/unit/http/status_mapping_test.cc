@@ -45,6 +45,15 @@ TEST(ErrorResponse, HidesTheMessageOfAPlainInternalError) {
   EXPECT_EQ(json.at("error").at("message"), "Internal error; see the server log.");
 }
 
+TEST(ErrorResponse, HidesTheSqlOfADatabaseError) {
+  HttpResponse response = ErrorResponse(Status::Internal(
+      "SQLite: no such column: x (in: INSERT INTO clients (name) VALUES ($1))", "database_error"));
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body.find("INSERT"), std::string::npos) << response.body;
+  EXPECT_EQ(test_util::JsonOf(response).at("error").at("message"),
+            "Internal error; see the server log.");
+}
+
 TEST(ErrorResponse, ShowsTheMessageOfAnInternalErrorWithItsOwnCode) {
   HttpResponse response = ErrorResponse(
       Status::Internal("The credentials cannot be decrypted.", "credentials_unreadable"));
@@ -94,6 +103,14 @@ TEST_F(NoRouteResponseTest, Answers405WithAllowForAKnownPathAndOtherMethod) {
   HttpResponse by_placeholder = Dispatch("PATCH", "/api/v1/integrations/int_1");
   EXPECT_EQ(by_placeholder.status, 405);
   EXPECT_EQ(by_placeholder.Header("Allow"), "GET, DELETE");
+
+TEST(ErrorResponse, SendsRetryAfterWhenTheStatusSaysWhenToAskAgain) {
+  HttpResponse throttled = ErrorResponse(
+      Status::ResourceExhausted("Too many failed sign-ins.", "login_throttled")
+          .WithRetryAfter(std::chrono::seconds(30)));
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(throttled.Header("Retry-After"), "30");
+  EXPECT_FALSE(ErrorResponse(Status::ResourceExhausted("too large")).Header("Retry-After"));
 }
 
 }  // namespace

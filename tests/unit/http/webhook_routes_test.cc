@@ -140,6 +140,21 @@ TEST_F(WebhookRoutesTest, AGeneratedSecretIsAnsweredOnceThenOnlyMasked) {
   EXPECT_EQ(ErrorCodeOf(Call("GET", base + "/webhook")), "webhook_not_configured");
 }
 
+TEST_F(WebhookRoutesTest, AnEmptySecretIsRefusedAndChangesNothing) {
+  const std::string base = "/api/v1/integrations/" + integration_id_;
+  HttpResponse set = Call("POST", base + "/webhook-secret",
+                          R"({"secret":")" + std::string(kSecret) + R"("})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  const std::string masked(JsonOf(set).at("webhook").at("secret_masked").as_string());
+
+  HttpResponse empty = Call("POST", base + "/webhook-secret", R"({"secret":""})");
+  EXPECT_EQ(empty.status, 422) << empty.body;
+  EXPECT_EQ(ErrorCodeOf(empty), "invalid_webhook_secret");
+  EXPECT_FALSE(JsonOf(empty).as_object().contains("secret"));
+  EXPECT_EQ(JsonOf(Call("GET", base + "/webhook")).at("webhook").at("secret_masked").as_string(),
+            masked);
+}
+
 TEST_F(WebhookRoutesTest, WithoutAnIntakeTheRoutesAnswer503) {
   Api without(services_->Services());
   HttpResponse response = without.Handle(MakeRequest("POST", WebhookPath(), {}, "{}"));

@@ -27,6 +27,21 @@ TEST_F(ClientServiceTest, CreateIsForAdminsWithANameOfOneToHundredCharacters) {
   EXPECT_EQ(added[0].summary, "Added client 'Acme'");
 }
 
+TEST_F(ClientServiceTest, NamesAreTrimmedVisibleAndFreeOfControlCharacters) {
+  for (std::string blank : {std::string(" "), std::string("\t"), std::string("\0", 1),
+                            std::string("\xC2\xA0"), std::string("\xE2\x80\x8B")}) {
+    EXPECT_EQ(clients_->Create(admin_, blank).status().error_code(), "invalid_name");
+  }
+  EXPECT_EQ(clients_->Create(admin_, std::string("Ac\0me", 5)).status().error_code(),
+            "invalid_name");
+  EXPECT_TRUE(store_->ListClients().value().empty());
+  auto created = clients_->Create(admin_, "\xC2\xA0 Acme GmbH \xE2\x80\x8B");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->name, "Acme GmbH");
+  EXPECT_EQ(clients_->Rename(admin_, created->id, "\t").status().error_code(), "invalid_name");
+  EXPECT_EQ(clients_->Rename(admin_, created->id, "  Acme AG ")->name, "Acme AG");
+}
+
 TEST_F(ClientServiceTest, OthersSeeOnlyTheClientsTheyAreGiven) {
   std::string acme = AddClient("Acme");
   std::string globex = AddClient("Globex");

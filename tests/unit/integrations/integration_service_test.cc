@@ -136,6 +136,14 @@ TEST_F(IntegrationServiceTest, AddRefusesMalformedKeysWithoutCallingTheChecker) 
 TEST_F(IntegrationServiceTest, AddValidatesNameClientAndAccountBeforeCallingTheChecker) {
   EXPECT_EQ(integrations_->Add(admin_, {.name = "   ", .secret_key = kKeyA}).status().error_code(),
             "invalid_name");
+  EXPECT_EQ(integrations_->Add(admin_, {.name = std::string("Ma\0in", 5), .secret_key = kKeyA})
+                .status()
+                .error_code(),
+            "invalid_name");
+  EXPECT_EQ(integrations_->Add(admin_, {.name = "\xE2\x80\x8B\xC2\xA0", .secret_key = kKeyA})
+                .status()
+                .error_code(),
+            "invalid_name");
   EXPECT_EQ(integrations_->Add(admin_, {.name = std::string(101, 'n'), .secret_key = kKeyA})
                 .status()
                 .error_code(),

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "store/open_store.h"
@@ -33,6 +35,48 @@ TEST(SqliteDatabase, OpensInWalModeWithOurSettings) {
   EXPECT_EQ(Pragma(**db, "synchronous"), "1");  // NORMAL
   EXPECT_EQ(Pragma(**db, "cache_size"), "-32768");  // KiB
   EXPECT_EQ((*db)->BackendName(), "sqlite");
+}
+
+std::filesystem::perms Mode(const std::filesystem::path& path) {
+  return std::filesystem::status(path).permissions() & std::filesystem::perms::mask;
+}
+
+TEST(SqliteDatabase, ItsDirectoryAndFilesAreTheOwnersAloneWhateverTheUmask) {
+  using std::filesystem::perms;
+  TempDir dir;
+  const mode_t old_umask = ::umask(022);
+  const std::filesystem::path path = dir.path() / "data" / "stripeline.db";
+  {
+    Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path.string());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->ExecuteScript("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);").ok());
+    EXPECT_EQ(Mode(dir.path() / "data"), perms::owner_all);
+    EXPECT_EQ(Mode(path), perms::owner_read | perms::owner_write);
+    EXPECT_EQ(Mode(path.string() + "-wal"), perms::owner_read | perms::owner_write);
+    EXPECT_EQ(Mode(path.string() + "-shm"), perms::owner_read | perms::owner_write);
+  }
+  // A database an older version left readable by everyone is made private when opened.
+  std::filesystem::permissions(path, perms::group_read | perms::others_read,
+                               std::filesystem::perm_options::add);
+  ASSERT_TRUE(SqliteDatabase::Open(path.string()).ok());
+  EXPECT_EQ(Mode(path), perms::owner_read | perms::owner_write);
+  ::umask(old_umask);
+}
+
+TEST(SqliteDatabase, AFullDiskIsUnavailableWithAPlainMessageAndNoSql) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open((dir.path() / "x.db").string());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE((*db)->ExecuteScript("CREATE TABLE clients (name TEXT)").ok());
+  // SQLite answers SQLITE_FULL once the file may not grow: a full disk, deterministically.
+  const std::string pages = Pragma(**db, "page_count");
+  ASSERT_TRUE((*db)->ExecuteScript("PRAGMA max_page_count = " + pages).ok());
+  Status full = (*db)->Execute("INSERT INTO clients (name) VALUES ($1)",
+                               {std::string(64 * 1024, 'x')}).status();
+  EXPECT_EQ(full.code(), StatusCode::kUnavailable) << full.ToString();
+  EXPECT_EQ(full.error_code(), "storage_full");
+  EXPECT_EQ(full.message().find("INSERT"), std::string::npos) << full.message();
+  EXPECT_NE(full.message().find("disk"), std::string::npos) << full.message();
 }
 
 TEST(SqliteDatabase, OpenStoreAcceptsUrlFormsAndPlainPaths) {
