@@ -39,7 +39,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   client_options.connect_base = options.stripe_connect_base;
   runtime->stripe_ = std::make_unique<stripe::Client>(
       client_options, std::make_shared<stripe::CurlTransport>());
-  runtime->checker_ = std::make_unique<integrations::ConnectionChecker>(*runtime->stripe_);
+  runtime->limiters_ = std::make_unique<stripe::RateLimiterRegistry>(options.rate_limits);
+  runtime->checker_ =
+      std::make_unique<integrations::ConnectionChecker>(*runtime->stripe_, *runtime->limiters_);
   runtime->users_ = std::make_unique<access::UserService>(
       *runtime->store_, Clock::Real(), access::SessionOptions{options.session_idle_timeout});
   runtime->integrations_ = std::make_unique<integrations::IntegrationService>(
@@ -48,7 +50,6 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   runtime->oauth_ = std::make_unique<integrations::OAuthService>(
       *runtime->store_, *runtime->box_, *runtime->stripe_, *runtime->users_,
       *runtime->integrations_);
-  runtime->limiters_ = std::make_unique<stripe::RateLimiterRegistry>(options.rate_limits);
   runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
                                                       *runtime->stripe_, *runtime->limiters_,
                                                       Clock::Real(), options.sync);

@@ -263,6 +263,16 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
   std::shared_ptr<Dataset> dataset, other;
   {
     std::lock_guard lock(mu_);
+    // Who the request reaches is known before any fault is drawn, so that injected faults
+    // count against the account like the answers Stripe would give it.
+    auto authenticated = registry_.Authenticate(request.Header("authorization"));
+    std::optional<std::variant<AccountConfig, ApiError>> resolved;
+    if (const auto* reached = std::get_if<KeyConfig>(&authenticated)) {
+      resolved = registry_.ResolveAccount(*reached, request.Header("stripe-account"));
+      if (const auto* target = std::get_if<AccountConfig>(&*resolved)) {
+        request_rate_.Count(target->id, reached->livemode, clock_.NowUnix());
+      }
+    }
     if (fault_.remaining > 0) {
       --fault_.remaining;
       faults_injected_.fetch_add(1);
@@ -284,15 +294,13 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
       faults_injected_.fetch_add(1);
       return ErrorResponse(errors::Fault(500));
     }
-    auto authenticated = registry_.Authenticate(request.Header("authorization"));
     if (auto* error = std::get_if<ApiError>(&authenticated)) return ErrorResponse(*error);
     key = std::get<KeyConfig>(std::move(authenticated));
-    auto resolved = registry_.ResolveAccount(key, request.Header("stripe-account"));
-    if (auto* error = std::get_if<ApiError>(&resolved)) {
+    if (auto* error = std::get_if<ApiError>(&*resolved)) {
       const AccountConfig* own = registry_.config().FindAccount(key.account_id);
       return ErrorResponse(*error, own ? RequestLogUrl(*own, key, request_id) : "");
     }
-    account = std::get<AccountConfig>(std::move(resolved));
+    account = std::get<AccountConfig>(std::move(*resolved));
     if (!TakeToken(account.id, key.livemode)) {
       rate_limited_.fetch_add(1);
       return RateLimited();
@@ -372,6 +380,15 @@ void Emulator::AddAdminRoutes() {
         [this](const HttpRequest&, const PathParams&, const Fields& params, const std::string&) {
           return Stats(params);
         });
+  admin("GET", "request_rate",
+        [this](const HttpRequest&, const PathParams&, const Fields& params, const std::string&) {
+          std::optional<bool> livemode;
+          if (std::optional<std::string> mode = Param(params, "livemode")) {
+            livemode = ParseBool(*mode);
+            if (!livemode) return AdminError(400, "livemode must be true or false");
+          }
+          return HttpResponse::Json(200, request_rate_.Report(Param(params, "account"), livemode));
+        });
   admin("GET", "clock", [this](const HttpRequest&, const PathParams&, const Fields&,
                                const std::string&) { return ClockAnswer(std::nullopt); });
   admin("POST", "clock/advance",
@@ -397,6 +414,7 @@ void Emulator::AddAdminRoutes() {
     api_requests_.store(0);
     rate_limited_.store(0);
     faults_injected_.store(0);
+    request_rate_.Clear();
     return HttpResponse::Json(200, json::object{{"reset", true}});
   });
   auto objects = [this](const HttpRequest& request, const PathParams& path, const Fields& params,

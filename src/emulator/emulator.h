@@ -56,6 +56,9 @@
 //                                endpoints, clock offset 0, counters 0
 //   GET  /_emulator/requests/count                {"count": API requests served}
 //   GET  /_emulator/stats [account, livemode]     counts per resource, requests, 429s, faults
+//   GET  /_emulator/request_rate [account, livemode]  API requests per account, mode and second
+//                                                 of the wall clock, with each one's maximum
+//                                                 (request_rate.h)
 //   GET  /_emulator/clock, POST /_emulator/clock/advance seconds=N
 //   POST /_emulator/objects/<resource>            create (fields optional) -> the object
 //   POST /_emulator/objects/<resource>/<id>       update the given fields -> the object
@@ -94,6 +97,7 @@
 #include "emulator/dataset.h"
 #include "emulator/emulator_config.h"
 #include "emulator/key_registry.h"
+#include "emulator/request_rate.h"
 #include "emulator/oauth_grants.h"
 #include "emulator/resource_table.h"
 #include "emulator/webhook_dispatcher.h"
@@ -258,6 +262,7 @@ class Emulator {
   std::atomic<uint64_t> api_requests_{0};
   std::atomic<uint64_t> rate_limited_{0};
   std::atomic<uint64_t> faults_injected_{0};
+  RequestRate request_rate_;
   EmulatorRouter router_;  // built by the constructor, then only read
 };
 

@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "stripe/account_session.h"
 #include "stripe/permissions.h"
 
 namespace stripeline::integrations {
@@ -102,7 +103,14 @@ ConnectionCheck ConnectionChecker::Check(const std::string& key,
   ConnectionCheck check;
   check.key_kind = info->kind;
   check.livemode = info->livemode;
-  auto account = client_.GetAccount(options);
+  // Until the account is known (a key checked without Stripe-Account), the key's requests are
+  // paced by the account it was last bound to, else by a limiter of its own.
+  const stripe::AccountSession first(
+      client_,
+      account_id ? limiters_.ForAccount(*account_id, info->livemode)
+                 : limiters_.ForKey(key, info->livemode),
+      options);
+  auto account = first.client().GetAccount(options);
   if (account.ok()) {
     check.account_id = account.value().id;
     check.account_name = account.value().display_name;
@@ -121,7 +129,13 @@ ConnectionCheck ConnectionChecker::Check(const std::string& key,
   if (account_id) check.account_id = *account_id;
 
   if (info->kind == stripe::KeyKind::kRestricted) {
-    auto probe = stripe::ProbeReadPermissions(client_, options);
+    // The probe's parallel requests count against the account's limit like a sync's.
+    const stripe::AccountSession session =
+        account_id || check.account_id.empty()
+            ? first
+            : stripe::AccountSession::Open(client_, limiters_, check.account_id, info->livemode,
+                                           options);
+    auto probe = stripe::ProbeReadPermissions(session.client(), session.options());
     if (!probe.ok()) {
       ConnectionCheck failed = CheckFromError(probe.error());
       failed.key_kind = info->kind;

@@ -3,7 +3,9 @@
 // Stripeline needs?" — the "Test connection" of the product, used before saving (validation)
 // and after (health). Secret keys are checked with GET /v1/account; restricted keys by probing
 // every list endpoint the features need (stripe-api.md §1: /v1/account is unreliable for them),
-// naming each missing permission. Thread-safe (the Stripe client is).
+// naming each missing permission. Every request of a check is paced by the limiter of the
+// account it reaches (stripe::AccountSession), the same one a sync of that account uses.
+// Thread-safe (the Stripe client and the limiter registry are).
 
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "stripe/api_key.h"
 #include "stripe/client.h"
+#include "stripe/rate_limiter.h"
 
 namespace stripeline::integrations {
 
@@ -43,7 +46,9 @@ struct ConnectionCheck {
 
 class ConnectionChecker {
  public:
-  explicit ConnectionChecker(const stripe::Client& client) : client_(client) {}
+  // Both must outlive the checker.
+  ConnectionChecker(const stripe::Client& client, stripe::RateLimiterRegistry& limiters)
+      : client_(client), limiters_(limiters) {}
   virtual ~ConnectionChecker() = default;
 
   // Checks `key` (acting for `account_id` when set). Never fails as a call: every outcome,
@@ -53,6 +58,7 @@ class ConnectionChecker {
 
  private:
   const stripe::Client& client_;
+  stripe::RateLimiterRegistry& limiters_;
 };
 
 // The ConnectionCheck for a Stripe error on any call (also used to turn sync-time errors into

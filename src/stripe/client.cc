@@ -1,12 +1,14 @@
 #include "stripe/client.h"
 
 #include "common/http_message.h"
+#include "stripe/paced_transport.h"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <random>
 
 namespace stripeline::stripe {
@@ -92,6 +94,12 @@ std::vector<BalanceAmount> Amounts(const boost::json::value& root, std::string_v
   return amounts;
 }
 
+std::string FormatRate(double requests_per_second) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", requests_per_second);
+  return text;
+}
+
 std::string TrimTrailingSlash(std::string base) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base;
@@ -119,6 +127,18 @@ Client::Client(ClientOptions options, std::shared_ptr<Transport> transport, Cloc
       transport_(std::move(transport)),
       clock_(&clock),
       jitter_(jitter ? std::move(jitter) : std::function<double()>(DefaultJitter)) {}
+
+Client::Client(const Client& base, std::shared_ptr<RateLimiter> limiter)
+    : options_(base.options_),
+      transport_(base.transport_),
+      clock_(base.clock_),
+      jitter_(base.jitter_),
+      limiter_(std::move(limiter)),
+      paced_(std::make_shared<PacedTransport>(transport_, limiter_)) {}
+
+Client Client::Paced(std::shared_ptr<RateLimiter> limiter) const {
+  return Client(*this, std::move(limiter));
+}
 
 StripeResult<ApiResponse> Client::Request(std::string_view method, std::string_view path,
                                           const Params& params,
@@ -178,17 +198,29 @@ StripeResult<ApiResponse> Client::Request(std::string_view method, std::string_v
     request.body = FormEncode(params);
   }
 
-  Result<TransportResponse> sent = transport_->Send(request);
-  for (int attempt = 1; ShouldRetry(options_.retry, attempt, sent); ++attempt) {
+  auto throttled_for = [this]() -> std::optional<std::chrono::milliseconds> {
+    if (!limiter_) return std::nullopt;
+    return limiter_->ThrottledFor();
+  };
+  Transport& transport = paced_ ? *paced_ : *transport_;
+  Result<TransportResponse> sent = transport.Send(request);
+  for (int attempt = 1; ShouldRetry(options_.retry, attempt, sent, throttled_for()); ++attempt) {
     clock_->SleepFor(RetryDelay(options_.retry, attempt, jitter_(), sent));
-    sent = transport_->Send(request);
+    sent = transport.Send(request);
   }
 
   if (!sent.ok()) return ConnectionError(sent.status());
   TransportResponse& response = sent.value();
   std::string request_id = response.Header("request-id").value_or("");
   if (response.status < 200 || response.status >= 300) {
-    return ParseStripeError(response.status, response.body, std::move(request_id));
+    StripeError error = ParseStripeError(response.status, response.body, std::move(request_id));
+    if (limiter_ && IsRateLimited(response) && limiter_->ThrottledFor().count() > 0) {
+      error.message += " (Stripe refused every request to this account for " +
+                       std::to_string(limiter_->ThrottledFor().count() / 1000) +
+                       " s, down to the minimum pace of about " +
+                       FormatRate(limiter_->pace()) + " requests/s)";
+    }
+    return error;
   }
 
   ApiResponse result;

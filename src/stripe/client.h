@@ -4,6 +4,9 @@
 // by RetryPolicy while sleeping on the injected Clock, and turns answers into typed values or a
 // StripeError that keeps Stripe's Request-Id. Typed helpers cover the calls Stripeline needs
 // beyond generic lists (account, balance); ListPager (stripe/list_pager.h) walks whole lists.
+// A Client paced for one account (Paced(), usually through an AccountSession) sends every
+// attempt, retries included, through that account's RateLimiter, and keeps retrying a 429
+// while the limiter is still finding the pace Stripe grants (RetryPolicy).
 //
 // Thread-safety: a Client is immutable after construction and every method is const, so one
 // Client may serve any number of threads, provided the Transport is thread-safe (CurlTransport
@@ -23,6 +26,7 @@
 #include "common/clock.h"
 #include "common/http_message.h"
 #include "stripe/error.h"
+#include "stripe/rate_limiter.h"
 #include "stripe/retry_policy.h"
 #include "stripe/transport.h"
 
@@ -131,13 +135,25 @@ class Client {
   StripeResult<stripe::ListPage> ListPage(std::string_view path, Params params,
                                           const RequestOptions& options) const;
 
+  // The same client with every attempt paced by `limiter` (non-null; a PacedTransport over this
+  // client's transport): each attempt takes a slot, 429s slow the limiter down, and a 429 is
+  // retried beyond RetryPolicy::max_retries until Stripe has refused every request to the
+  // account for RetryPolicy::rate_limited_patience.
+  Client Paced(std::shared_ptr<RateLimiter> limiter) const;
+
   const ClientOptions& options() const { return options_; }
+  // The limiter pacing this client; null for an unpaced client.
+  const std::shared_ptr<RateLimiter>& limiter() const { return limiter_; }
 
  private:
+  Client(const Client& base, std::shared_ptr<RateLimiter> limiter);
+
   const ClientOptions options_;
-  const std::shared_ptr<Transport> transport_;
+  const std::shared_ptr<Transport> transport_;  // unpaced
   Clock* const clock_;
   const std::function<double()> jitter_;
+  const std::shared_ptr<RateLimiter> limiter_;  // null: unpaced
+  const std::shared_ptr<Transport> paced_;      // transport_ paced by limiter_; null: unpaced
 };
 
 }  // namespace stripeline::stripe

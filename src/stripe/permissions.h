@@ -48,7 +48,9 @@ struct ProbeReport {
   std::vector<std::string> unreadable_resources;
 };
 
-// Probes every ReadProbeTargets() entry (a few at a time, in parallel) with `options`. 403
+// Probes every ReadProbeTargets() entry (a few at a time, in parallel) with `options`. Pass an
+// AccountSession's client (stripe/account_session.h): its limiter then paces the probe's
+// requests with every other request to the account. 403
 // answers that name a permission or say the endpoint is closed to restricted keys go into the
 // report; any other failure (401 bad key, 403 account_invalid, 404, connection, 5xx after
 // retries) is returned as the error — the first one in target order. A secret key with full

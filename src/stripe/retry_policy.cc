@@ -30,8 +30,24 @@ std::optional<double> RetryAfterMs(const TransportResponse& response) {
 
 }  // namespace
 
-bool ShouldRetry(const RetryPolicy& policy, int attempt, const Result<TransportResponse>& last) {
-  if (attempt > policy.max_retries) return false;
+bool IsRateLimited(const TransportResponse& response) {
+  return response.status == 429 && ParseStripeError(429, response.body, "").code != "lock_timeout";
+}
+
+std::optional<std::chrono::milliseconds> RetryAfter(const TransportResponse& response) {
+  std::optional<double> ms = RetryAfterMs(response);
+  if (!ms) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(*ms)));
+}
+
+bool ShouldRetry(const RetryPolicy& policy, int attempt, const Result<TransportResponse>& last,
+                 std::optional<std::chrono::milliseconds> throttled_for) {
+  if (throttled_for && last.ok() && policy.retry_rate_limited && IsRateLimited(last.value())) {
+    std::optional<std::string> should = last.value().Header("stripe-should-retry");
+    if (should && EqualsIgnoringCase(*should, "false")) return false;
+    return *throttled_for < policy.rate_limited_patience;
+  }
+  if (attempt > (throttled_for ? policy.max_paced_retries : policy.max_retries)) return false;
   if (!last.ok()) {
     StatusCode code = last.status().code();
     return code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;

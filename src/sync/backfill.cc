@@ -17,11 +17,6 @@ bool IsAuthFailure(const stripe::StripeError& error) {
          (error.kind == stripe::ErrorKind::kPermission && error.code == "account_invalid");
 }
 
-bool IsRetryable(const stripe::StripeError& error) {
-  return error.kind == stripe::ErrorKind::kApi || error.kind == stripe::ErrorKind::kConnection ||
-         error.kind == stripe::ErrorKind::kRateLimit;
-}
-
 namespace {
 
 std::optional<int64_t> CreatedOf(const json::object& object) {
@@ -39,12 +34,11 @@ std::string Describe(const stripe::StripeError& error) {
 
 }  // namespace
 
-Backfill::Backfill(store::Database& db, const stripe::Client& client, const SyncOptions& options,
-                   Clock& clock, const SyncTarget& target, RunContext& context, int64_t version)
+Backfill::Backfill(store::Database& db, const SyncOptions& options, Clock& clock,
+                   const SyncTarget& target, RunContext& context, int64_t version)
     : db_(db),
       state_(db),
       writer_(db),
-      client_(client),
       options_(options),
       clock_(clock),
       target_(target),
@@ -72,6 +66,7 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
     }
   }
   if (!context_.stopped() && !sliced.empty()) {
+    floor_ = floor;
     SL_RETURN_IF_ERROR(Plan(sliced, floor));
     int workers = std::max(1, options_.workers);
     std::vector<std::thread> threads;
@@ -117,10 +112,9 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
 
 Status Backfill::SyncAccount(const StreamSpec& stream, int64_t* floor) {
   const std::string name(stream.name);
-  target_.limiter->Acquire();
   context_.CountRequest();
   stripe::StripeResult<stripe::ApiResponse> response =
-      client_.Request("GET", stream.endpoint, {}, target_.request);
+      target_.session->Request("GET", stream.endpoint);
   if (!response.ok()) {
     const stripe::StripeError& error = response.error();
     if (IsAuthFailure(error)) {
@@ -202,17 +196,10 @@ Status Backfill::Plan(const std::vector<const StreamSpec*>& streams, int64_t flo
                           state_.Stream(target_.integration_id, name));
       if (record && record->backfill_version) run.version = *record->backfill_version;
     } else {
-      // A fresh backfill of this stream: its count starts again, its version is fixed.
-      int n = std::max(1, options_.initial_slices);
-      int64_t top = std::max(now, floor + n);
-      std::vector<SliceRecord> planned;
-      for (int i = 0; i < n; ++i) {
-        SliceRecord s;
-        s.stream = name;
-        s.start = i == 0 ? 0 : floor + (top - floor) * i / n;
-        s.end = i == n - 1 ? kOpenEnd : floor + (top - floor) * (i + 1) / n;
-        planned.push_back(s);
-      }
+      // A fresh backfill of this stream: its count starts again, its version is fixed. It
+      // starts as one slice over everything; its first page (the newest objects) shows the
+      // stream's density, and the slice is then split to fit (PlanFromFirstPageLocked).
+      std::vector<SliceRecord> planned{{.stream = name, .start = 0, .end = kOpenEnd}};
       SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
         SL_RETURN_IF_ERROR(db_.Execute("UPDATE sync_streams SET objects_synced = 0, "
                                        "backfill_version = $3 WHERE integration_id = $1 AND "
@@ -230,6 +217,7 @@ Status Backfill::Plan(const std::vector<const StreamSpec*>& streams, int64_t flo
         live->stream = stream;
         live->start = it->start;
         live->end = it->end;
+        live->plan_from_first_page = true;
         pending_.push_back(live.get());
         slices_.push_back(std::move(live));
         ++run.total;
@@ -258,9 +246,58 @@ int64_t Backfill::EstimatedRemaining(const LiveSlice& slice) const {
   // Objects per second of `created` seen so far, over at least one second.
   const double span = static_cast<double>(std::max<int64_t>(1, *slice.first_created -
                                                                    *slice.last_created + 1));
-  const double remaining_range = static_cast<double>(*slice.last_created - slice.start);
+  // Nothing is older than the account: a slice starting at 0 holds data only from the floor.
+  const double remaining_range =
+      static_cast<double>(*slice.last_created - std::max(slice.start, floor_));
   const double estimate = static_cast<double>(slice.seen) * remaining_range / span;
   return estimate > 1e15 ? int64_t{1'000'000'000'000'000} : static_cast<int64_t>(estimate);
+}
+
+void Backfill::PlanFromFirstPageLocked(LiveSlice* slice) {
+  // Equal shares of what the stream probably still holds below its first page, at its
+  // first page's density, each worth at least kMinPagesPerPlannedSlice pages: a small
+  // stream stays one slice, a large one gets up to initial_slices from the start, and the
+  // few nearly empty slices an equal split of [floor, now] gives a small account are gone.
+  constexpr int64_t kMinPagesPerPlannedSlice = 4;
+  const int64_t page_size = std::max(1, options_.page_size);
+  const int64_t wanted =
+      std::min<int64_t>(std::max(1, options_.initial_slices),
+                        EstimatedRemaining(*slice) / (kMinPagesPerPlannedSlice * page_size));
+  if (wanted < 2 || !slice->last_created) return;
+  const int64_t low = std::max(slice->start, floor_);
+  const int64_t high = *slice->last_created;  // the slice keeps going down from here
+  if (high - low < wanted) return;
+  std::vector<int64_t> bounds{slice->start};  // the lowest slice starts where this one did
+  for (int64_t i = 1; i < wanted; ++i) bounds.push_back(low + (high - low) * i / wanted);
+  const std::string name(slice->stream->name);
+  const int64_t now = clock_.NowUnix();
+  Status saved = db_.Transaction([&]() -> Status {
+    SL_RETURN_IF_ERROR(
+        state_.SetSliceStart(target_.integration_id, name, slice->end, bounds.back(), now));
+    for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+      SL_RETURN_IF_ERROR(state_.InsertSlice(
+          target_.integration_id, {.stream = name, .start = bounds[i], .end = bounds[i + 1]},
+          now));
+    }
+    return Status::OK();
+  });
+  if (!saved.ok()) {
+    db_error_ = saved;
+    context_.RequestStop();
+    return;
+  }
+  slice->start = bounds.back();
+  // Newest first, as planned slices are.
+  for (size_t i = bounds.size() - 1; i-- > 0;) {
+    auto lower = std::make_unique<LiveSlice>();
+    lower->stream = slice->stream;
+    lower->start = bounds[i];
+    lower->end = bounds[i + 1];
+    pending_.push_back(lower.get());
+    slices_.push_back(std::move(lower));
+    ++streams_[name].total;
+  }
+  ReportSlices(name);
 }
 
 void Backfill::Worker() {
@@ -293,7 +330,7 @@ Backfill::LiveSlice* Backfill::Take() {
       if (!s->active || !s->last_created || streams_[std::string(s->stream->name)].stopped) {
         continue;
       }
-      if (*s->last_created - s->start < 2) continue;
+      if (*s->last_created - std::max(s->start, floor_) < 2) continue;
       int64_t remaining = EstimatedRemaining(*s);
       if (remaining < threshold) continue;
       if (best == nullptr || remaining > best_remaining) {
@@ -302,7 +339,8 @@ Backfill::LiveSlice* Backfill::Take() {
       }
     }
     if (best != nullptr) {
-      int64_t mid = best->start + (*best->last_created - best->start) / 2;
+      const int64_t low = std::max(best->start, floor_);
+      int64_t mid = low + (*best->last_created - low) / 2;
       auto lower = std::make_unique<LiveSlice>();
       lower->stream = best->stream;
       lower->start = best->start;
@@ -341,20 +379,20 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
     std::lock_guard lock(mu_);
     version = streams_[name].version;  // fixed by Plan() for the whole run
   }
-  int attempts = 0;
+  stripe::ListPager pager = target_.session->Pager(std::string(stream.endpoint),
+                                                   ListParams(stream, options_.page_size, {}));
   while (true) {
-    stripe::Params extra;
     {
+      // The slice's checkpoint, not the pager, is where the walk stands: a split may have
+      // moved its start, and only objects kept (inside the slice) move its cursor.
       std::lock_guard lock(mu_);
       if (context_.stopped() || streams_[name].stopped || !db_error_.ok()) return;
-      extra.emplace_back("created[gte]", std::to_string(slice->start));
-      if (slice->end != kOpenEnd) extra.emplace_back("created[lt]", std::to_string(slice->end));
-      if (slice->cursor) extra.emplace_back("starting_after", *slice->cursor);
+      pager.Seek({.created_gte = slice->start,
+                  .created_lt = slice->end != kOpenEnd ? std::optional(slice->end) : std::nullopt},
+                 slice->cursor);
     }
-    target_.limiter->Acquire();
     context_.CountRequest();
-    stripe::StripeResult<stripe::ListPage> page = client_.ListPage(
-        stream.endpoint, ListParams(stream, options_.page_size, extra), target_.request);
+    stripe::StripeResult<stripe::ListPage> page = *pager.Next();
     if (!page.ok()) {
       const stripe::StripeError& error = page.error();
       if (IsAuthFailure(error)) {
@@ -385,16 +423,11 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
         slice->cursor.reset();
         continue;
       }
-      if (IsRetryable(error) && ++attempts < options_.page_attempts) {
-        log::Warn("sync.page_retry", {{"integration", target_.integration_id},
-                                      {"stream", name},
-                                      {"error", error.message}});
-        continue;
-      }
+      // The client has retried what was worth retrying (RetryPolicy), paced by the account's
+      // limiter, 429s for as long as Stripe grants any pace at all.
       StopStream(stream, kStateFailed, Describe(error), {});
       return;
     }
-    attempts = 0;
     const stripe::ListPage& data = page.value();
 
     // Rows are built before taking the lock: serialising the raw JSON and extracting the typed
@@ -457,6 +490,10 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
         slice->seen += static_cast<int64_t>(kept.size());
       }
       context_.AddObjects(name, static_cast<int64_t>(kept.size()));
+      if (slice->plan_from_first_page) {
+        slice->plan_from_first_page = false;
+        if (!done) PlanFromFirstPageLocked(slice);
+      }
       if (done) {
         ++streams_[name].done;
         ReportSlices(name);

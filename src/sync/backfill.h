@@ -1,23 +1,27 @@
 #pragma once
 // Backfill: reads whole streams from Stripe into their tables, in parallel time slices.
 //
-// Plan. Each sliceable stream is split by `created` into SyncOptions::initial_slices slices
-// between the account's creation (or SyncOptions::backfill_floor) and now; the first slice
-// starts at 0 and the newest is open-ended (no created[lt] sent), so nothing falls outside.
-// Slices are rows of sync_slices, keyed by slice_end (slices of a stream are disjoint, so ends
-// are unique).
+// Plan. A sliceable stream starts as one slice, created >= 0 and open-ended (no created[lt]
+// sent), so nothing falls outside. Its first page is its newest objects; from their density the
+// rest of the stream (down to the account's creation, or SyncOptions::backfill_floor) is split
+// at once into up to SyncOptions::initial_slices equal slices of at least 4 expected pages — a
+// stream of a few pages stays one slice, and a small account no longer pays for slices that
+// come back nearly empty. Slices are rows of sync_slices, keyed by slice_end (slices of a stream
+// are disjoint, so ends are unique).
 //
 // Work. A pool of SyncOptions::workers threads takes pending slices of every stream. A slice is
-// paged newest first with limit + starting_after inside created[gte]=start & created[lt]=end;
-// after each page its rows and the slice's checkpoint (cursor = last object written, done,
-// objects) are written in ONE transaction, so a crash resumes exactly after the last page
-// written. A slice is done only when a page says has_more=false (or the list ran below the
-// slice's start, see splitting). When no slice is pending, an idle worker splits the busiest
-// active slice (most objects still expected, from its density so far; never one expected to
-// hold fewer than 4 pages, since each split costs a partial page): its remaining range
-// [start, created of its cursor object] is halved, the lower half becoming a new slice and the
-// active slice's start moving up (both persisted in one transaction). Pages already in flight are filtered under the same lock, so no object is
-// written by two slices. Every request first takes a token from the account's rate limiter.
+// paged newest first by a stripe::ListPager bounded by created[gte]=start & created[lt]=end and
+// resumed from the slice's cursor; after each page its rows and the slice's checkpoint (cursor =
+// last object written, done, objects) are written in ONE transaction, so a crash resumes exactly
+// after the last page written. A slice is done only when a page says has_more=false (or the
+// list ran below the slice's start, see splitting). When no slice is pending, an idle worker
+// splits the busiest active slice (most objects still expected, from its density so far; never
+// one expected to hold fewer than 4 pages, since each split costs a partial page): its remaining
+// range [start (at least the floor), created of its cursor object] is halved, the lower half
+// becoming a new slice and the active slice's start moving up (both persisted in one
+// transaction). Pages already in flight are filtered under the same lock, so no object is
+// written by two slices. Pacing is not the backfill's: every request goes through the target's
+// AccountSession, whose client takes a token from the account's limiter for every attempt.
 //
 // Deletions. Once every slice of a list stream is done, its rows of this account whose version
 // is below the stream's backfill version were neither listed by this backfill nor changed by a
@@ -28,8 +32,9 @@
 //
 // Errors. 401 (or 403 account_invalid) stops the whole backfill (paused; the caller records
 // needs_reconnect). A 403 naming a permission stops only that stream (missing_permission, named).
-// 5xx / 429 / connection errors are retried by the client, then up to page_attempts times here;
-// a page that still fails fails its stream. A 400 resource_missing on the cursor (the object was
+// 5xx / 429 / connection errors are retried by the client only (RetryPolicy; 429s for as long
+// as the adaptive limiter finds a pace Stripe accepts); a page that still fails fails its
+// stream. A 400 resource_missing on the cursor (the object was
 // deleted meanwhile) restarts the slice below the cursor's time.
 //
 // Thread-safety: one Backfill runs once, from one thread (it starts and joins its workers).
@@ -58,8 +63,6 @@ namespace stripeline::sync {
 
 // 401, or 403 account_invalid: the key no longer reaches the account.
 bool IsAuthFailure(const stripe::StripeError& error);
-// Errors worth asking again: 5xx/409 (kApi), 429, no answer.
-bool IsRetryable(const stripe::StripeError& error);
 
 class Backfill {
  public:
@@ -71,8 +74,9 @@ class Backfill {
   };
 
   // `version` is the ordering key written on every row (see object_writer.h).
-  Backfill(store::Database& db, const stripe::Client& client, const SyncOptions& options,
-           Clock& clock, const SyncTarget& target, RunContext& context, int64_t version);
+  // Requests go through target.session (paced by the account's limiter).
+  Backfill(store::Database& db, const SyncOptions& options, Clock& clock,
+           const SyncTarget& target, RunContext& context, int64_t version);
 
   // Backfills `streams` (which must not be synced already), resuming their unfinished slices.
   // Stream states end in sync_streams (and the context): synced, missing_permission, failed,
@@ -88,6 +92,8 @@ class Backfill {
     std::optional<int64_t> first_created;  // created of the first object this run wrote
     int64_t seen = 0;                      // objects this run wrote for the slice
     bool active = false;
+    // A fresh stream's only slice: split it once its first page shows the density.
+    bool plan_from_first_page = false;
   };
   // Objects an active slice probably still has to page through (its density so far times its
   // remaining range), or 0 when unknown. Requires mu_.
@@ -101,6 +107,9 @@ class Backfill {
 
   Status SyncAccount(const StreamSpec& stream, int64_t* floor);
   Status Plan(const std::vector<const StreamSpec*>& streams, int64_t floor);
+  // After the first page of a fresh stream's only slice: splits its remaining range into as
+  // many slices as its density says it needs (persisted, queued). Requires mu_.
+  void PlanFromFirstPageLocked(LiveSlice* slice);
   // Marks rows the completed backfill of `stream` did not see as deleted; returns how many.
   Result<int64_t> SweepDeleted(const StreamSpec& stream, int64_t version);
   void Worker();
@@ -115,12 +124,12 @@ class Backfill {
   store::Database& db_;
   SyncStateStore state_;
   ObjectWriter writer_;
-  const stripe::Client& client_;
   const SyncOptions& options_;
   Clock& clock_;
   const SyncTarget& target_;
   RunContext& context_;
   const int64_t version_;
+  int64_t floor_ = 0;  // the account's creation (or backfill_floor); set by Run
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -2,17 +2,16 @@
 
 #include <boost/json.hpp>
 
-#include "sync/backfill.h"
+#include "stripe/list_pager.h"
 
 namespace stripeline::sync {
 
 namespace json = boost::json;
 
-IncrementalSync::IncrementalSync(SyncStateStore& state, const stripe::Client& client,
-                                 StoreEventApplier& applier, const SyncOptions& options,
-                                 Clock& clock, const SyncTarget& target, RunContext& context)
+IncrementalSync::IncrementalSync(SyncStateStore& state, StoreEventApplier& applier,
+                                 const SyncOptions& options, Clock& clock,
+                                 const SyncTarget& target, RunContext& context)
     : state_(state),
-      client_(client),
       applier_(applier),
       options_(options),
       clock_(clock),
@@ -20,18 +19,11 @@ IncrementalSync::IncrementalSync(SyncStateStore& state, const stripe::Client& cl
       context_(context) {}
 
 stripe::StripeResult<std::optional<json::object>> IncrementalSync::NewestEvent() {
-  for (int attempt = 1;; ++attempt) {
-    target_.limiter->Acquire();
-    context_.CountRequest();
-    auto page = client_.ListPage("/v1/events", {{"limit", "1"}}, target_.request);
-    if (page.ok()) {
-      if (page.value().data.empty()) return std::optional<json::object>();
-      return std::optional<json::object>(std::move(page.value().data.front()));
-    }
-    if (!IsRetryable(page.error()) || attempt >= options_.page_attempts) {
-      return std::move(page).error();
-    }
-  }
+  context_.CountRequest();
+  auto page = target_.session->ListPage("/v1/events", {{"limit", "1"}});
+  if (!page.ok()) return std::move(page).error();
+  if (page.value().data.empty()) return std::optional<json::object>();
+  return std::optional<json::object>(std::move(page.value().data.front()));
 }
 
 Status IncrementalSync::ApplyPage(const std::vector<json::object>& newest_first,
@@ -61,24 +53,18 @@ Result<IncrementalSync::Outcome> IncrementalSync::Run() {
     // No event existed when the backfill started: everything listed now is new. Collect the
     // (short) list newest first, then apply oldest first.
     std::vector<json::object> all;
-    std::optional<std::string> after;
-    while (true) {
-      if (context_.stopped()) return outcome;
-      stripe::Params extra;
-      if (after) extra.emplace_back("starting_after", *after);
-      stripe::Params params{{"limit", std::to_string(options_.page_size)}};
-      params.insert(params.end(), extra.begin(), extra.end());
-      target_.limiter->Acquire();
+    stripe::ListPager pager =
+        target_.session->Pager("/v1/events", {{"limit", std::to_string(options_.page_size)}});
+    while (!context_.stopped() && !pager.done()) {
       context_.CountRequest();
-      auto page = client_.ListPage("/v1/events", params, target_.request);
+      stripe::StripeResult<stripe::ListPage> page = *pager.Next();
       if (!page.ok()) {
         outcome.error = page.error();
         return outcome;
       }
       for (json::object& event : page.value().data) all.push_back(std::move(event));
-      if (!page.value().has_more || all.empty()) break;
-      after = std::string(all.back().at("id").as_string());
     }
+    if (context_.stopped()) return outcome;
     if (all.empty()) return outcome;
     SL_RETURN_IF_ERROR(ApplyPage(all, outcome));
     SL_RETURN_IF_ERROR(SaveCursor(all.front(), cursor));
@@ -109,13 +95,13 @@ Result<IncrementalSync::Outcome> IncrementalSync::Run() {
     return outcome;
   }
 
-  int attempts = 0;
-  while (!context_.stopped()) {
-    stripe::Params params{{"limit", std::to_string(options_.page_size)},
-                          {"ending_before", *cursor.last_event_id}};
-    target_.limiter->Acquire();
+  // Forward from the cursor: ending_before walks towards newer events, one page at a time.
+  stripe::ListPager pager = target_.session->Pager(
+      "/v1/events", {{"limit", std::to_string(options_.page_size)},
+                     {"ending_before", *cursor.last_event_id}});
+  while (!context_.stopped() && !pager.done()) {
     context_.CountRequest();
-    auto page = client_.ListPage("/v1/events", params, target_.request);
+    stripe::StripeResult<stripe::ListPage> page = *pager.Next();
     if (!page.ok()) {
       const stripe::StripeError& error = page.error();
       if (error.kind == stripe::ErrorKind::kInvalidRequest && error.code == "resource_missing") {
@@ -123,17 +109,14 @@ Result<IncrementalSync::Outcome> IncrementalSync::Run() {
                                " (" + error.message + ")";
         return outcome;
       }
-      if (IsRetryable(error) && ++attempts < options_.page_attempts) continue;
       outcome.error = error;
       return outcome;
     }
-    attempts = 0;
     const stripe::ListPage& data = page.value();
     if (data.data.empty()) break;
     SL_RETURN_IF_ERROR(ApplyPage(data.data, outcome));
     SL_RETURN_IF_ERROR(SaveCursor(data.data.front(), cursor));
     cursor.last_event_id = std::string(data.data.front().at("id").as_string());
-    if (!data.has_more) break;
   }
   return outcome;
 }

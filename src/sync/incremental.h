@@ -1,7 +1,7 @@
 #pragma once
 // IncrementalSync: brings the tables up to date from /v1/events after a backfill. Events are
-// read forward from the cursor (sync_cursors.last_event_id): pages of `ending_before=<cursor>`
-// come oldest-chunk first, each newest first, so each page is applied in reverse (oldest first)
+// read forward from the cursor (sync_cursors.last_event_id) by a stripe::ListPager: pages of
+// `ending_before=<cursor>` come oldest-chunk first, each newest first, so each page is applied in reverse (oldest first)
 // through the EventApplier and the cursor moves to the page's newest event after it — a crash
 // re-applies at most one page, which the applier's dedupe absorbs.
 //
@@ -36,9 +36,10 @@ class IncrementalSync {
     std::optional<stripe::StripeError> error;  // a Stripe error that stopped the poll
   };
 
-  IncrementalSync(SyncStateStore& state, const stripe::Client& client,
-                  StoreEventApplier& applier, const SyncOptions& options, Clock& clock,
-                  const SyncTarget& target, RunContext& context);
+  // Requests go through target.session (paced by the account's limiter, retried by the
+  // client); a failed page ends the poll with its error.
+  IncrementalSync(SyncStateStore& state, StoreEventApplier& applier, const SyncOptions& options,
+                  Clock& clock, const SyncTarget& target, RunContext& context);
 
   // The newest event of the account (limit=1), or nullopt when it has none.
   stripe::StripeResult<std::optional<boost::json::object>> NewestEvent();
@@ -52,7 +53,6 @@ class IncrementalSync {
   Status SaveCursor(const boost::json::object& newest_event, const CursorRecord& base);
 
   SyncStateStore& state_;
-  const stripe::Client& client_;
   StoreEventApplier& applier_;
   const SyncOptions& options_;
   Clock& clock_;

@@ -14,8 +14,7 @@
 #include <string>
 
 #include "common/clock.h"
-#include "stripe/client.h"
-#include "stripe/rate_limiter.h"
+#include "stripe/account_session.h"
 #include "sync/stream_table.h"
 #include "sync/sync_types.h"
 
@@ -26,8 +25,9 @@ struct SyncTarget {
   std::string integration_id;
   std::string account_id;  // the Stripe account rows belong to
   bool livemode = false;
-  stripe::RequestOptions request;  // key and Stripe-Account
-  std::shared_ptr<stripe::RateLimiter> limiter;
+  // Key and Stripe-Account, over a client paced by the account's limiter: every request of
+  // the run, retries included, is paced there, not by the run.
+  std::shared_ptr<const stripe::AccountSession> session;
 };
 
 class RunContext {

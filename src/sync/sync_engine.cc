@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/secrets.h"
 #include "integrations/connection_check.h"
+#include "stripe/list_pager.h"
 #include "sync/backfill.h"
 #include "sync/incremental.h"
 #include "sync/sync_state.h"
@@ -172,9 +173,10 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
   prepared.target.integration_id = integration.id;
   prepared.target.account_id = account_id;
   prepared.target.livemode = integration.livemode;
-  prepared.target.request.api_key = credentials.secret_key;
-  prepared.target.request.stripe_account = integration.account_id;
-  prepared.target.limiter = limiters_.ForAccount(account_id, integration.livemode);
+  prepared.target.session = std::make_shared<const stripe::AccountSession>(
+      stripe::AccountSession::Open(client_, limiters_, account_id, integration.livemode,
+                                   {.api_key = credentials.secret_key,
+                                    .stripe_account = integration.account_id}));
   prepared.integration = std::move(integration);
   return prepared;
 }
@@ -318,7 +320,7 @@ Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::s
     }
     SL_ASSIGN_OR_RETURN(std::optional<CursorRecord> cursor, state.Cursor(integration_id));
     if (!cursor) {
-      IncrementalSync probe(state, client_, applier_, options_, clock_, target, *context);
+      IncrementalSync probe(state, applier_, options_, clock_, target, *context);
       auto newest = probe.NewestEvent();
       if (newest.ok()) {
         CursorRecord c{.account_id = target.account_id};
@@ -339,7 +341,7 @@ Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::s
       }
     }
     const int64_t version = cursor ? cursor->last_event_created.value_or(0) : 0;
-    Backfill job(db, client_, options_, clock_, target, *context, version);
+    Backfill job(db, options_, clock_, target, *context, version);
     SL_ASSIGN_OR_RETURN(Backfill::Outcome outcome, job.Run(streams));
     if (outcome.crashed) return ::stripeline::Status::Internal("simulated crash", "sync_crash");
     if (outcome.auth_error) auth_error = outcome.auth_error;
@@ -373,7 +375,7 @@ Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::s
     if (!cursor || context->stopped()) return ::stripeline::Status::OK();
 
     for (int pass = 0; pass < 2; ++pass) {
-      IncrementalSync incremental(state, client_, applier_, options_, clock_, target, *context);
+      IncrementalSync incremental(state, applier_, options_, clock_, target, *context);
       SL_ASSIGN_OR_RETURN(IncrementalSync::Outcome outcome, incremental.Run());
       run.events += outcome.applied;
       if (outcome.error) {
@@ -504,8 +506,7 @@ stripe::StripeResult<std::optional<json::object>> SyncEngine::Refetch(
   }
   std::string path(stream.endpoint);
   if (stream.kind != StreamKind::kSingleton) path += "/" + PercentEncode(id);
-  prepared.value().target.limiter->Acquire();
-  auto response = client_.Request("GET", path, {}, prepared.value().target.request);
+  auto response = prepared.value().target.session->Request("GET", path);
   if (!response.ok()) {
     if (response.error().http_status == 404) return std::optional<json::object>();
     return std::move(response).error();
@@ -672,8 +673,7 @@ Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {
     std::optional<int64_t> oldest_remote;
     std::optional<stripe::StripeError> error;
     if (stream->kind == StreamKind::kSingleton) {
-      target.limiter->Acquire();
-      auto response = client_.Request("GET", stream->endpoint, {}, target.request);
+      auto response = target.session->Request("GET", stream->endpoint);
       if (response.ok() && response.value().body.is_object()) {
         const json::value* id = response.value().body.get_object().if_contains("id");
         if (id != nullptr && id->is_string()) remote.insert(std::string(id->get_string()));
@@ -681,25 +681,19 @@ Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {
         error = response.error();
       }
     } else {
-      std::optional<std::string> after;
-      while (true) {
-        stripe::Params extra;
-        if (after) extra.emplace_back("starting_after", *after);
-        target.limiter->Acquire();
-        auto page = client_.ListPage(stream->endpoint, ListParams(*stream, 100, extra),
-                                     target.request);
-        if (!page.ok()) {
-          error = page.error();
+      stripe::ListPager pager =
+          target.session->Pager(std::string(stream->endpoint), ListParams(*stream, 100, {}));
+      while (std::optional<stripe::StripeResult<stripe::ListPage>> page = pager.Next()) {
+        if (!page->ok()) {
+          error = page->error();
           break;
         }
-        for (const json::object& object : page.value().data) {
+        for (const json::object& object : page->value().data) {
           remote.insert(std::string(object.at("id").as_string()));
           if (const json::value* c = object.if_contains("created"); c && c->is_int64()) {
             oldest_remote = std::min(oldest_remote.value_or(c->get_int64()), c->get_int64());
           }
         }
-        if (!page.value().has_more || page.value().data.empty()) break;
-        after = std::string(page.value().data.back().at("id").as_string());
       }
     }
     if (error) {

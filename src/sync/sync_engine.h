@@ -22,8 +22,9 @@
 // A stream the key can never read by design (GET /v1/account with a restricted key) is
 // recorded as unavailable_to_key with the reason, and does not change the outcome.
 //
-// Every request to Stripe takes a token from the account's limiter (RateLimiterRegistry, shared
-// by every integration reaching that account). Inactive integrations are never called.
+// Every request to Stripe goes through the account's stripe::AccountSession, whose client takes
+// a token from the account's limiter (RateLimiterRegistry, shared by every integration reaching
+// that account) for every attempt, retries included. Inactive integrations are never called.
 //
 // Thread-safety: thread-safe. At most one run per integration at a time: a second Run/Start
 // while one runs is FailedPrecondition (sync_running), in this process or in another one on

@@ -20,19 +20,15 @@ struct SyncOptions {
   int workers = 48;
   // `limit` of every list page (Stripe's maximum is 100).
   int page_size = 100;
-  // Time slices each sliceable stream starts with, between the account's creation (or
-  // backfill_floor) and now. Idle workers then split the busiest slice in two, so slices follow
-  // the data wherever it is dense.
+  // The most slices a sliceable stream is split into once its first (newest) page shows its
+  // density (each at least 4 pages; backfill.h). Idle workers then split the busiest slice in
+  // two, so slices follow the data wherever it is dense.
   int initial_slices = 8;
   // Lower bound of a backfill when the account's `created` is unknown (restricted keys cannot
   // read /v1/account): 2011-01-01, before any Stripe object.
   int64_t backfill_floor = 1293840000;
   // Stripe keeps events this long; a cursor older than this triggers a re-backfill.
   int64_t events_window_seconds = 30 * 86400;
-  // Attempts of one page at the engine level, each after the client's own retries
-  // (RetryPolicy) for 5xx, 429 and connection errors. A page failing every attempt fails the
-  // stream (and so the run).
-  int page_attempts = 3;
   // How long a run's lease (sync_lease.h) outlives its last renewal: a process that died
   // without releasing it on another host blocks syncs of its integration this long (on this
   // host a dead holder is noticed at once).

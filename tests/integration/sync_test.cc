@@ -357,9 +357,11 @@ TEST(SyncCli, SyncsWithASummaryThenVerifiesAndExports) {
 }
 
 TEST(SyncCli, KilledThreeTimesAtRandomPointsThenResumesToEqual) {
-  // More objects than elsewhere (~2,300), slow pages and two workers: the backfill makes ~120
-  // requests at ~13/s and `progress:` is printed every second, so each kill lands mid-way.
-  SyncStack s({"--objects", "400", "--latency-ms", "150"});
+  // More objects than elsewhere (~8,700), slow pages and two workers: the backfill makes over
+  // 100 requests at ~13/s (three kill points take at most 60) and `progress:` is printed every
+  // second, so each kill lands mid-way. (Slices sized from each stream's first page waste few
+  // requests, so fewer objects would finish before the third kill.)
+  SyncStack s({"--objects", "1500", "--latency-ms", "150"});
   auto sync_args = [&](const std::string& id) {
     return std::vector<std::string>{STRIPELINE_BINARY, "sync", "--integration", id,
                                     "--data-dir", s.stack().data_dir().string(),

@@ -32,7 +32,8 @@ TEST(OpenApi, DocumentsEveryRouteAndMethod) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   SecretBox box(std::string(kMasterKeyBytes, 'k'));
   stripe::Client client({}, std::make_shared<stripe::CurlTransport>());
-  integrations::ConnectionChecker checker(client);
+  stripe::RateLimiterRegistry checker_limiters;
+  integrations::ConnectionChecker checker(client, checker_limiters);
   access::UserService users(**store, Clock::Real());
   integrations::IntegrationService service(**store, box, checker);
   integrations::ClientService clients(**store);

@@ -33,7 +33,7 @@ class ConnectionCheckerEmulatorTest : public ::testing::Test {
     server_ = std::move(served.server);
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{.api_base = server_->base_url()},
                                                transport_, clock_);
-    checker_ = std::make_unique<ConnectionChecker>(*client_);
+    checker_ = std::make_unique<ConnectionChecker>(*client_, limiters_);
   }
   void TearDown() override {
     if (server_) server_->Stop();
@@ -53,6 +53,8 @@ class ConnectionCheckerEmulatorTest : public ::testing::Test {
   std::unique_ptr<emulator::Emulator> emulator_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<stripe::Client> client_;
+  // Pacing is not what these tests are about: a burst no check exhausts, so nothing sleeps.
+  stripe::RateLimiterRegistry limiters_{{.live = {1000, 1000}, .test = {1000, 1000}}, clock_};
   std::unique_ptr<ConnectionChecker> checker_;
 };
 
@@ -124,7 +126,7 @@ TEST_F(ConnectionCheckerEmulatorTest, ClosedPortIsStripeUnreachable) {
   server_->Stop();
   server_.reset();  // the listener is closed with the server
   stripe::Client client(stripe::ClientOptions{.api_base = base}, transport_, clock_);
-  ConnectionChecker checker(client);
+  ConnectionChecker checker(client, limiters_);
   ConnectionCheck check = checker.Check(kSecret, std::nullopt);
   EXPECT_EQ(check.failure, ConnectionFailure::kStripeUnreachable) << check.message;
   EXPECT_GT(clock_.Elapsed().count(), 0) << "retries should have slept on the fake clock";

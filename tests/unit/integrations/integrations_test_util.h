@@ -44,6 +44,11 @@ class UnusableTransport final : public stripe::Transport {
   }
 };
 
+inline stripe::RateLimiterRegistry& UnusedLimiters() {
+  static stripe::RateLimiterRegistry limiters;
+  return limiters;
+}
+
 inline const stripe::Client& UnusableStripeClient() {
   static const stripe::Client client(stripe::ClientOptions{},
                                      std::make_shared<UnusableTransport>());
@@ -98,7 +103,7 @@ class FakeConnectionChecker final : public integrations::ConnectionChecker {
     std::optional<std::string> account_id;
   };
 
-  FakeConnectionChecker() : ConnectionChecker(UnusableStripeClient()) {}
+  FakeConnectionChecker() : ConnectionChecker(UnusableStripeClient(), UnusedLimiters()) {}
 
   void Answer(integrations::ConnectionCheck check) {
     std::lock_guard lock(mu_);

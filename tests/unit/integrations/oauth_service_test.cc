@@ -39,7 +39,7 @@ class OAuthServiceTest : public test_util::StoreTest {
     client_ = std::make_unique<stripe::Client>(
         stripe::ClientOptions{.api_base = server_->base_url(), .connect_base = server_->base_url()},
         std::make_shared<stripe::CurlTransport>(), clock_);
-    checker_ = std::make_unique<ConnectionChecker>(*client_);
+    checker_ = std::make_unique<ConnectionChecker>(*client_, limiters_);
     integrations_ = std::make_unique<IntegrationService>(*store_, box_, *checker_, clock_);
     oauth_ = std::make_unique<OAuthService>(*store_, box_, *client_, *users_, *integrations_, clock_);
     admin_ = ActorOf(AddUser("admin@example.com", store::Role::kAdmin));
@@ -77,6 +77,8 @@ class OAuthServiceTest : public test_util::StoreTest {
   std::unique_ptr<emulator::Emulator> emulator_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<stripe::Client> client_;
+  // Pacing is not what these tests are about: a burst no check exhausts, so nothing sleeps.
+  stripe::RateLimiterRegistry limiters_{{.live = {1000, 1000}, .test = {1000, 1000}}, clock_};
   std::unique_ptr<ConnectionChecker> checker_;
   std::unique_ptr<IntegrationService> integrations_;
   std::unique_ptr<OAuthService> oauth_;

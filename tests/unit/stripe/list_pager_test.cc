@@ -133,5 +133,58 @@ TEST_F(ListPagerTest, WalksBackwardsWithEndingBefore) {
   EXPECT_EQ(UrlQuery(sent[1].url), "limit=2&ending_before=ch_8");
 }
 
+TEST_F(ListPagerTest, SendsSliceBoundsAndResumesFromAGivenCursor) {
+  transport_->Push(Respond(200, Page({"ch_4", "ch_3"}, true)));
+  transport_->Push(Respond(200, Page({"ch_2"}, false)));
+  ListPager pager(client_, "/v1/charges", {{"limit", "2"}}, opts_,
+                  {.created_gte = 100, .created_lt = 200}, "ch_5");
+  EXPECT_EQ(pager.cursor(), "ch_5");
+  while (auto page = pager.Next()) ASSERT_TRUE(page->ok());
+  auto sent = transport_->requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(UrlQuery(sent[0].url), "limit=2&created[gte]=100&created[lt]=200&starting_after=ch_5");
+  EXPECT_EQ(UrlQuery(sent[1].url), "limit=2&created[gte]=100&created[lt]=200&starting_after=ch_3");
+  EXPECT_EQ(pager.cursor(), "ch_3");  // the last page moved no cursor
+}
+
+TEST_F(ListPagerTest, OpenBoundsAreNotSent) {
+  transport_->Push(Respond(200, Page({}, false)));
+  ListPager pager(client_, "/v1/charges", {{"limit", "2"}}, opts_, {.created_gte = 7});
+  ASSERT_TRUE(pager.Next()->ok());
+  EXPECT_EQ(UrlQuery(transport_->requests()[0].url), "limit=2&created[gte]=7");
+}
+
+TEST_F(ListPagerTest, SeekMovesBoundsAndCursorEvenAfterTheLastPage) {
+  transport_->Push(Respond(200, Page({"ch_9"}, false)));
+  transport_->Push(Respond(200, Page({"ch_3"}, false)));
+  transport_->Push(Respond(200, Page({"ch_2"}, false)));
+  ListPager pager(client_, "/v1/charges", {{"starting_after", "ch_10"}, {"limit", "1"}}, opts_,
+                  {.created_gte = 0});
+  ASSERT_TRUE(pager.Next()->ok());
+  EXPECT_TRUE(pager.done());
+  // A slice whose start moved up, resumed from its checkpoint.
+  pager.Seek({.created_gte = 50, .created_lt = 90}, "ch_4");
+  EXPECT_FALSE(pager.done());
+  ASSERT_TRUE(pager.Next()->ok());
+  // A slice restarted without a cursor.
+  pager.Seek({.created_gte = 50, .created_lt = 60}, std::nullopt);
+  ASSERT_TRUE(pager.Next()->ok());
+  auto sent = transport_->requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(UrlQuery(sent[0].url), "starting_after=ch_10&limit=1&created[gte]=0");
+  EXPECT_EQ(UrlQuery(sent[1].url), "limit=1&created[gte]=50&created[lt]=90&starting_after=ch_4");
+  EXPECT_EQ(UrlQuery(sent[2].url), "limit=1&created[gte]=50&created[lt]=60");
+}
+
+TEST_F(ListPagerTest, AFailedPageLeavesTheCursorWhereItWas) {
+  transport_->Push(Respond(200, Page({"ch_3"}, true)));
+  transport_->Push(Respond(500, R"({"error":{"type":"api_error","message":"boom"}})"));
+  ListPager pager(client_, "/v1/charges", {{"limit", "1"}}, opts_, {.created_lt = 10});
+  ASSERT_TRUE(pager.Next()->ok());
+  ASSERT_FALSE(pager.Next()->ok());
+  EXPECT_EQ(pager.cursor(), "ch_3");
+  EXPECT_EQ(pager.pages(), 1u);
+}
+
 }  // namespace
 }  // namespace stripeline::stripe

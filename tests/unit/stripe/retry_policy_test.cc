@@ -87,6 +87,41 @@ TEST(RetryPolicy, RateLimitRetryCanBeDisabledButLockTimeoutStillRetries) {
           R"({"error":{"type":"invalid_request_error","code":"lock_timeout","message":"locked"}})")));
 }
 
+constexpr char kRateLimitBody[] =
+    R"({"error":{"type":"invalid_request_error","code":"rate_limit","message":"Request rate limit exceeded"}})";
+
+TEST(RetryPolicy, PacedRateLimitIsRetriedUntilThrottledForThePatience) {
+  RetryPolicy policy;  // max_retries 2, patience 3 minutes
+  auto limited = Answer(429, {}, kRateLimitBody);
+  EXPECT_TRUE(ShouldRetry(policy, 50, limited, milliseconds(0)));
+  EXPECT_TRUE(ShouldRetry(policy, 50, limited, milliseconds(179'999)));
+  EXPECT_FALSE(ShouldRetry(policy, 50, limited, milliseconds(180'000)));
+  // Unpaced, the attempt count decides as before.
+  EXPECT_FALSE(ShouldRetry(policy, 3, limited));
+  // Other answers keep their rules when paced, with max_paced_retries.
+  EXPECT_TRUE(ShouldRetry(policy, 8, Answer(500), milliseconds(0)));
+  EXPECT_FALSE(ShouldRetry(policy, 9, Answer(500), milliseconds(0)));
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(400), milliseconds(0)));
+}
+
+TEST(RetryPolicy, PacedRateLimitObeysStripeShouldRetryFalse) {
+  RetryPolicy policy;
+  EXPECT_FALSE(ShouldRetry(policy, 1, Answer(429, {{"stripe-should-retry", "false"}}, kRateLimitBody),
+                           milliseconds(0)));
+  EXPECT_TRUE(ShouldRetry(policy, 9, Answer(429, {{"stripe-should-retry", "true"}}, kRateLimitBody),
+                          milliseconds(0)));
+}
+
+TEST(RetryPolicy, LockTimeoutIsNotARateLimit) {
+  EXPECT_TRUE(IsRateLimited(Answer(429, {}, kRateLimitBody).value()));
+  EXPECT_FALSE(IsRateLimited(
+      Answer(429, {}, R"({"error":{"type":"invalid_request_error","code":"lock_timeout"}})")
+          .value()));
+  EXPECT_FALSE(IsRateLimited(Answer(500).value()));
+  EXPECT_EQ(RetryAfter(Answer(429, {{"retry-after", "1.5"}}).value()), milliseconds(1500));
+  EXPECT_EQ(RetryAfter(Answer(429).value()), std::nullopt);
+}
+
 TEST(RetryPolicy, DelayDoublesAndIsCapped) {
   RetryPolicy policy;  // 500 ms initial, 5000 ms cap
   EXPECT_EQ(RetryDelay(policy, 1, 1.0), milliseconds(500));

@@ -59,7 +59,7 @@ class EventApplierTest : public ::testing::Test {
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},
                                                std::make_shared<NoTransport>(), clock_);
     box_ = std::make_unique<SecretBox>(std::string(32, 'k'));
-    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_);
+    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_, limiters_);
     integrations_ = std::make_unique<integrations::IntegrationService>(*store_, *box_, *checker_,
                                                                        clock_);
     store::Integration integration;
@@ -94,6 +94,7 @@ class EventApplierTest : public ::testing::Test {
   FakeClock clock_{1'800'000'000};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<stripe::Client> client_;
+  stripe::RateLimiterRegistry limiters_{{}, clock_};
   std::unique_ptr<SecretBox> box_;
   std::unique_ptr<integrations::ConnectionChecker> checker_;
   std::unique_ptr<integrations::IntegrationService> integrations_;

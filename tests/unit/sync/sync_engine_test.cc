@@ -123,6 +123,31 @@ TEST_F(ScaledSyncEngineTest, IdleWorkersSplitBusySlices) {
             CountRows("SELECT COUNT(*) FROM stripe_charges"));
 }
 
+TEST_F(ScaledSyncEngineTest, SlicesAStreamFromItsFirstPageAndLeavesASmallOneWhole) {
+  std::string id = AddIntegration();
+  SyncOptions options;
+  options.workers = 4;
+  options.page_size = 10;
+  options.initial_slices = 8;
+  options.streams = {"charges", "coupons", "products"};
+  auto result = Engine(options).Run(id);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->status, kRunSucceeded) << result->error;
+  // Charges fill many pages: their first page's density splits them at once (idle workers may
+  // split further); a stream whose first page says has_more=false (fewer objects than a page)
+  // stays the one slice it started as.
+  EXPECT_GT(CountRows("SELECT COUNT(*) FROM sync_slices WHERE stream = 'charges'"), 2);
+  for (const std::string stream : {"coupons", "products"}) {
+    if (CountRows("SELECT COUNT(*) FROM stripe_" + stream) < options.page_size) {
+      EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_slices WHERE stream = '" + stream + "'"), 1)
+          << stream;
+    }
+  }
+  for (const char* stream : {"charges", "coupons", "products"}) ExpectStreamEqual(*FindStream(stream));
+  EXPECT_EQ(CountRows("SELECT SUM(objects) FROM sync_slices WHERE stream = 'charges'"),
+            CountRows("SELECT COUNT(*) FROM stripe_charges"));
+}
+
 TEST_F(SyncEngineTest, ResumesFromCheckpointsAfterACrash) {
   std::string id = AddIntegration();
   for (int64_t crash_at : {3, 7, 12}) {

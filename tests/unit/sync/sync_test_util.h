@@ -58,11 +58,11 @@ class SyncTest : public ::testing::Test {
     client_ = std::make_unique<stripe::Client>(
         options, std::make_shared<stripe::CurlTransport>(), clock_, [] { return 0.5; });
     box_ = std::make_unique<SecretBox>(std::string(32, 'k'));
-    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_);
-    integrations_ = std::make_unique<integrations::IntegrationService>(*store_, *box_, *checker_,
-                                                                       clock_);
     limiters_ = std::make_unique<stripe::RateLimiterRegistry>(
         stripe::RateLimiterOptions{.live = {1000, 50}, .test = {1000, 50}}, clock_);
+    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_, *limiters_);
+    integrations_ = std::make_unique<integrations::IntegrationService>(*store_, *box_, *checker_,
+                                                                       clock_);
   }
 
   void TearDown() override {

@@ -58,7 +58,7 @@ class WebhookIntakeTest : public ::testing::Test {
     store_ = std::move(store).value();
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},
                                                std::make_shared<stripe::CurlTransport>());
-    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_);
+    checker_ = std::make_unique<integrations::ConnectionChecker>(*client_, limiters_);
     integrations_ =
         std::make_unique<integrations::IntegrationService>(*store_, box_, *checker_, clock_);
     applier_ = std::make_unique<StoreEventApplier>(*store_, *integrations_, clock_);
@@ -132,6 +132,7 @@ class WebhookIntakeTest : public ::testing::Test {
   SecretBox box_{std::string(kMasterKeyBytes, 'k')};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<stripe::Client> client_;
+  stripe::RateLimiterRegistry limiters_{{}, clock_};
   std::unique_ptr<integrations::ConnectionChecker> checker_;
   std::unique_ptr<integrations::IntegrationService> integrations_;
   std::unique_ptr<StoreEventApplier> applier_;
