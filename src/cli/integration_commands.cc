@@ -40,7 +40,7 @@ std::string LastSyncText(sync::SyncEngine& engine, const std::string& integratio
   auto runs = engine.Runs(integration_id, 1);
   if (!runs.ok() || runs->empty()) return "-";
   const sync::SyncRunResult& run = runs->front();
-  return run.status + ", " + FormatUnixTime(run.finished_at.value_or(run.started_at));
+  return std::string(sync::Name(run.status)) + ", " + FormatUnixTime(run.finished_at.value_or(run.started_at));
 }
 
 void PrintIntegration(const store::Integration& i, sync::SyncEngine& engine) {
