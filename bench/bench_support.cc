@@ -147,8 +147,9 @@ Result<MeasuredSync> BackfillRun::Sync(const EmulatorProcess& emulator,
   SL_ASSIGN_OR_RETURN(sync::SyncRunResult result,
                       runtime_->sync().Run(integration_id_, progress));
   SL_ASSIGN_OR_RETURN(boost::json::object after, emulator.Stats(livemode_));
-  if (result.status != "succeeded") {
-    return Status::Internal("the sync ended " + result.status + ": " + result.error);
+  if (result.status != sync::RunStatus::kSucceeded) {
+    return Status::Internal("the sync ended " + std::string(sync::Name(result.status)) + ": " +
+                            result.error);
   }
   auto count = [](const boost::json::object& stats, const std::string& stream) -> int64_t {
     if (stream == "account") return 1;

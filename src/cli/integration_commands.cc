@@ -38,7 +38,8 @@ std::optional<std::string> NonEmpty(const std::string& value) {
 // "succeeded, 2026-11-23 10:00 UTC" for the newest sync run (running ones included), or "-".
 std::string LastSyncText(const std::optional<sync::SyncRunResult>& run) {
   if (!run) return "-";
-  return run->status + ", " + FormatUnixTime(run->finished_at.value_or(run->started_at));
+  return std::string(sync::Name(run->status)) + ", " +
+         FormatUnixTime(run->finished_at.value_or(run->started_at));
 }
 
 void PrintIntegration(const store::Integration& i, sync::SyncService& syncs) {

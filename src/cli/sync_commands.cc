@@ -111,7 +111,7 @@ class ProgressDisplay {
         << " requests, " << Fixed(progress.objects_per_second, 0) << " objects/s\n";
     for (const sync::StreamProgress& s : progress.streams) {
       constexpr int kWidth = 24;
-      double fraction = s.state == sync::kStateSynced ? 1.0
+      double fraction = s.state == sync::StreamState::kSynced ? 1.0
                         : s.slices_total > 0
                             ? static_cast<double>(s.slices_done) / static_cast<double>(s.slices_total)
                             : 0.0;
@@ -119,7 +119,7 @@ class ProgressDisplay {
       out << "\x1b[2K  " << std::left << std::setw(22) << s.stream << " ["
           << std::string(filled, '#') << std::string(kWidth - filled, '-') << "] "
           << std::right << std::setw(9) << s.objects << " objects  " << s.slices_done << "/"
-          << s.slices_total << " slices  " << s.state
+          << s.slices_total << " slices  " << sync::Name(s.state)
           << (s.missing_permission ? " (" + *s.missing_permission + ")" : "") << "\n";
     }
     lines_drawn_ = static_cast<int>(progress.streams.size()) + 1;
@@ -129,14 +129,15 @@ class ProgressDisplay {
   void PrintLines(const sync::SyncProgress& progress) {
     std::map<std::string, int> by_state;
     for (const sync::StreamProgress& s : progress.streams) {
-      ++by_state[s.state];
+      const std::string state(sync::Name(s.state));
+      ++by_state[state];
       std::string& shown = shown_states_[s.stream];
-      if (shown == s.state) continue;
-      if (!shown.empty() || s.state != sync::kStatePending) {
-        std::cout << "stream " << s.stream << ": " << s.state << ", " << s.objects << " objects"
+      if (shown == state) continue;
+      if (!shown.empty() || s.state != sync::StreamState::kPending) {
+        std::cout << "stream " << s.stream << ": " << state << ", " << s.objects << " objects"
                   << (s.missing_permission ? ", missing " + *s.missing_permission : "") << "\n";
       }
-      shown = s.state;
+      shown = state;
     }
     std::cout << "progress: " << progress.objects << " objects, " << progress.requests
               << " requests, " << Fixed(progress.objects_per_second, 0) << " objects/s;";
@@ -157,14 +158,14 @@ class ProgressDisplay {
 };
 
 void PrintRunSummary(const sync::SyncRunResult& run) {
-  std::cout << "Sync " << run.run_id << " of " << run.integration_id << ": " << run.status << " ("
-            << run.kind << ") in " << Fixed(run.seconds, 1) << " s\n"
+  std::cout << "Sync " << run.run_id << " of " << run.integration_id << ": " << sync::Name(run.status)
+            << " (" << sync::Name(run.kind) << ") in " << Fixed(run.seconds, 1) << " s\n"
             << run.objects << " objects, " << run.events << " events, " << run.requests
             << " requests, " << Fixed(run.objects_per_second, 0) << " objects/s\n";
   std::vector<std::vector<std::string>> rows;
   for (const sync::StreamProgress& s : run.streams) {
     std::string note = s.missing_permission ? "missing " + *s.missing_permission : s.error;
-    rows.push_back({s.stream, s.state, std::to_string(s.objects), note});
+    rows.push_back({s.stream, std::string(sync::Name(s.state)), std::to_string(s.objects), note});
   }
   PrintTable({"STREAM", "STATE", "OBJECTS", "NOTE"}, rows);
   if (!run.note.empty()) std::cout << "Note: " << run.note << "\n";
@@ -234,14 +235,14 @@ int RunSync(SyncCommandOptions& options) {
   } else {
     PrintRunSummary(run);
   }
-  if (run.status == sync::kRunSucceeded) return 0;
-  if (run.status == sync::kRunSucceededWithErrors) {
+  if (run.status == sync::RunStatus::kSucceeded) return 0;
+  if (run.status == sync::RunStatus::kSucceededWithErrors) {
     std::cerr << "warning: " << run.error << "\n";
     return 0;
   }
   std::cerr << "error: " << run.error << "\n";
   if (interrupted) return kExitInterrupted;
-  return run.status == sync::kRunPaused ? kExitRunPaused : kExitRunFailed;
+  return run.status == sync::RunStatus::kPaused ? kExitRunPaused : kExitRunFailed;
 }
 
 void PrintVerifyReport(const sync::VerifyReport& report) {

@@ -120,8 +120,9 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
         if (integration.last_sync_at) {
           reasons.push_back(who + ": stream " + std::string(needed) + " was never synced.");
         }
-      } else if (it->state != sync::kStateSynced) {
-        std::string why = who + ": stream " + it->stream + " is " + it->state;
+      } else if (it->state != sync::StreamState::kSynced) {
+        std::string why =
+            who + ": stream " + it->stream + " is " + std::string(sync::Name(it->state));
         if (it->missing_permission) why += " (missing " + *it->missing_permission + ")";
         reasons.push_back(why + ".");
       }

@@ -87,17 +87,6 @@ struct AuditEntry {
   std::string details_json = "{}";
 };
 
-// An integration's webhook signing secrets (whsec_...), sealed by SecretBox with the
-// integration id as associated data. After a rotation the previous secret stays valid until
-// previous_expires_at.
-struct WebhookSecrets {
-  std::string integration_id;
-  std::string secret_sealed, secret_masked;
-  int64_t created_at = 0;
-  std::optional<std::string> previous_sealed, previous_masked;
-  std::optional<int64_t> previous_expires_at;
-};
-
 // A Connect OAuth authorization in flight: the hash of its `state`, the hash of the binding
 // cookie of the browser that started it, who started it and what it will create (or which
 // integration it reconnects). Single-use:
@@ -112,31 +101,6 @@ struct OAuthState {
   std::optional<std::string> integration_id;
   int64_t created_at = 0, expires_at = 0;
   std::optional<int64_t> used_at;
-};
-
-// Where a received webhook event stands.
-inline constexpr char kWebhookPending[] = "pending";
-inline constexpr char kWebhookApplied[] = "applied";
-inline constexpr char kWebhookFailed[] = "failed";
-
-// A verified webhook delivery, stored before it is acknowledged and applied afterwards.
-struct WebhookEvent {
-  std::string integration_id, event_id, type;
-  int64_t created = 0;  // the event's own `created`: the order events are applied in
-  bool livemode = false;
-  std::optional<std::string> account;  // the event's `account` (connected accounts)
-  std::string payload;                 // the raw body as received
-  int64_t received_at = 0;
-  std::string state = kWebhookPending;
-  int64_t attempts = 0;
-  std::string error;
-  int64_t next_attempt_at = 0;  // a pending event is not retried before this
-  std::optional<int64_t> applied_at;
-};
-
-struct WebhookEventCounts {
-  int64_t received = 0, applied = 0, pending = 0, failed = 0;
-  std::optional<int64_t> last_received_at;
 };
 
 }  // namespace stripeline::store

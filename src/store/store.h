@@ -119,30 +119,6 @@ class Store {
   // `integration_id` when given.
   Result<std::vector<AuditEntry>> ListAudit(std::optional<std::string> integration_id, int limit);
 
-  // ---- Webhook signing secrets ----
-  // Inserts or replaces the integration's secrets. NotFound when the integration does not exist.
-  Status PutWebhookSecrets(const WebhookSecrets& secrets);
-  // NotFound when the integration has no webhook secret.
-  Result<WebhookSecrets> GetWebhookSecrets(const std::string& integration_id);
-  // NotFound when the integration has no webhook secret.
-  Status DeleteWebhookSecrets(const std::string& integration_id);
-
-  // ---- Webhook events (the intake's durable inbox) ----
-  // Stores a received event unless (integration_id, event_id) is already stored: true when it
-  // was inserted, false for a duplicate (the stored row is left as it is). NotFound when the
-  // integration does not exist (e.g. deleted meanwhile).
-  Result<bool> InsertWebhookEvent(const WebhookEvent& event);
-  // NotFound when absent.
-  Result<WebhookEvent> GetWebhookEvent(const std::string& integration_id,
-                                       const std::string& event_id);
-  // Up to `limit` pending events of active integrations that are due (next_attempt_at <= now),
-  // ordered by the events' `created`, then event id.
-  Result<std::vector<WebhookEvent>> DuePendingWebhookEvents(int64_t now, int limit);
-  // Records the outcome of an attempt: state, attempts, error, next_attempt_at and applied_at of
-  // the row (integration_id, event_id). NotFound when absent.
-  Status UpdateWebhookEventState(const WebhookEvent& event);
-  Result<WebhookEventCounts> CountWebhookEvents(const std::string& integration_id);
-
   // ---- Connect OAuth states ----
   // NotFound when the user or client does not exist; AlreadyExists on a duplicate hash.
   Status CreateOAuthState(const OAuthState& state);

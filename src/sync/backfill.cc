@@ -38,6 +38,7 @@ Backfill::Backfill(store::Database& db, const SyncOptions& options, Clock& clock
                    const SyncTarget& target, RunContext& context, int64_t version)
     : db_(db),
       state_(db),
+      data_(db),
       writer_(db),
       options_(options),
       clock_(clock),
@@ -53,12 +54,12 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
     SL_ASSIGN_OR_RETURN(std::optional<StreamRecord> record,
                         state_.Stream(target_.integration_id, std::string(stream->name)));
     StreamRecord r = record.value_or(StreamRecord{.stream = std::string(stream->name)});
-    r.state = kStateRunning;
+    r.state = StreamState::kRunning;
     r.last_error.clear();
     r.missing_permission.reset();
     r.updated_at = now;
     SL_RETURN_IF_ERROR(state_.PutStream(target_.integration_id, r));
-    context_.SetState(r.stream, kStateRunning);
+    context_.SetState(r.stream, StreamState::kRunning);
     if (stream->kind == StreamKind::kSingleton) {
       SL_RETURN_IF_ERROR(SyncAccount(*stream, &floor));
     } else {
@@ -79,9 +80,7 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
   SL_RETURN_IF_ERROR(db_error_);
   Outcome outcome;
   outcome.auth_error = auth_error_;
-  outcome.crashed = crashed_;
   outcome.stopped = context_.stopped();
-  if (crashed_) return outcome;  // a crash writes nothing more
   for (const StreamSpec* stream : sliced) {
     const std::string name(stream->name);
     StreamRun& run = streams_[name];
@@ -91,7 +90,7 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
     StreamRecord r = record.value_or(StreamRecord{.stream = name});
     r.updated_at = clock_.NowUnix();
     if (run.planned && run.done == run.total) {
-      r.state = kStateSynced;
+      r.state = StreamState::kSynced;
       r.last_error.clear();
       SL_ASSIGN_OR_RETURN(int64_t swept, SweepDeleted(*stream, run.version));
       if (swept > 0) {
@@ -100,7 +99,7 @@ Result<Backfill::Outcome> Backfill::Run(const std::vector<const StreamSpec*>& st
                                            {"rows", std::to_string(swept)}});
       }
     } else {
-      r.state = auth_error_ ? kStatePaused : kStatePending;
+      r.state = auth_error_ ? StreamState::kPaused : StreamState::kPending;
       r.last_error = auth_error_ ? "paused: " + auth_error_->message : "";
     }
     SL_RETURN_IF_ERROR(state_.PutStream(target_.integration_id, r));
@@ -121,28 +120,28 @@ Status Backfill::SyncAccount(const StreamSpec& stream, int64_t* floor) {
       PauseForAuth(error);
       return state_.PutStream(target_.integration_id,
                               {.stream = name,
-                               .state = kStatePaused,
+                               .state = StreamState::kPaused,
                                .last_error = "paused: " + error.message,
                                .updated_at = clock_.NowUnix()});
     }
     if (error.kind == stripe::ErrorKind::kPermission) {
       auto permission = stripe::ParseMissingPermission(error.message);
       if (permission) {
-        StopStream(stream, kStateMissingPermission, Describe(error), permission);
+        StopStream(stream, StreamState::kMissingPermission, Describe(error), permission);
       } else {
         // Stripe closes /v1/account to restricted keys (stripe-api.md §1): nothing to grant.
-        StopStream(stream, kStateUnavailableToKey,
+        StopStream(stream, StreamState::kUnavailableToKey,
                    "GET /v1/account is not available to this key: " + Describe(error), {});
       }
     } else {
-      StopStream(stream, kStateFailed, Describe(error), {});
+      StopStream(stream, StreamState::kFailed, Describe(error), {});
     }
     std::lock_guard lock(mu_);
     return db_error_;
   }
   const json::value& body = response.value().body;
   if (!body.is_object()) {
-    StopStream(stream, kStateFailed, "GET /v1/account did not answer an object", {});
+    StopStream(stream, StreamState::kFailed, "GET /v1/account did not answer an object", {});
     return Status::OK();
   }
   const json::object& account = body.get_object();
@@ -154,12 +153,12 @@ Status Backfill::SyncAccount(const StreamSpec& stream, int64_t* floor) {
   SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(writer_.Upsert(stream, account, meta).status());
     return state_.PutStream(target_.integration_id, {.stream = name,
-                                                     .state = kStateSynced,
+                                                     .state = StreamState::kSynced,
                                                      .objects_synced = 1,
                                                      .updated_at = clock_.NowUnix()});
   }));
   context_.AddObjects(name, 1);
-  context_.SetState(name, kStateSynced);
+  context_.SetState(name, StreamState::kSynced);
   context_.Report();
   return Status::OK();
 }
@@ -201,11 +200,7 @@ Status Backfill::Plan(const std::vector<const StreamSpec*>& streams, int64_t flo
       // stream's density, and the slice is then split to fit (PlanFromFirstPageLocked).
       std::vector<SliceRecord> planned{{.stream = name, .start = 0, .end = kOpenEnd}};
       SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
-        SL_RETURN_IF_ERROR(db_.Execute("UPDATE sync_streams SET objects_synced = 0, "
-                                       "backfill_version = $3 WHERE integration_id = $1 AND "
-                                       "stream = $2",
-                                       {target_.integration_id, name, version_})
-                               .status());
+        SL_RETURN_IF_ERROR(state_.ResetStreamBackfill(target_.integration_id, name, version_));
         for (const SliceRecord& s : planned) {
           SL_RETURN_IF_ERROR(state_.InsertSlice(target_.integration_id, s, now));
         }
@@ -235,10 +230,7 @@ void Backfill::ReportSlices(const std::string& stream) {
 
 Result<int64_t> Backfill::SweepDeleted(const StreamSpec& stream, int64_t version) {
   if (stream.kind != StreamKind::kList || version <= 0) return int64_t{0};
-  return db_.Execute("UPDATE " + std::string(stream.table) +
-                         " SET deleted = 1, synced_at = $3 WHERE account_id = $1 AND deleted = 0 "
-                         "AND version < $2",
-                     {target_.account_id, version, clock_.NowUnix()});
+  return data_.MarkDeletedBelowVersion(stream, target_.account_id, version, clock_.NowUnix());
 }
 
 int64_t Backfill::EstimatedRemaining(const LiveSlice& slice) const {
@@ -401,7 +393,7 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
       }
       if (error.kind == stripe::ErrorKind::kPermission) {
         auto permission = stripe::ParseMissingPermission(error.message);
-        StopStream(stream, permission ? kStateMissingPermission : kStateFailed, Describe(error),
+        StopStream(stream, permission ? StreamState::kMissingPermission : StreamState::kFailed, Describe(error),
                    permission);
         return;
       }
@@ -425,7 +417,7 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
       }
       // The client has retried what was worth retrying (RetryPolicy), paced by the account's
       // limiter, 429s for as long as Stripe grants any pace at all.
-      StopStream(stream, kStateFailed, Describe(error), {});
+      StopStream(stream, StreamState::kFailed, Describe(error), {});
       return;
     }
     const stripe::ListPage& data = page.value();
@@ -498,11 +490,6 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
         ++streams_[name].done;
         ReportSlices(name);
       }
-      int64_t pages = context_.CountPage();
-      if (options_.crash_after_pages > 0 && pages >= options_.crash_after_pages) {
-        crashed_ = true;
-        context_.RequestStop();
-      }
       cv_.notify_all();
     }
     context_.Report();
@@ -510,7 +497,7 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
   }
 }
 
-void Backfill::StopStream(const StreamSpec& stream, const std::string& state,
+void Backfill::StopStream(const StreamSpec& stream, StreamState state,
                           const std::string& error, std::optional<std::string> permission) {
   const std::string name(stream.name);
   std::lock_guard lock(mu_);
@@ -519,7 +506,7 @@ void Backfill::StopStream(const StreamSpec& stream, const std::string& state,
   run.stopped = true;
   log::Warn("sync.stream_stopped", {{"integration", target_.integration_id},
                                      {"stream", name},
-                                     {"state", state},
+                                     {"state", std::string(Name(state))},
                                      {"error", error}});
   Result<std::optional<StreamRecord>> record = state_.Stream(target_.integration_id, name);
   StreamRecord r;

@@ -57,6 +57,7 @@
 #include "sync/run_context.h"
 #include "sync/stream_table.h"
 #include "sync/sync_state.h"
+#include "sync/synced_data.h"
 #include "sync/sync_types.h"
 
 namespace stripeline::sync {
@@ -69,8 +70,7 @@ class Backfill {
   struct Outcome {
     // Set when the key was refused: the run is paused.
     std::optional<stripe::StripeError> auth_error;
-    bool crashed = false;  // SyncOptions::crash_after_pages was reached
-    bool stopped = false;  // stopped early (pause, crash or shutdown)
+    bool stopped = false;  // stopped early (pause, database error or shutdown)
   };
 
   // `version` is the ordering key written on every row (see object_writer.h).
@@ -116,13 +116,14 @@ class Backfill {
   LiveSlice* Take();
   void ProcessSlice(LiveSlice* slice);
   // Marks a stream stopped with `state` (failed / missing_permission / unavailable_to_key).
-  void StopStream(const StreamSpec& stream, const std::string& state, const std::string& error,
+  void StopStream(const StreamSpec& stream, StreamState state, const std::string& error,
                   std::optional<std::string> permission);
   void PauseForAuth(const stripe::StripeError& error);
   void ReportSlices(const std::string& stream);  // requires mu_
 
   store::Database& db_;
   SyncStateStore state_;
+  SyncedData data_;
   ObjectWriter writer_;
   const SyncOptions& options_;
   Clock& clock_;
@@ -138,7 +139,6 @@ class Backfill {
   std::map<std::string, StreamRun> streams_;           // guarded by mu_
   int active_ = 0;                                     // guarded by mu_
   std::optional<stripe::StripeError> auth_error_;      // guarded by mu_
-  bool crashed_ = false;                               // guarded by mu_
   Status db_error_;                                    // guarded by mu_
 };
 

@@ -20,7 +20,13 @@ std::string StringField(const json::object& object, std::string_view key) {
 StoreEventApplier::StoreEventApplier(store::Store& store,
                                      integrations::IntegrationService& integrations, Clock& clock,
                                      Refetcher refetch)
-    : store_(store), integrations_(integrations), clock_(clock), refetch_(std::move(refetch)) {}
+    : store_(store),
+      db_(store.database()),
+      state_(db_),
+      writer_(db_),
+      integrations_(integrations),
+      clock_(clock),
+      refetch_(std::move(refetch)) {}
 
 Status StoreEventApplier::Apply(const std::string& integration_id, const json::object& event) {
   return ApplyEvent(integration_id, event).status();
@@ -42,10 +48,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
     account_id = integration.account_id.value_or(integration.stripe_account_id);
   }
 
-  store::Database& db = store_.database();
-  SyncStateStore state(db);
-  ObjectWriter writer(db);
-  SL_ASSIGN_OR_RETURN(bool seen, state.IsProcessed(account_id, event_id));
+  SL_ASSIGN_OR_RETURN(bool seen, state_.IsProcessed(account_id, event_id));
   if (seen) return ApplyOutcome::kDuplicate;
 
   const StreamSpec* events_stream = FindStream("events");
@@ -58,10 +61,10 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
 
   if (type == "account.application.deauthorized") {
     SL_RETURN_IF_ERROR(integrations_.RecordDeauthorization(integration_id, event_id));
-    SL_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
-      SL_ASSIGN_OR_RETURN(bool fresh, state.MarkProcessed(account_id, event_id, created, now));
+    SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+      SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(account_id, event_id, created, now));
       if (!fresh) return Status::OK();
-      return writer.Upsert(*events_stream, event, event_meta).status();
+      return writer_.Upsert(*events_stream, event, event_meta).status();
     }));
     return ApplyOutcome::kDeauthorized;
   }
@@ -83,8 +86,8 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   }
   if (stream != nullptr) {
     SL_ASSIGN_OR_RETURN(std::optional<StreamRecord> record,
-                        state.Stream(integration_id, std::string(stream->name)));
-    if (record && record->state == kStateMissingPermission) stream = nullptr;
+                        state_.Stream(integration_id, std::string(stream->name)));
+    if (record && record->state == StreamState::kMissingPermission) stream = nullptr;
   }
   const bool deleted = type.ends_with(".deleted");
 
@@ -94,7 +97,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   bool skip_object = stream == nullptr;
   if (stream != nullptr) {
     SL_ASSIGN_OR_RETURN(std::optional<RowVersion> stored,
-                        writer.Version(*stream, account_id, object_id));
+                        writer_.Version(*stream, account_id, object_id));
     if (stored && stored->version == created && stored->last_event_id &&
         *stored->last_event_id != event_id) {
       bool decided = false;
@@ -118,13 +121,13 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   }
 
   ApplyOutcome outcome = ApplyOutcome::kEventOnly;
-  SL_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
-    SL_ASSIGN_OR_RETURN(bool fresh, state.MarkProcessed(account_id, event_id, created, now));
+  SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+    SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(account_id, event_id, created, now));
     if (!fresh) {
       outcome = ApplyOutcome::kDuplicate;
       return Status::OK();
     }
-    SL_RETURN_IF_ERROR(writer.Upsert(*events_stream, event, event_meta).status());
+    SL_RETURN_IF_ERROR(writer_.Upsert(*events_stream, event, event_meta).status());
     if (stream == nullptr) return Status::OK();
     if (skip_object) {
       outcome = ApplyOutcome::kOlder;
@@ -133,7 +136,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
     WriteMeta meta = event_meta;
     meta.deleted = deleted || refetched_gone;
     const json::object& body = refetched ? *refetched : *object;
-    SL_ASSIGN_OR_RETURN(int64_t changed, writer.Upsert(*stream, body, meta));
+    SL_ASSIGN_OR_RETURN(int64_t changed, writer_.Upsert(*stream, body, meta));
     if (changed == 0) {
       outcome = ApplyOutcome::kOlder;
     } else {

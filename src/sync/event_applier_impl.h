@@ -60,6 +60,7 @@ class StoreEventApplier final : public EventApplier {
   using Refetcher = std::function<stripe::StripeResult<std::optional<boost::json::object>>(
       const std::string& integration_id, const StreamSpec& stream, const std::string& object_id)>;
 
+  // `store` gives the integrations and the database whose stream and sync_* tables it writes.
   StoreEventApplier(store::Store& store, integrations::IntegrationService& integrations,
                     Clock& clock, Refetcher refetch = {});
 
@@ -71,6 +72,9 @@ class StoreEventApplier final : public EventApplier {
 
  private:
   store::Store& store_;
+  store::Database& db_;  // the store's, obtained once here
+  SyncStateStore state_;
+  ObjectWriter writer_;
   integrations::IntegrationService& integrations_;
   Clock& clock_;
   const Refetcher refetch_;

@@ -30,6 +30,13 @@ struct SyncTarget {
   std::shared_ptr<const stripe::AccountSession> session;
 };
 
+// An error as runs, verifications and their records show it: the message and the HTTP status.
+inline std::string ErrorText(const stripe::StripeError& error) {
+  std::string text = error.message;
+  if (error.http_status != 0) text += " (HTTP " + std::to_string(error.http_status) + ")";
+  return text;
+}
+
 class RunContext {
  public:
   RunContext(std::string run_id, Clock& clock, ProgressCallback progress,
@@ -42,23 +49,20 @@ class RunContext {
     for (const StreamSpec& s : Streams()) {
       StreamProgress p;
       p.stream = std::string(s.name);
-      p.state = "pending";
+      p.state = StreamState::kPending;
       streams_.emplace(p.stream, p);
     }
   }
 
   const std::string& run_id() const { return run_id_; }
 
-  // Stop everything after the current page: a pause (401), a simulated crash, or shutdown.
+  // Stop everything after the current page: a pause (401), a database error, or shutdown.
   void RequestStop() { stop_.store(true); }
   bool stopped() const { return stop_.load() || (shutdown_ != nullptr && shutdown_->load()); }
 
   void CountRequest() { requests_.fetch_add(1); }
   int64_t requests() const { return requests_.load(); }
   int64_t objects() const { return objects_.load(); }
-  int64_t pages() const { return pages_.load(); }
-  // Counts a written page; returns the new total.
-  int64_t CountPage() { return pages_.fetch_add(1) + 1; }
 
   void AddObjects(const std::string& stream, int64_t n) {
     objects_.fetch_add(n);
@@ -70,7 +74,7 @@ class RunContext {
     streams_[stream].slices_done = done;
     streams_[stream].slices_total = total;
   }
-  void SetState(const std::string& stream, const std::string& state, const std::string& error = {},
+  void SetState(const std::string& stream, StreamState state, const std::string& error = {},
                 std::optional<std::string> missing_permission = std::nullopt) {
     std::lock_guard lock(mu_);
     StreamProgress& p = streams_[stream];
@@ -117,7 +121,7 @@ class RunContext {
   const std::atomic<bool>* shutdown_;
   const std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stop_{false};
-  std::atomic<int64_t> requests_{0}, objects_{0}, pages_{0};
+  std::atomic<int64_t> requests_{0}, objects_{0};
   mutable std::mutex mu_;
   std::map<std::string, StreamProgress> streams_;  // guarded by mu_
 };

@@ -1,6 +1,10 @@
 #pragma once
-// SyncEngine: keeps a local copy of each integration's Stripe data — the API the REST handlers,
-// the CLI and the scheduler call. A run of an integration is:
+// SyncEngine: keeps a local copy of each integration's Stripe data — the façade the REST
+// handlers, the CLI and the scheduler call. It holds which integration runs where (one run at
+// a time, leases) and delegates each job: a run to SyncRun (sync_run.h), the schedule to
+// Scheduler (scheduler.h), verification to Verifier (verifier.h), exports to Exporter
+// (exporter.h); the SQL is in the repositories SyncStateStore, SyncedData and ObjectWriter.
+// A run of an integration is:
 //
 //   1. a backfill (backfill.h) of every stream not yet synced — all of them the first time,
 //      then only those that failed, lacked a permission or were paused — resuming from the
@@ -28,8 +32,8 @@
 //
 // Thread-safety: thread-safe. At most one run per integration at a time: a second Run/Start
 // while one runs is FailedPrecondition (sync_running), in this process or in another one on
-// the same database (a lease, sync_lease.h, held for the run and renewed every lease_ttl/3). Runs of different integrations proceed
-// in parallel. The store, integration service, client, registry and clock must outlive the
+// the same database (a lease, sync_lease.h, held for the run and renewed every lease_ttl/3).
+// Runs of different integrations proceed in parallel. The store, integration service, client, registry and clock must outlive the
 // engine; the destructor stops the scheduler and waits for background runs (which stop after
 // their current page).
 
@@ -48,18 +52,26 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "integrations/integration_service.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "stripe/client.h"
 #include "stripe/rate_limiter.h"
 #include "sync/event_applier.h"
 #include "sync/event_applier_impl.h"
+#include "sync/exporter.h"
+#include "sync/scheduler.h"
 #include "sync/sync_lease.h"
+#include "sync/sync_run.h"
+#include "sync/sync_state.h"
+#include "sync/synced_data.h"
 #include "sync/sync_types.h"
+#include "sync/verifier.h"
 
 namespace stripeline::sync {
 
 class SyncEngine {
  public:
+  // The engine's tables are read and written through `store`'s database, obtained once here.
   SyncEngine(store::Store& store, integrations::IntegrationService& integrations,
              const stripe::Client& client, stripe::RateLimiterRegistry& limiters, Clock& clock,
              SyncOptions options = {});
@@ -70,8 +82,7 @@ class SyncEngine {
   // Runs one sync of `integration_id` in the calling thread (backfill if not complete, then the
   // events poll) and returns its result, also when the run failed or paused (see status).
   // Errors: NotFound (no such integration), FailedPrecondition (inactive, no Stripe account id
-  // known yet, or a run of it is already in progress), Internal "simulated crash"
-  // (SyncOptions::crash_after_pages), database errors.
+  // known yet, or a run of it is already in progress), database errors.
   Result<SyncRunResult> Run(const std::string& integration_id,
                             const ProgressCallback& progress = {});
 
@@ -98,14 +109,11 @@ class SyncEngine {
   // next run resumes.
   void Stop();
 
-  // Compares the local ids of every stream with Stripe's (all ids listed, rate-limited):
-  // counts and up to 20 differing ids each way. Deleted rows count as absent. Streams the key
-  // cannot read are reported "unreadable".
+  // Compares the local ids of every stream with Stripe's (Verifier, verifier.h).
   Result<VerifyReport> Verify(const std::string& integration_id);
 
-  // Writes the non-deleted rows of `stream` for the integration's account to `out`, oldest
-  // first: CSV (header: id, livemode, created, the typed columns, version; RFC 4180 quoting)
-  // or JSON lines (the raw objects). InvalidArgument for an unknown stream.
+  // Writes the non-deleted rows of `stream` for the integration's account to `out` (Exporter,
+  // exporter.h). InvalidArgument for an unknown stream.
   ::stripeline::Status Export(const std::string& integration_id, const std::string& stream,
                               ExportFormat format, std::ostream& out);
 
@@ -133,35 +141,38 @@ class SyncEngine {
   // sync_running when a run of it is in progress, here or in another process).
   ::stripeline::Status Claim(const std::string& integration_id);
   void Release(const std::string& integration_id);
+  bool IsRunning(const std::string& integration_id);
+  // Runs `prepared` as run `run_id`, visible to Status while it runs.
   Result<SyncRunResult> Execute(const Prepared& prepared, const std::string& run_id,
                                 const ProgressCallback& progress);
   stripe::StripeResult<std::optional<boost::json::object>> Refetch(
       const std::string& integration_id, const StreamSpec& stream, const std::string& id);
   std::vector<const StreamSpec*> SelectedStreams() const;
-  void SchedulerLoop(std::chrono::milliseconds interval);
   void ReapFinished();  // requires mu_
-  // The lease keeper thread: renews this engine's leases while it has runs.
-  void KeepLeases();
 
   store::Store& store_;
+  store::Database& db_;  // the store's, obtained once here for every repository below
   integrations::IntegrationService& integrations_;
   const stripe::Client& client_;
   stripe::RateLimiterRegistry& limiters_;
   Clock& clock_;
   const SyncOptions options_;
+  SyncStateStore state_;
+  SyncedData data_;
   StoreEventApplier applier_;
+  Verifier verifier_;
+  Exporter exporter_;
 
   std::atomic<bool> shutdown_{false};
+  const RunServices services_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<std::string> running_;                     // guarded by mu_
   std::map<std::string, std::shared_ptr<Live>> live_;  // run in progress by integration; mu_
   std::vector<std::pair<std::shared_ptr<std::atomic<bool>>, std::thread>> threads_;  // mu_
-  std::thread scheduler_;
-  bool scheduler_stop_ = false;  // guarded by mu_
+  Scheduler scheduler_;
   SyncLeases leases_;
-  bool lease_keeper_stop_ = false;  // guarded by mu_
-  std::thread lease_keeper_;  // last: it starts in the constructor and uses the members above
+  LeaseKeeper lease_keeper_;  // last: it starts a thread that uses the members above
 };
 
 }  // namespace stripeline::sync

@@ -125,4 +125,30 @@ Status SyncLeases::RenewAll() {
       .status();
 }
 
+LeaseKeeper::LeaseKeeper(SyncLeases& leases, std::function<bool()> has_leases)
+    : leases_(leases), has_leases_(std::move(has_leases)), thread_([this] { Loop(); }) {}
+
+LeaseKeeper::~LeaseKeeper() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  thread_.join();
+}
+
+void LeaseKeeper::Loop() {
+  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(leases_.ttl()) / 3;
+  std::unique_lock lock(mu_);
+  while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+    lock.unlock();
+    if (has_leases_()) {
+      if (Status renewed = leases_.RenewAll(); !renewed.ok()) {
+        log::Warn("sync.lease_renewal_failed", {{"error", renewed.ToString()}});
+      }
+    }
+    lock.lock();
+  }
+}
+
 }  // namespace stripeline::sync

@@ -15,8 +15,12 @@
 // Thread-safety: thread-safe (the Database is; Acquire runs in one transaction).
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -57,6 +61,31 @@ class SyncLeases {
   Clock& clock_;
   const std::chrono::seconds ttl_;
   const LeaseHolder holder_;
+};
+
+// LeaseKeeper: the thread that renews a SyncLeases' leases (RenewAll) every ttl/3 while
+// `has_leases` says the holder has any, so a long run keeps its lease. It waits on real time
+// (wiring; the renewal itself is SyncLeases'). A failed renewal is logged: the next one may
+// succeed before the lease expires.
+//
+// Thread-safety: the destructor stops and joins the thread; `leases` must outlive it and
+// `has_leases` must stay callable until then.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(SyncLeases& leases, std::function<bool()> has_leases);
+  ~LeaseKeeper();
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
+
+ private:
+  void Loop();
+
+  SyncLeases& leases_;
+  const std::function<bool()> has_leases_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;  // last: it starts in the constructor and uses the members above
 };
 
 }  // namespace stripeline::sync

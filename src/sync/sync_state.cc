@@ -9,10 +9,10 @@ using store::Value;
 
 namespace {
 
-StreamRecord StreamFromRow(const Row& row) {
+Result<StreamRecord> StreamFromRow(const Row& row) {
   StreamRecord r;
   r.stream = row.GetString("stream");
-  r.state = row.GetString("state");
+  SL_ASSIGN_OR_RETURN(r.state, ParseStreamState(row.GetString("state")));
   r.objects_synced = row.GetInt("objects_synced");
   r.last_error = row.GetString("last_error");
   r.missing_permission = row.GetOptionalString("missing_permission");
@@ -21,14 +21,14 @@ StreamRecord StreamFromRow(const Row& row) {
   return r;
 }
 
-RunRecord RunFromRow(const Row& row) {
+Result<RunRecord> RunFromRow(const Row& row) {
   RunRecord r;
   r.id = row.GetString("id");
   r.integration_id = row.GetString("integration_id");
-  r.kind = row.GetString("kind");
+  SL_ASSIGN_OR_RETURN(r.kind, ParseRunKind(row.GetString("kind")));
   r.started_at = row.GetInt("started_at");
   r.finished_at = row.GetOptionalInt("finished_at");
-  r.status = row.GetString("status");
+  SL_ASSIGN_OR_RETURN(r.status, ParseRunStatus(row.GetString("status")));
   r.error = row.GetString("error");
   r.note = row.GetString("note");
   r.objects = row.GetInt("objects");
@@ -49,7 +49,10 @@ Result<std::vector<StreamRecord>> SyncStateStore::Streams(const std::string& int
                                                " FROM sync_streams WHERE integration_id = $1",
                                            {integration_id}));
   std::vector<StreamRecord> out;
-  for (const Row& row : rows) out.push_back(StreamFromRow(row));
+  for (const Row& row : rows) {
+    SL_ASSIGN_OR_RETURN(StreamRecord record, StreamFromRow(row));
+    out.push_back(std::move(record));
+  }
   return out;
 }
 
@@ -60,7 +63,8 @@ Result<std::optional<StreamRecord>> SyncStateStore::Stream(const std::string& in
                                " FROM sync_streams WHERE integration_id = $1 AND stream = $2",
                            {integration_id, stream}));
   if (rows.empty()) return std::optional<StreamRecord>();
-  return std::optional<StreamRecord>(StreamFromRow(rows[0]));
+  SL_ASSIGN_OR_RETURN(StreamRecord record, StreamFromRow(rows[0]));
+  return std::optional<StreamRecord>(std::move(record));
 }
 
 Status SyncStateStore::PutStream(const std::string& integration_id, const StreamRecord& r) {
@@ -72,8 +76,17 @@ Status SyncStateStore::PutStream(const std::string& integration_id, const Stream
           "objects_synced = excluded.objects_synced, last_error = excluded.last_error, "
           "missing_permission = excluded.missing_permission, updated_at = excluded.updated_at, "
           "backfill_version = excluded.backfill_version",
-          {integration_id, r.stream, r.state, r.objects_synced, r.last_error,
+          {integration_id, r.stream, std::string(Name(r.state)), r.objects_synced, r.last_error,
            OptionalValue(r.missing_permission), r.updated_at, OptionalValue(r.backfill_version)})
+      .status();
+}
+
+Status SyncStateStore::ResetStreamBackfill(const std::string& integration_id,
+                                           const std::string& stream, int64_t version) {
+  return db_
+      .Execute("UPDATE sync_streams SET objects_synced = 0, backfill_version = $3 "
+               "WHERE integration_id = $1 AND stream = $2",
+               {integration_id, stream, version})
       .status();
 }
 
@@ -189,13 +202,35 @@ Status SyncStateStore::PutCursor(const std::string& integration_id, const Cursor
       .status();
 }
 
+Status SyncStateStore::DeleteCursor(const std::string& integration_id) {
+  return db_.Execute("DELETE FROM sync_cursors WHERE integration_id = $1", {integration_id})
+      .status();
+}
+
+Status SyncStateStore::DeleteIntegration(const std::string& integration_id) {
+  return db_.Transaction([&]() -> Status {
+    for (const char* table : {"sync_streams", "sync_slices", "sync_cursors"}) {
+      SL_RETURN_IF_ERROR(db_.Execute("DELETE FROM " + std::string(table) +
+                                         " WHERE integration_id = $1",
+                                     {integration_id})
+                             .status());
+    }
+    SL_RETURN_IF_ERROR(db_.Execute("DELETE FROM sync_run_streams WHERE run_id IN "
+                                   "(SELECT id FROM sync_runs WHERE integration_id = $1)",
+                                   {integration_id})
+                           .status());
+    return db_.Execute("DELETE FROM sync_runs WHERE integration_id = $1", {integration_id})
+        .status();
+  });
+}
+
 Status SyncStateStore::CreateRun(const RunRecord& run) {
   return db_
       .Execute(
           "INSERT INTO sync_runs (id, integration_id, kind, started_at, status, error, note, "
           "objects, events) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-          {run.id, run.integration_id, run.kind, run.started_at, run.status, run.error, run.note,
-           run.objects, run.events})
+          {run.id, run.integration_id, std::string(Name(run.kind)), run.started_at,
+           std::string(Name(run.status)), run.error, run.note, run.objects, run.events})
       .status();
 }
 
@@ -204,8 +239,8 @@ Status SyncStateStore::FinishRun(const RunRecord& run) {
     SL_RETURN_IF_ERROR(
         db_.Execute("UPDATE sync_runs SET kind = $2, status = $3, error = $4, note = $5, "
                     "objects = $6, events = $7, finished_at = $8 WHERE id = $1",
-                    {run.id, run.kind, run.status, run.error, run.note, run.objects, run.events,
-                     OptionalValue(run.finished_at)})
+                    {run.id, std::string(Name(run.kind)), std::string(Name(run.status)),
+                     run.error, run.note, run.objects, run.events, OptionalValue(run.finished_at)})
             .status());
     for (const RunStreamRecord& s : run.streams) {
       SL_RETURN_IF_ERROR(
@@ -214,7 +249,7 @@ Status SyncStateStore::FinishRun(const RunRecord& run) {
                  "missing_permission) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id, "
                  "stream) DO UPDATE SET state = excluded.state, objects = excluded.objects, "
                  "error = excluded.error, missing_permission = excluded.missing_permission",
-                 {run.id, s.stream, s.state, s.objects, s.error,
+                 {run.id, s.stream, std::string(Name(s.state)), s.objects, s.error,
                   OptionalValue(s.missing_permission)})
               .status());
     }
@@ -225,10 +260,11 @@ Status SyncStateStore::FinishRun(const RunRecord& run) {
 Result<int64_t> SyncStateStore::MarkInterruptedRuns(const std::string& integration_id,
                                                     int64_t now) {
   return db_.Execute(
-      "UPDATE sync_runs SET status = 'failed', finished_at = $2, error = 'interrupted: the "
+      "UPDATE sync_runs SET status = $3, finished_at = $2, error = 'interrupted: the "
       "process stopped during the run; the next run resumed from the checkpoints' "
-      "WHERE integration_id = $1 AND status = 'running'",
-      {integration_id, now});
+      "WHERE integration_id = $1 AND status = $4",
+      {integration_id, now, std::string(Name(RunStatus::kFailed)),
+       std::string(Name(RunStatus::kRunning))});
 }
 
 Result<std::vector<RunStreamRecord>> SyncStateStore::RunStreams(const std::string& run_id) {
@@ -238,7 +274,8 @@ Result<std::vector<RunStreamRecord>> SyncStateStore::RunStreams(const std::strin
                                            {run_id}));
   std::vector<RunStreamRecord> out;
   for (const Row& row : rows) {
-    out.push_back({row.GetString(0), row.GetString(1), row.GetInt(2), row.GetString(3),
+    SL_ASSIGN_OR_RETURN(StreamState state, ParseStreamState(row.GetString(1)));
+    out.push_back({row.GetString(0), state, row.GetInt(2), row.GetString(3),
                    row.GetOptionalString(4)});
   }
   return out;
@@ -253,7 +290,7 @@ Result<std::vector<RunRecord>> SyncStateStore::Runs(const std::string& integrati
                                 {integration_id, int64_t{limit}}));
   std::vector<RunRecord> out;
   for (const Row& row : rows) {
-    RunRecord run = RunFromRow(row);
+    SL_ASSIGN_OR_RETURN(RunRecord run, RunFromRow(row));
     SL_ASSIGN_OR_RETURN(run.streams, RunStreams(run.id));
     out.push_back(std::move(run));
   }
@@ -265,7 +302,7 @@ Result<std::optional<RunRecord>> SyncStateStore::GetRun(const std::string& run_i
                                                " FROM sync_runs WHERE id = $1",
                                            {run_id}));
   if (rows.empty()) return std::optional<RunRecord>();
-  RunRecord run = RunFromRow(rows[0]);
+  SL_ASSIGN_OR_RETURN(RunRecord run, RunFromRow(rows[0]));
   SL_ASSIGN_OR_RETURN(run.streams, RunStreams(run.id));
   return std::optional<RunRecord>(std::move(run));
 }
@@ -287,6 +324,11 @@ Result<bool> SyncStateStore::MarkProcessed(const std::string& account_id,
                                   "ON CONFLICT (account_id, event_id) DO NOTHING",
                                   {account_id, event_id, event_created, now}));
   return changed > 0;
+}
+
+Status SyncStateStore::DeleteProcessedEvents(const std::string& account_id) {
+  return db_.Execute("DELETE FROM sync_processed_events WHERE account_id = $1", {account_id})
+      .status();
 }
 
 }  // namespace stripeline::sync

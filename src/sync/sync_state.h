@@ -1,8 +1,12 @@
 #pragma once
-// SyncStateStore: the sync engine's own bookkeeping in the sync_* tables of migration 2
+// SyncStateStore: the repository of the sync's own bookkeeping, the sync_* tables
 // (docs/schema.md): per-integration stream state, backfill slices with their checkpoints, the
-// incremental event cursor, runs and their per-stream outcome. Plain reads and writes in
-// portable SQL; the engine decides what they mean.
+// incremental event cursor, runs and their per-stream outcome, the processed-event dedupe
+// records. Plain reads and writes in portable SQL; the run decides what they mean. States are
+// enums here (sync_types.h); their names are what the tables hold.
+//
+// The other repositories of src/sync: SyncedData (synced_data.h, reads and removals of the
+// stripe_* tables), ObjectWriter (object_writer.h, their writes), SyncLeases (sync_lease.h).
 //
 // Thread-safety: thread-safe (the Database is). Methods that must be atomic together are run by
 // the caller inside Database::Transaction.
@@ -15,30 +19,13 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "store/database.h"
+#include "sync/sync_types.h"
 
 namespace stripeline::sync {
 
-// Stream states (sync_streams.state, sync_run_streams.state, StreamProgress::state).
-inline constexpr char kStatePending[] = "pending";        // backfill not started or not finished
-inline constexpr char kStateRunning[] = "running";        // being backfilled by a run now
-inline constexpr char kStateSynced[] = "synced";          // backfill complete; kept by events
-inline constexpr char kStateFailed[] = "failed";          // an error outlasted every retry
-inline constexpr char kStateMissingPermission[] = "missing_permission";  // 403 naming a rak_
-inline constexpr char kStatePaused[] = "paused";          // the key was refused (401); resumes
-// The endpoint is closed to this kind of key (GET /v1/account for restricted keys): recorded,
-// explained, and not counted as an error of the run.
-inline constexpr char kStateUnavailableToKey[] = "unavailable_to_key";
-
-// Run statuses (sync_runs.status).
-inline constexpr char kRunRunning[] = "running";
-inline constexpr char kRunSucceeded[] = "succeeded";
-inline constexpr char kRunSucceededWithErrors[] = "succeeded_with_errors";
-inline constexpr char kRunFailed[] = "failed";
-inline constexpr char kRunPaused[] = "paused";
-
 struct StreamRecord {
   std::string stream;
-  std::string state = kStatePending;
+  StreamState state = StreamState::kPending;
   int64_t objects_synced = 0;
   std::string last_error;
   std::optional<std::string> missing_permission;
@@ -68,14 +55,18 @@ struct CursorRecord {
 };
 
 struct RunStreamRecord {
-  std::string stream, state;
+  std::string stream;
+  StreamState state = StreamState::kPending;
   int64_t objects = 0;
   std::string error;
   std::optional<std::string> missing_permission;
 };
 
 struct RunRecord {
-  std::string id, integration_id, kind, status, error, note;
+  std::string id, integration_id;
+  RunKind kind = RunKind::kIncremental;
+  RunStatus status = RunStatus::kRunning;
+  std::string error, note;
   int64_t started_at = 0;
   std::optional<int64_t> finished_at;
   int64_t objects = 0, events = 0;
@@ -86,14 +77,16 @@ class SyncStateStore {
  public:
   explicit SyncStateStore(store::Database& db) : db_(db) {}
 
-  store::Database& database() { return db_; }
-
   // ---- sync_streams ----
   Result<std::vector<StreamRecord>> Streams(const std::string& integration_id);
   Result<std::optional<StreamRecord>> Stream(const std::string& integration_id,
                                              const std::string& stream);
   // Inserts or replaces the row (updated_at included).
   Status PutStream(const std::string& integration_id, const StreamRecord& record);
+  // A fresh backfill of the stream is planned: objects_synced restarts at 0 and the rows it
+  // writes carry `version` (backfill_version).
+  Status ResetStreamBackfill(const std::string& integration_id, const std::string& stream,
+                             int64_t version);
   // Adds `objects` to objects_synced.
   Status AddStreamObjects(const std::string& integration_id, const std::string& stream,
                           int64_t objects, int64_t now);
@@ -116,6 +109,8 @@ class SyncStateStore {
   // ---- sync_cursors ----
   Result<std::optional<CursorRecord>> Cursor(const std::string& integration_id);
   Status PutCursor(const std::string& integration_id, const CursorRecord& cursor, int64_t now);
+  // Forgets the cursor (a re-backfill sets a fresh one).
+  Status DeleteCursor(const std::string& integration_id);
 
   // ---- sync_runs / sync_run_streams ----
   Status CreateRun(const RunRecord& run);
@@ -128,11 +123,17 @@ class SyncStateStore {
   Result<std::vector<RunRecord>> Runs(const std::string& integration_id, int limit);
   Result<std::optional<RunRecord>> GetRun(const std::string& run_id);
 
+  // Removes every row of the integration in sync_streams, sync_slices, sync_cursors, sync_runs
+  // and sync_run_streams (its data is being deleted).
+  Status DeleteIntegration(const std::string& integration_id);
+
   // ---- sync_processed_events ----
   Result<bool> IsProcessed(const std::string& account_id, const std::string& event_id);
   // False when it was already recorded.
   Result<bool> MarkProcessed(const std::string& account_id, const std::string& event_id,
                              int64_t event_created, int64_t now);
+  // Forgets the account's dedupe records (its synced rows are being removed).
+  Status DeleteProcessedEvents(const std::string& account_id);
 
  private:
   Result<std::vector<RunStreamRecord>> RunStreams(const std::string& run_id);

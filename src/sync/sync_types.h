@@ -1,15 +1,58 @@
 #pragma once
 // The values the sync engine's API takes and returns (SyncEngine in sync_engine.h): options,
-// progress, run results, status, verification. Plain values; copyable; no invariants.
+// progress, run results, status, verification, and the sync's state machines as enums. Plain
+// values; copyable; no invariants.
+//
+// The enums' names (Name/Parse) are the strings stored in the database and shown in JSON; they
+// are converted only at the row mappers (sync_state.cc) and the views (sync_views.cc).
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/result.h"
+
 namespace stripeline::sync {
+
+// Where one stream of an integration stands (sync_streams.state, sync_run_streams.state).
+enum class StreamState {
+  kPending,            // "pending": backfill not started or not finished
+  kRunning,            // "running": being backfilled by a run now
+  kSynced,             // "synced": backfill complete; kept by events
+  kFailed,             // "failed": an error outlasted every retry
+  kMissingPermission,  // "missing_permission": a 403 naming a rak_ permission
+  kPaused,             // "paused": the key was refused (401); resumes after a reconnect
+  // "unavailable_to_key": the endpoint is closed to this kind of key (GET /v1/account for
+  // restricted keys): recorded, explained, and not counted as an error of the run.
+  kUnavailableToKey,
+};
+
+// How a run ended, or that it has not yet (sync_runs.status).
+enum class RunStatus {
+  kRunning,              // "running"
+  kSucceeded,            // "succeeded"
+  kSucceededWithErrors,  // "succeeded_with_errors"
+  kFailed,               // "failed"
+  kPaused,               // "paused"
+};
+
+// What a run did (sync_runs.kind): a backfill of at least one stream, or only the events poll.
+enum class RunKind {
+  kBackfill,     // "backfill"
+  kIncremental,  // "incremental"
+};
+
+std::string_view Name(StreamState state);
+std::string_view Name(RunStatus status);
+std::string_view Name(RunKind kind);
+// The inverse of Name; InvalidArgument for any other text.
+Result<StreamState> ParseStreamState(std::string_view name);
+Result<RunStatus> ParseRunStatus(std::string_view name);
+Result<RunKind> ParseRunKind(std::string_view name);
 
 struct SyncOptions {
   // Worker threads per run: parallel requests to Stripe (a page takes 0.2-1 s, so reaching
@@ -35,15 +78,11 @@ struct SyncOptions {
   std::chrono::seconds lease_ttl{60};
   // Streams to sync; empty means every stream of the stream table.
   std::vector<std::string> streams;
-  // Test seam: after this many backfill pages were written, the run stops dead like a killed
-  // process: no further writes, the run row stays 'running' (the next run marks it
-  // interrupted). Run() then returns Internal "simulated crash". 0 = never.
-  int64_t crash_after_pages = 0;
 };
 
 struct StreamProgress {
   std::string stream;
-  std::string state;    // sync_state.h kState*
+  StreamState state = StreamState::kPending;
   int64_t objects = 0;  // objects written in this run (Status(): in total)
   int64_t slices_done = 0, slices_total = 0;
   std::string error;
@@ -63,8 +102,8 @@ using ProgressCallback = std::function<void(const SyncProgress&)>;
 
 struct SyncRunResult {
   std::string run_id, integration_id;
-  std::string kind;    // "backfill" | "incremental"
-  std::string status;  // sync_state.h kRun*
+  RunKind kind = RunKind::kIncremental;
+  RunStatus status = RunStatus::kRunning;
   std::string error;   // why it failed or paused; empty on success
   std::string note;    // e.g. why a re-backfill happened
   int64_t started_at = 0;

@@ -30,7 +30,7 @@ json::array Ids(const std::vector<std::string>& ids) {
 
 json::object StreamProgressJson(const StreamProgress& stream) {
   return {{"stream", stream.stream},
-          {"state", stream.state},
+          {"state", Name(stream.state)},
           {"objects", stream.objects},
           {"slices_done", stream.slices_done},
           {"slices_total", stream.slices_total},
@@ -43,8 +43,8 @@ json::object SyncRunJson(const SyncRunResult& run) {
   for (const StreamProgress& s : run.streams) streams.push_back(StreamProgressJson(s));
   return {{"id", run.run_id},
           {"integration_id", run.integration_id},
-          {"kind", run.kind},
-          {"status", run.status},
+          {"kind", Name(run.kind)},
+          {"status", Name(run.status)},
           {"error", run.error},
           {"note", run.note},
           {"started_at", run.started_at},
@@ -104,8 +104,8 @@ json::object IntegrationJson(const store::Integration& integration,
   if (last_run) {
     const SyncRunResult& run = *last_run;
     last_sync = json::object{{"run_id", run.run_id},
-                             {"status", run.status},
-                             {"kind", run.kind},
+                             {"status", Name(run.status)},
+                             {"kind", Name(run.kind)},
                              {"started_at", run.started_at},
                              {"finished_at", OrNull(run.finished_at)}};
   }

@@ -30,7 +30,7 @@ std::string StringField(const json::object& object, std::string_view key) {
 }
 
 // The fields of a verified payload the intake needs; InvalidArgument when it is no event.
-Result<store::WebhookEvent> ParseEvent(std::string_view payload) {
+Result<WebhookEvent> ParseEvent(std::string_view payload) {
   const Status invalid = Status::InvalidArgument(
       "The payload is signed but is not a Stripe event: expected a JSON object with id, type "
       "and created.",
@@ -39,7 +39,7 @@ Result<store::WebhookEvent> ParseEvent(std::string_view payload) {
   json::value value = json::parse(payload, ec);
   if (ec || !value.is_object()) return invalid;
   const json::object& object = value.get_object();
-  store::WebhookEvent event;
+  WebhookEvent event;
   event.event_id = StringField(object, "id");
   event.type = StringField(object, "type");
   const json::value* created = object.if_contains("created");
@@ -63,7 +63,7 @@ bool Retryable(const Status& status) {
 
 // A caller waiting in StoreDurably. The front of writers_ commits for everyone queued.
 struct WebhookIntake::Writer {
-  const store::WebhookEvent* event;
+  const WebhookEvent* event;
   Result<bool> result = Status::Internal("not committed");
   bool done = false;
   std::condition_variable cv;
@@ -73,6 +73,7 @@ WebhookIntake::WebhookIntake(store::Store& store, integrations::IntegrationServi
                              const SecretBox& box, EventApplier& applier, Clock& clock,
                              WebhookIntakeOptions options)
     : store_(store),
+      webhooks_(store.database()),
       integrations_(integrations),
       box_(box),
       applier_(applier),
@@ -101,7 +102,7 @@ Status WebhookIntake::Audit(const access::Actor& actor, const std::string& integ
 }
 
 Result<WebhookConfig> WebhookIntake::ConfigOf(const std::string& integration_id) {
-  auto secrets = store_.GetWebhookSecrets(integration_id);
+  auto secrets = webhooks_.GetSecrets(integration_id);
   if (!secrets.ok()) {
     if (secrets.status().code() != StatusCode::kNotFound) return secrets.status();
     return Status::NotFound("Webhooks are not set up for integration '" + integration_id +
@@ -119,7 +120,7 @@ Result<WebhookConfig> WebhookIntake::ConfigOf(const std::string& integration_id)
     config.previous_secret_masked = secrets->previous_masked;
     config.previous_expires_at = secrets->previous_expires_at;
   }
-  SL_ASSIGN_OR_RETURN(config.events, store_.CountWebhookEvents(integration_id));
+  SL_ASSIGN_OR_RETURN(config.events, webhooks_.CountEvents(integration_id));
   return config;
 }
 
@@ -147,11 +148,11 @@ Result<SecretChange> WebhookIntake::SetSecret(const access::Actor& actor,
 
   bool rotated = false;
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-    store::WebhookSecrets next{.integration_id = integration.id,
+    WebhookSecrets next{.integration_id = integration.id,
                                .secret_sealed = sealed,
                                .secret_masked = stripe::MaskWebhookSecret(*secret),
                                .created_at = now};
-    auto current = store_.GetWebhookSecrets(integration.id);
+    auto current = webhooks_.GetSecrets(integration.id);
     if (current.ok()) {
       rotated = true;
       if (window.count() > 0) {
@@ -162,7 +163,7 @@ Result<SecretChange> WebhookIntake::SetSecret(const access::Actor& actor,
     } else if (current.status().code() != StatusCode::kNotFound) {
       return current.status();
     }
-    SL_RETURN_IF_ERROR(store_.PutWebhookSecrets(next));
+    SL_RETURN_IF_ERROR(webhooks_.PutSecrets(next));
     std::string summary =
         std::string(rotated ? "Rotated" : "Set") + " the webhook signing secret (" +
         (generated ? "generated" : "entered") + ", " + next.secret_masked + ")";
@@ -198,7 +199,7 @@ Result<std::string> WebhookIntake::DeleteSecrets(const access::Actor& actor,
   SL_RETURN_IF_ERROR(access::RequireAdmin(actor, "remove webhook signing secrets"));
   SL_ASSIGN_OR_RETURN(store::Integration integration, VisibleIntegration(actor, integration_id));
   SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-    Status deleted = store_.DeleteWebhookSecrets(integration.id);
+    Status deleted = webhooks_.DeleteSecrets(integration.id);
     if (deleted.code() == StatusCode::kNotFound) {
       return Status::NotFound("Webhooks are not set up for integration '" + integration.id + "'.",
                               "webhook_not_configured");
@@ -223,7 +224,7 @@ Result<std::shared_ptr<const WebhookIntake::Endpoint>> WebhookIntake::ReadEndpoi
                                 "' to receive webhooks for: check the URL registered in Stripe.",
                             "webhook_endpoint_not_found");
   }
-  auto secrets = store_.GetWebhookSecrets(integration_id);
+  auto secrets = webhooks_.GetSecrets(integration_id);
   if (!secrets.ok()) {
     if (secrets.status().code() != StatusCode::kNotFound) return secrets.status();
     return Status::NotFound("Integration '" + integration_id +
@@ -277,7 +278,7 @@ Result<Receipt> WebhookIntake::Receive(const std::string& integration_id,
   }
   SL_RETURN_IF_ERROR(
       stripe::VerifyWebhookSignature(payload, signature_header, secrets, now, options_.tolerance));
-  SL_ASSIGN_OR_RETURN(store::WebhookEvent event, ParseEvent(payload));
+  SL_ASSIGN_OR_RETURN(WebhookEvent event, ParseEvent(payload));
   if (event.account && !endpoint->account.empty() && *event.account != endpoint->account) {
     return Status::InvalidArgument("Event " + event.event_id + " belongs to Stripe account " +
                                        *event.account + ", but integration '" + integration_id +
@@ -286,7 +287,7 @@ Result<Receipt> WebhookIntake::Receive(const std::string& integration_id,
   }
   event.integration_id = integration_id;
   event.received_at = now;
-  event.state = store::kWebhookPending;
+  event.state = WebhookEventState::kPending;
 
   auto inserted = StoreDurably(event);
   if (!inserted.ok()) {
@@ -305,7 +306,7 @@ Result<Receipt> WebhookIntake::Receive(const std::string& integration_id,
                  .waiting_for_activation = !endpoint->active};
 }
 
-Result<bool> WebhookIntake::StoreDurably(const store::WebhookEvent& event) {
+Result<bool> WebhookIntake::StoreDurably(const WebhookEvent& event) {
   Writer self{.event = &event};
   std::unique_lock lock(writers_mu_);
   writers_.push_back(&self);
@@ -349,7 +350,7 @@ void WebhookIntake::CommitGroup(const std::vector<Writer*>& group) {
   Status committed = store_.InDurableTransaction([&]() -> Status {
     for (Writer* writer : group) {
       // A failed insert (its integration deleted meanwhile) fails only that delivery.
-      writer->result = store_.InsertWebhookEvent(*writer->event);
+      writer->result = webhooks_.InsertEvent(*writer->event);
     }
     return Status::OK();
   });
@@ -413,8 +414,8 @@ Result<int64_t> WebhookIntake::ApplyPending() {
       std::lock_guard lock(applier_mu_);
       if (stopping_) break;
     }
-    SL_ASSIGN_OR_RETURN(std::vector<store::WebhookEvent> due,
-                        store_.DuePendingWebhookEvents(clock_.NowUnix(), options_.apply_batch));
+    SL_ASSIGN_OR_RETURN(std::vector<WebhookEvent> due,
+                        webhooks_.DuePendingEvents(clock_.NowUnix(), options_.apply_batch));
     if (due.empty()) break;
     // Parsing is the applier's own work: done before a transaction, it never holds up the
     // intake's commits.
@@ -435,7 +436,7 @@ Result<int64_t> WebhookIntake::ApplyPending() {
       SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
         while (next < end) {
           const size_t i = next++;
-          Status updated = store_.UpdateWebhookEventState(
+          Status updated = webhooks_.UpdateEventState(
               ApplyOne(due[i], payloads[i].if_object()));
           // The integration (and its events) may have been deleted meanwhile.
           if (!updated.ok() && updated.code() != StatusCode::kNotFound) return updated;
@@ -455,7 +456,7 @@ void WebhookIntake::YieldToDeliveries() {
   writers_drained_.wait_for(lock, options_.max_apply_deferral, [this] { return writers_.empty(); });
 }
 
-store::WebhookEvent WebhookIntake::ApplyOne(store::WebhookEvent event,
+WebhookEvent WebhookIntake::ApplyOne(WebhookEvent event,
                                             const json::object* payload) {
   const int64_t now = clock_.NowUnix();
   ++event.attempts;
@@ -464,7 +465,7 @@ store::WebhookEvent WebhookIntake::ApplyOne(store::WebhookEvent event,
                                                  "webhook_invalid_event")
                        : applier_.Apply(event.integration_id, *payload);
   if (applied.ok()) {
-    event.state = store::kWebhookApplied;
+    event.state = WebhookEventState::kApplied;
     event.error.clear();
     event.applied_at = now;
     return event;
@@ -473,12 +474,12 @@ store::WebhookEvent WebhookIntake::ApplyOne(store::WebhookEvent event,
   if (Retryable(applied) && event.attempts < options_.max_apply_attempts) {
     event.next_attempt_at = now + (int64_t{1} << std::min<int64_t>(event.attempts, 20));
   } else {
-    event.state = store::kWebhookFailed;
+    event.state = WebhookEventState::kFailed;
   }
   log::Warn("webhook.event_not_applied", {{"integration", event.integration_id},
                                           {"event", event.event_id},
                                           {"attempt", event.attempts},
-                                          {"state", event.state},
+                                          {"state", std::string(Name(event.state))},
                                           {"error", event.error}});
   return event;
 }

@@ -46,6 +46,7 @@
 #include "integrations/integration_service.h"
 #include "store/store.h"
 #include "sync/event_applier.h"
+#include "sync/webhook_store.h"
 
 namespace stripeline::sync {
 
@@ -86,7 +87,7 @@ struct WebhookConfig {
   std::optional<std::string> previous_secret_masked;
   // Set while the previous secret is still accepted.
   std::optional<int64_t> previous_expires_at;
-  store::WebhookEventCounts events;
+  WebhookEventCounts events;
 };
 
 struct SecretChange {
@@ -186,11 +187,11 @@ class WebhookIntake {
   Result<std::shared_ptr<const Endpoint>> ReadEndpoint(const std::string& integration_id);
   void ForgetEndpoint(const std::string& integration_id);
   // Group commit: stores `event` durably together with whatever other callers queued.
-  Result<bool> StoreDurably(const store::WebhookEvent& event);
+  Result<bool> StoreDurably(const WebhookEvent& event);
   void CommitGroup(const std::vector<Writer*>& group);
   // Applies one event and says what its row becomes. `payload` is its stored payload, parsed
   // beforehand outside any transaction (nullptr: not a JSON object).
-  store::WebhookEvent ApplyOne(store::WebhookEvent event, const boost::json::object* payload);
+  WebhookEvent ApplyOne(WebhookEvent event, const boost::json::object* payload);
   // Waits until no delivery is queued for the group commit, at most max_apply_deferral.
   void YieldToDeliveries();
   void RunApplier();
@@ -201,6 +202,7 @@ class WebhookIntake {
                const std::string& action, std::string summary);
 
   store::Store& store_;
+  WebhookStore webhooks_;  // over the store's database, obtained once in the constructor
   integrations::IntegrationService& integrations_;
   const SecretBox& box_;
   EventApplier& applier_;

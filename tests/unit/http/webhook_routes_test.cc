@@ -11,6 +11,7 @@
 #include "stripe/curl_transport.h"
 #include "stripe/webhook_signature.h"
 #include "sync/webhook_intake.h"
+#include "sync/webhook_store.h"
 #include "unit/http/api_test_services.h"
 #include "unit/http/http_test_util.h"
 #include "unit/integrations/integrations_test_util.h"
@@ -84,7 +85,7 @@ TEST_F(WebhookRoutesTest, TheIntakeVerifiesTheBodyExactlyAsItCameOverHttp) {
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->status, 200) << response->body;
   EXPECT_EQ(response->body, R"({"received":true})");
-  auto stored = store_->GetWebhookEvent(integration_id_, "evt_raw");
+  auto stored = sync::WebhookStore(store_->database()).GetEvent(integration_id_, "evt_raw");
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(stored->payload, body);
 }
@@ -107,7 +108,7 @@ TEST_F(WebhookRoutesTest, RejectionsAre400WithTheReasonAndUnknownEndpoints404) {
       body));
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(ErrorCodeOf(unknown), "webhook_endpoint_not_found");
-  EXPECT_EQ(store_->CountWebhookEvents(integration_id_)->received, 0);
+  EXPECT_EQ(sync::WebhookStore(store_->database()).CountEvents(integration_id_)->received, 0);
 }
 
 TEST_F(WebhookRoutesTest, AGeneratedSecretIsAnsweredOnceThenOnlyMasked) {

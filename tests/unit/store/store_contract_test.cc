@@ -593,113 +593,30 @@ TEST_P(StoreContract, ConcurrentWritersFromManyThreads) {
   EXPECT_EQ(store().ListAudit(std::nullopt, 1000)->size(), size_t{kThreads * kPerThread});
 }
 
-// ---- Webhook secrets and events ----
-
-WebhookEvent MakeWebhookEvent(std::string integration_id, std::string event_id, int64_t created) {
-  WebhookEvent e;
-  e.integration_id = std::move(integration_id);
-  e.event_id = std::move(event_id);
-  e.type = "charge.updated";
-  e.created = created;
-  e.livemode = true;
-  e.account = "acct_connected";
-  e.payload = R"({"id":")" + e.event_id + R"(", "note": "é\u00e9"})";
-  e.received_at = 1'700'000'500;
-  return e;
-}
-
-TEST_P(StoreContract, WebhookSecretsRoundTripReplaceAndDelete) {
-  ASSERT_TRUE(store().CreateIntegration(MakeIntegration("int_1")).ok());
-  EXPECT_EQ(store().GetWebhookSecrets("int_1").status().code(), StatusCode::kNotFound);
-  WebhookSecrets w{.integration_id = "int_1", .secret_sealed = "v1:new",
-                   .secret_masked = "whsec_...abcd", .created_at = 10};
-  ASSERT_TRUE(store().PutWebhookSecrets(w).ok());
-  w.previous_sealed = "v1:old";
-  w.previous_masked = "whsec_...wxyz";
-  w.previous_expires_at = 20;
-  ASSERT_TRUE(store().PutWebhookSecrets(w).ok());
-  Result<WebhookSecrets> got = store().GetWebhookSecrets("int_1");
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(got->secret_sealed, "v1:new");
-  EXPECT_EQ(got->previous_sealed, "v1:old");
-  EXPECT_EQ(got->previous_masked, "whsec_...wxyz");
-  EXPECT_EQ(got->previous_expires_at, 20);
-  ASSERT_TRUE(store().DeleteWebhookSecrets("int_1").ok());
-  EXPECT_EQ(store().DeleteWebhookSecrets("int_1").code(), StatusCode::kNotFound);
-  w.integration_id = "int_missing";
-  EXPECT_EQ(store().PutWebhookSecrets(w).code(), StatusCode::kNotFound);
-}
-
-TEST_P(StoreContract, WebhookEventsAreStoredOnceAndListedDueInCreatedOrder) {
-  ASSERT_TRUE(store().CreateIntegration(MakeIntegration("int_1")).ok());
-  Integration inactive = MakeIntegration("int_2");
-  inactive.active = false;
-  ASSERT_TRUE(store().CreateIntegration(inactive).ok());
-  ASSERT_TRUE(*store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_b", 200)));
-  ASSERT_TRUE(*store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_a", 100)));
-  ASSERT_TRUE(*store().InsertWebhookEvent(MakeWebhookEvent("int_2", "evt_c", 50)));
-  WebhookEvent later = MakeWebhookEvent("int_1", "evt_later", 10);
-  later.next_attempt_at = 1000;
-  ASSERT_TRUE(*store().InsertWebhookEvent(later));
-  Result<bool> duplicate = store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_a", 100));
-  ASSERT_TRUE(duplicate.ok());
-  EXPECT_FALSE(*duplicate);
-  EXPECT_EQ(store().InsertWebhookEvent(MakeWebhookEvent("int_x", "evt_x", 1)).status().code(),
-            StatusCode::kNotFound);
-
-  Result<std::vector<WebhookEvent>> due = store().DuePendingWebhookEvents(999, 10);
-  ASSERT_TRUE(due.ok()) << due.status().ToString();
-  ASSERT_EQ(due->size(), 2u);  // not the inactive integration's, not the one due later
-  EXPECT_EQ((*due)[0].event_id, "evt_a");
-  EXPECT_EQ((*due)[1].event_id, "evt_b");
-  EXPECT_EQ((*due)[0].payload, MakeWebhookEvent("int_1", "evt_a", 100).payload);
-  EXPECT_EQ((*due)[0].account, "acct_connected");
-  EXPECT_TRUE((*due)[0].livemode);
-  EXPECT_EQ(store().DuePendingWebhookEvents(1000, 1)->at(0).event_id, "evt_later");
-
-  WebhookEvent applied = (*due)[0];
-  applied.state = kWebhookApplied;
-  applied.attempts = 1;
-  applied.applied_at = 1'700'000'600;
-  ASSERT_TRUE(store().UpdateWebhookEventState(applied).ok());
-  WebhookEvent failed = (*due)[1];
-  failed.state = kWebhookFailed;
-  failed.error = "boom";
-  ASSERT_TRUE(store().UpdateWebhookEventState(failed).ok());
-  EXPECT_EQ(store().GetWebhookEvent("int_1", "evt_a")->applied_at, 1'700'000'600);
-  EXPECT_EQ(store().GetWebhookEvent("int_1", "evt_b")->error, "boom");
-
-  Result<WebhookEventCounts> counts = store().CountWebhookEvents("int_1");
-  ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->received, 3);
-  EXPECT_EQ(counts->applied, 1);
-  EXPECT_EQ(counts->failed, 1);
-  EXPECT_EQ(counts->pending, 1);
-  EXPECT_EQ(counts->last_received_at, 1'700'000'500);
-  EXPECT_EQ(store().CountWebhookEvents("int_none")->received, 0);
-  EXPECT_FALSE(store().CountWebhookEvents("int_none")->last_received_at);
-}
-
 TEST_P(StoreContract, DurableTransactionCommitsOrRollsBack) {
-  ASSERT_TRUE(store().CreateIntegration(MakeIntegration("int_1")).ok());
+  auto entry = [](std::string summary) {
+    return AuditEntry{.at = 1, .actor = "admin@example.com", .action = "test",
+                      .summary = std::move(summary)};
+  };
+  auto entries = [&] { return store().ListAudit(std::nullopt, 10)->size(); };
   Status committed = store().InDurableTransaction([&]() -> Status {
-    return store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_1", 1)).status();
+    return store().AppendAudit(entry("one")).status();
   });
   ASSERT_TRUE(committed.ok()) << committed.ToString();
   Status rolled_back = store().InDurableTransaction([&]() -> Status {
-    SL_RETURN_IF_ERROR(store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_2", 2)).status());
+    SL_RETURN_IF_ERROR(store().AppendAudit(entry("two")).status());
     return Status::Internal("give up");
   });
   EXPECT_EQ(rolled_back.code(), StatusCode::kInternal);
-  EXPECT_EQ(store().CountWebhookEvents("int_1")->received, 1);
+  EXPECT_EQ(entries(), 1u);
   // Nested in a transaction it joins it.
   Status nested = store().InTransaction([&]() -> Status {
     return store().InDurableTransaction([&]() -> Status {
-      return store().InsertWebhookEvent(MakeWebhookEvent("int_1", "evt_3", 3)).status();
+      return store().AppendAudit(entry("three")).status();
     });
   });
   ASSERT_TRUE(nested.ok());
-  EXPECT_EQ(store().CountWebhookEvents("int_1")->received, 2);
+  EXPECT_EQ(entries(), 2u);
 }
 
 OAuthState MakeOAuthState(std::string hash, int64_t expires_at) {

@@ -254,7 +254,7 @@ TEST_F(EventApplierTest, StreamsMissingAPermissionAreNotHalfFilled) {
   SyncStateStore state(store_->database());
   ASSERT_TRUE(state
                   .PutStream("int_test", {.stream = "subscriptions",
-                                          .state = kStateMissingPermission,
+                                          .state = StreamState::kMissingPermission,
                                           .missing_permission = "rak_subscription_read"})
                   .ok());
   auto applier = Applier();

@@ -113,7 +113,7 @@ TEST_F(SyncLeaseTest, TheEngineHoldsTheLeaseForARunAndRefusesWhileAnotherProcess
   ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_leases", {}).ok());
   auto run = engine.Run(integration_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  EXPECT_EQ(run->status, kRunSucceeded) << run->error;
+  EXPECT_EQ(run->status, RunStatus::kSucceeded) << run->error;
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_leases"), 0) << "released after the run";
 }
 

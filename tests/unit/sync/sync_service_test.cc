@@ -63,7 +63,7 @@ class SyncServiceTest : public SyncTest {
   void SyncOnce(const std::string& id) {
     auto run = engine_->Run(id);
     ASSERT_TRUE(run.ok()) << run.status().ToString();
-    ASSERT_EQ(run->status, kRunSucceeded) << run->error;
+    ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->error;
   }
 
   std::unique_ptr<SyncService> service_;
@@ -104,7 +104,7 @@ TEST_F(SyncServiceTest, MembersStartSyncsOfIntegrationsTheyCanSee) {
   ASSERT_TRUE(runs.ok());
   ASSERT_EQ(runs->size(), 1u);
   EXPECT_EQ(runs->front().run_id, *started);
-  EXPECT_EQ(runs->front().status, kRunSucceeded) << runs->front().error;
+  EXPECT_EQ(runs->front().status, RunStatus::kSucceeded) << runs->front().error;
 }
 
 // Regression: right after Start, Status said running with no current run (the run's thread
@@ -120,7 +120,7 @@ TEST_F(SyncServiceTest, AStartedRunIsVisibleAtOnce) {
     if (status->running) {
       ASSERT_TRUE(status->current_run.has_value()) << "attempt " << attempt;
       EXPECT_EQ(status->current_run->run_id, *started);
-      EXPECT_EQ(status->current_run->status, kRunRunning);
+      EXPECT_EQ(status->current_run->status, RunStatus::kRunning);
     } else {
       ASSERT_TRUE(status->last_run.has_value());
       EXPECT_EQ(status->last_run->run_id, *started);

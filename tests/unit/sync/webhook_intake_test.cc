@@ -115,8 +115,8 @@ class WebhookIntakeTest : public ::testing::Test {
   }
 
   std::string EventState(const std::string& event_id) {
-    auto event = store_->GetWebhookEvent(kIntegration, event_id);
-    return event.ok() ? event->state : "<none>";
+    auto event = WebhookStore(store_->database()).GetEvent(kIntegration, event_id);
+    return event.ok() ? std::string(Name(event->state)) : "<none>";
   }
 
   void SetActive(bool active) {
@@ -150,7 +150,7 @@ TEST_F(WebhookIntakeTest, PastedSecretIsStoredSealedAndShownMasked) {
   EXPECT_EQ(change->webhook.secret_masked, "whsec_...ghij");
   EXPECT_FALSE(dir_.AnyFileContains(kPasted));  // only sealed on disk
 
-  auto sealed = store_->GetWebhookSecrets(kIntegration);
+  auto sealed = WebhookStore(store_->database()).GetSecrets(kIntegration);
   ASSERT_TRUE(sealed.ok());
   EXPECT_TRUE(box_.Open(sealed->secret_sealed, kIntegration).ok());
   EXPECT_FALSE(box_.Open(sealed->secret_sealed, "int_other").ok());  // bound to its integration
@@ -436,9 +436,9 @@ TEST_F(WebhookIntakeTest, AnEventTheApplierRefusesIsMarkedFailedWithTheError) {
                            {})
                   .ok());
   ASSERT_TRUE(intake_->ApplyPending().ok());
-  auto event = store_->GetWebhookEvent(kIntegration, "evt_bad");
+  auto event = WebhookStore(store_->database()).GetEvent(kIntegration, "evt_bad");
   ASSERT_TRUE(event.ok());
-  EXPECT_EQ(event->state, "failed");
+  EXPECT_EQ(event->state, WebhookEventState::kFailed);
   EXPECT_EQ(event->attempts, 1);
   EXPECT_NE(event->error.find("webhook_invalid_event"), std::string::npos);
   auto config = intake_->Config(kAdmin, kIntegration);
@@ -529,7 +529,7 @@ TEST_F(WebhookIntakeTest, EventsOfADeletedIntegrationGoWithIt) {
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
   ASSERT_TRUE(store_->DeleteIntegration(kIntegration).ok());
   EXPECT_EQ(StoredEvents(), 0);
-  EXPECT_EQ(store_->GetWebhookSecrets(kIntegration).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(WebhookStore(store_->database()).GetSecrets(kIntegration).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Deliver(CustomerEvent("evt_2", kNow, "A")).status().error_code(),
             "webhook_endpoint_not_found");
 }

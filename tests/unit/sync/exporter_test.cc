@@ -1,8 +1,10 @@
-// SyncEngine::Export's CSV cells, as spreadsheets and pipelines read them.
+// Exporter (through SyncEngine::Export): what it writes, and CSV cells as spreadsheets and
+// pipelines read them.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "sync/exporter.h"
 #include "sync/sync_engine.h"
 #include "unit/sync/sync_test_util.h"
 
@@ -39,6 +41,30 @@ TEST_F(SyncTest, CsvWritesDecimalColumnsInPlainNotation) {
     for (int column = 0; column < 5; ++column) std::getline(cells, cell, ',');
     EXPECT_EQ(cell, expected) << text.substr(line + 1, 80);
   }
+}
+
+TEST_F(SyncTest, ExportWritesAStream) {
+  std::string id = AddIntegration();
+  SyncEngine& engine = Engine(SmallPages());
+  ASSERT_TRUE(engine.Run(id).ok());
+
+  std::ostringstream jsonl;
+  ASSERT_TRUE(engine.Export(id, "customers", ExportFormat::kJsonLines, jsonl).ok());
+  std::istringstream lines(jsonl.str());
+  std::string line;
+  size_t count = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(boost::json::parse(line).at("object").as_string(), "customer");
+    ++count;
+  }
+  EXPECT_EQ(count, Local(*FindStream("customers")).size());
+
+  std::ostringstream csv;
+  ASSERT_TRUE(engine.Export(id, "charges", ExportFormat::kCsv, csv).ok());
+  EXPECT_EQ(csv.str().rfind("id,livemode,created,customer,amount,", 0), 0u) << csv.str();
+  std::ostringstream ignored;
+  EXPECT_EQ(engine.Export(id, "nope", ExportFormat::kCsv, ignored).error_code(),
+            "sync_unknown_stream");
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+#include "sync/exporter.h"
+
+#include <charconv>
+#include <variant>
+
+namespace stripeline::sync {
+
+namespace {
+
+void CsvField(std::ostream& out, const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    out << value;
+    return;
+  }
+  out << '"';
+  for (char c : value) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+std::string ValueText(const store::Row& row, size_t i) {
+  if (row.IsNull(i)) return "";
+  const store::Value& v = row.at(i);
+  if (std::holds_alternative<double>(v)) {
+    // The shortest text that reads back as the same double, in plain notation ("5", "0.25"):
+    // JSON serialisation would write 5.0 as "5E0", which spreadsheets do not read as 5.
+    char buffer[64];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::get<double>(v),
+                                   std::chars_format::fixed);
+    return ec == std::errc() ? std::string(buffer, end) : std::to_string(std::get<double>(v));
+  }
+  return row.GetString(i);
+}
+
+}  // namespace
+
+Status Exporter::Export(const std::string& account_id, const StreamSpec& stream,
+                        ExportFormat format, std::ostream& out) {
+  const std::vector<std::string> columns = SyncedData::ExportColumns(stream);
+  SL_ASSIGN_OR_RETURN(store::Rows rows, data_.ExportRows(stream, account_id));
+  if (format == ExportFormat::kJsonLines) {
+    for (const store::Row& row : rows) out << row.GetString(0) << '\n';
+  } else {
+    for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
+    out << "\r\n";
+    for (const store::Row& row : rows) {
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (i) out << ',';
+        CsvField(out, ValueText(row, i + 1));
+      }
+      out << "\r\n";
+    }
+  }
+  if (!out) return Status::Internal("Writing the export failed", "export_failed");
+  return Status::OK();
+}
+
+}  // namespace stripeline::sync
