@@ -185,15 +185,16 @@ struct HttpServer::Impl {
         const std::string_view head(static_cast<const char*>(buffer.data().data()),
                                     buffer.data().size());
         const bool long_target = head.find("\r\n") == std::string_view::npos;
-        co_await Write(stream,
-                       long_target
-                           ? ErrorResponse(414, "uri_too_long",
-                                           "The request's URL is longer than " +
-                                               std::to_string(kHeaderLimit / 1024) + " KiB.")
-                           : ErrorResponse(431, "headers_too_large",
-                                           "The request's headers are larger than " +
-                                               std::to_string(kHeaderLimit / 1024) + " KiB."),
-                       false, 11);
+        // A named value, not a conditional temporary in co_await's arguments: GCC 12
+        // destroys such a temporary twice.
+        HttpResponse refusal =
+            long_target ? ErrorResponse(414, "uri_too_long",
+                                        "The request's URL is longer than " +
+                                            std::to_string(kHeaderLimit / 1024) + " KiB.")
+                        : ErrorResponse(431, "headers_too_large",
+                                        "The request's headers are larger than " +
+                                            std::to_string(kHeaderLimit / 1024) + " KiB.");
+        co_await Write(stream, std::move(refusal), false, 11);
         co_await LingeringClose(stream);
         break;
       }

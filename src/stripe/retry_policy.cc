@@ -44,7 +44,7 @@ bool ShouldRetry(const RetryPolicy& policy, int attempt, const Result<TransportR
                  std::optional<std::chrono::milliseconds> throttled_for) {
   if (throttled_for && last.ok() && policy.retry_rate_limited && IsRateLimited(last.value())) {
     std::optional<std::string> should = last.value().Header("stripe-should-retry");
-    if (should && EqualsIgnoringCase(*should, "false")) return false;
+    if (should && EqualsIgnoreCase(*should, "false")) return false;
     return *throttled_for < policy.rate_limited_patience;
   }
   if (attempt > (throttled_for ? policy.max_paced_retries : policy.max_retries)) return false;

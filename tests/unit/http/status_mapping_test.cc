@@ -103,6 +103,7 @@ TEST_F(NoRouteResponseTest, Answers405WithAllowForAKnownPathAndOtherMethod) {
   HttpResponse by_placeholder = Dispatch("PATCH", "/api/v1/integrations/int_1");
   EXPECT_EQ(by_placeholder.status, 405);
   EXPECT_EQ(by_placeholder.Header("Allow"), "GET, DELETE");
+}
 
 TEST(ErrorResponse, SendsRetryAfterWhenTheStatusSaysWhenToAskAgain) {
   HttpResponse throttled = ErrorResponse(

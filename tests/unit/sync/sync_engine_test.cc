@@ -133,7 +133,7 @@ TEST_F(ScaledSyncEngineTest, SlicesAStreamFromItsFirstPageAndLeavesASmallOneWhol
   options.streams = {"charges", "coupons", "products"};
   auto result = Engine(options).Run(id);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(result->status, kRunSucceeded) << result->error;
+  EXPECT_EQ(result->status, RunStatus::kSucceeded) << result->error;
   // Charges fill many pages: their first page's density splits them at once (idle workers may
   // split further); a stream whose first page says has_more=false (fewer objects than a page)
   // stays the one slice it started as.

@@ -10,6 +10,7 @@
 #include "store/open_store.h"
 #include "store/store.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
 namespace {
@@ -26,7 +27,7 @@ store::Integration MakeIntegration(std::string id) {
   i.stripe_account_name = "Acme Ltd";
   i.livemode = true;
   i.active = true;
-  i.health = "ok";
+  i.health = store::Health::kOk;
   i.created_at = 1'700'000'000;
   i.updated_at = 1'700'000'050;
   return i;
@@ -35,7 +36,8 @@ store::Integration MakeIntegration(std::string id) {
 class WebhookStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string());
+    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
+                                  test_util::TestSchemas());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     webhooks_ = std::make_unique<WebhookStore>(store_->database());
