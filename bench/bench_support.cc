@@ -1,8 +1,5 @@
 #include "bench/bench_support.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -29,69 +26,17 @@ Result<std::unique_ptr<EmulatorProcess>> EmulatorProcess::Start(const EmulatorFl
                                    "--latency-ms=" + std::to_string(flags.latency_ms),
                                    "--rate-limit-live=" + std::to_string(flags.rate_limit_live),
                                    "--rate-limit-test=" + std::to_string(flags.rate_limit_test)};
-  int out[2];
-  if (pipe(out) != 0) return Status::Internal("pipe() failed");
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<ServerProcess> server, ServerProcess::Start(std::move(argv)));
   std::unique_ptr<EmulatorProcess> process(new EmulatorProcess());
-  process->pid_ = fork();
-  if (process->pid_ < 0) return Status::Internal("fork() failed");
-  if (process->pid_ == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    std::vector<char*> args;
-    for (std::string& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out[1]);
-
-  // The emulator prints "... listening on http://127.0.0.1:PORT" once its data is generated.
-  std::string output;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  constexpr std::string_view kNeedle = "listening on ";
-  while (true) {
-    size_t at = output.find(kNeedle);
-    size_t end = at == std::string::npos ? at : output.find('\n', at);
-    if (end != std::string::npos) {
-      process->base_url_ = output.substr(at + kNeedle.size(), end - at - kNeedle.size());
-      break;
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd fd{out[0], POLLIN, 0};
-    char buffer[4096];
-    ssize_t n = left.count() > 0 && poll(&fd, 1, static_cast<int>(left.count())) > 0
-                    ? read(out[0], buffer, sizeof buffer)
-                    : -1;
-    if (n <= 0) {
-      close(out[0]);
-      return Status::Internal("the emulator did not start; it printed: " + output);
-    }
-    output.append(buffer, static_cast<size_t>(n));
-  }
-  // Nothing more is read: the emulator prints nothing after its start line.
-  close(out[0]);
+  process->server_ = std::move(server);
   return process;
-}
-
-EmulatorProcess::~EmulatorProcess() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
 }
 
 Result<boost::json::object> EmulatorProcess::Stats(bool livemode) const {
   stripe::CurlTransport transport;
   stripe::TransportRequest request;
   request.method = "GET";
-  request.url = base_url_ + "/_emulator/stats?account=" + kDemoAccount +
+  request.url = base_url() + "/_emulator/stats?account=" + kDemoAccount +
                 "&livemode=" + (livemode ? "true" : "false");
   SL_ASSIGN_OR_RETURN(stripe::TransportResponse response, transport.Send(request));
   boost::system::error_code ec;

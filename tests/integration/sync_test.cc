@@ -465,7 +465,9 @@ TEST(SyncCli, KilledThreeTimesAtRandomPointsThenResumesToEqual) {
 }
 
 TEST(SyncCli, InterruptedSyncStopsAfterThePageAndTheNextResumes) {
-  SyncStack s({"--latency-ms", "60"});
+  // Enough data that the backfill is still running when the first progress line appears (a
+  // stream's slices are sized from its first page, so a small account finishes in a second).
+  SyncStack s({"--objects", "3000", "--latency-ms", "60"});
   std::string id = s.AddIntegration(kSecretKey);
   {
     ChildProcess sync({STRIPELINE_BINARY, "sync", "--integration", id, "--data-dir",
