@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/csv.h"
 #include "common/secrets.h"
 #include "reports/views.h"
 #include "sync/sync_state.h"
@@ -29,16 +30,6 @@ Result<bool> Choice(const std::function<std::optional<std::string>(std::string_v
   return Status::InvalidArgument(std::string(name) + " must be " + std::string(yes) + " or " +
                                      std::string(no) + ".",
                                  "invalid_field");
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string CsvValue(const boost::json::value& v) {
@@ -204,8 +195,8 @@ Status MetricsService::ExportDashboardCsv(const access::Actor& actor, const std:
     const Widget& w = widgets[i];
     const MetricInfo& info = *FindMetric(w.metric);
     for (const CurrencyValues& v : answers[i].result.values) {
-      const std::string prefix = CsvField(w.id) + "," + CsvField(w.title) + "," + w.metric + "," +
-                                 CsvField(w.integration_id.value_or("")) + "," + v.currency + ",";
+      const std::string prefix = CsvText(w.id) + "," + CsvText(w.title) + "," + w.metric + "," +
+                                 CsvText(w.integration_id.value_or("")) + "," + v.currency + ",";
       out << prefix << "total," << CsvValue(MetricValueJson(info, v.total)) << "\r\n";
       out << prefix << "previous_total," << CsvValue(MetricValueJson(info, v.previous_total))
           << "\r\n";

@@ -3,24 +3,15 @@
 #include <charconv>
 #include <variant>
 
+#include "common/csv.h"
+
 namespace stripeline::sync {
 
 namespace {
 
-void CsvField(std::ostream& out, const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) {
-    out << value;
-    return;
-  }
-  out << '"';
-  for (char c : value) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
-
-std::string ValueText(const store::Row& row, size_t i) {
+// One CSV cell: numbers as they are, text (from Stripe: names, descriptions, ids) through
+// CsvText, so a customer named "=HYPERLINK(...)" stays text in a spreadsheet.
+std::string CsvCell(const store::Row& row, size_t i) {
   if (row.IsNull(i)) return "";
   const store::Value& v = row.at(i);
   if (std::holds_alternative<double>(v)) {
@@ -31,7 +22,8 @@ std::string ValueText(const store::Row& row, size_t i) {
                                    std::chars_format::fixed);
     return ec == std::errc() ? std::string(buffer, end) : std::to_string(std::get<double>(v));
   }
-  return row.GetString(i);
+  if (std::holds_alternative<int64_t>(v)) return std::to_string(std::get<int64_t>(v));
+  return CsvText(row.GetString(i));
 }
 
 }  // namespace
@@ -48,7 +40,7 @@ Status Exporter::Export(const std::string& account_id, const StreamSpec& stream,
     for (const store::Row& row : rows) {
       for (size_t i = 0; i < columns.size(); ++i) {
         if (i) out << ',';
-        CsvField(out, ValueText(row, i + 1));
+        out << CsvCell(row, i + 1);
       }
       out << "\r\n";
     }

@@ -262,7 +262,10 @@ TEST_F(MetricsEndToEnd, ClientDashboardRoundTripsAndExportsCsv) {
            boost::json::array{
                object{{"metric", "gross_volume"}, {"kind", "chart"}, {"title", "Gross, volume"},
                       {"integration", integration_}},
-               object{{"metric", "mrr"}, {"kind", "number"}, {"title", "MRR"}}}}}));
+               // A member's title that a spreadsheet would run as a formula (issue 13).
+               object{{"metric", "mrr"},
+                      {"kind", "number"},
+                      {"title", "=HYPERLINK(\"http://evil.example\",\"MRR\")"}}}}}));
   ASSERT_EQ(saved.status, 200) << saved.body;
   auto shown = api().Get("/api/v1/clients/" + client_id + "/dashboard");
   ASSERT_EQ(shown.status, 200);
@@ -282,6 +285,11 @@ TEST_F(MetricsEndToEnd, ClientDashboardRoundTripsAndExportsCsv) {
   EXPECT_NE(csv.headers["content-type"].find("text/csv"), std::string::npos);
   EXPECT_EQ(csv.body.rfind("widget_id,title,metric,integration_id,currency,period,value\r\n", 0), 0u);
   EXPECT_NE(csv.body.find("\"Gross, volume\",gross_volume"), std::string::npos);
+  EXPECT_NE(csv.body.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"MRR\"\")\",mrr,"),
+            std::string::npos)
+      << csv.body;
+  EXPECT_EQ(csv.body.find(",=HYPERLINK"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find(",\"=HYPERLINK"), std::string::npos) << csv.body;
   // The export's gross total is the API's.
   Totals gross = Api("gross_volume");
   for (const auto& [currency, total] : gross) {

@@ -43,6 +43,28 @@ TEST_F(SyncTest, CsvWritesDecimalColumnsInPlainNotation) {
   }
 }
 
+// Issue 13: a Stripe customer named "=..." reached the CSV as a live spreadsheet formula.
+TEST_F(SyncTest, CsvTextThatWouldRunAsAFormulaIsNeutralisedAndNumbersAreNot) {
+  std::string id = AddIntegration();
+  SyncEngine& engine = Engine(SmallPages());
+  ASSERT_TRUE(engine.Run(id).ok());
+  auto changed = store_->database().Execute(
+      "UPDATE stripe_customers SET name = $1, balance = -500 WHERE id = "
+      "(SELECT MIN(id) FROM stripe_customers)",
+      {std::string("=HYPERLINK(\"http://evil.example\",\"Click\")")});
+  ASSERT_TRUE(changed.ok() && *changed == 1) << changed.status().ToString();
+
+  std::ostringstream csv;
+  ASSERT_TRUE(engine.Export(id, "customers", ExportFormat::kCsv, csv).ok());
+  const std::string text = csv.str();
+  EXPECT_NE(text.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\","),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(",=HYPERLINK"), std::string::npos) << text;
+  EXPECT_EQ(text.find(",\"=HYPERLINK"), std::string::npos) << text;
+  EXPECT_NE(text.find(",-500,"), std::string::npos) << "a negative number stays a number";
+}
+
 TEST_F(SyncTest, ExportWritesAStream) {
   std::string id = AddIntegration();
   SyncEngine& engine = Engine(SmallPages());
