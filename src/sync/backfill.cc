@@ -319,7 +319,8 @@ Backfill::LiveSlice* Backfill::Take() {
     int64_t best_remaining = 0;
     const int64_t threshold = 4 * static_cast<int64_t>(std::max(1, options_.page_size));
     for (const auto& s : slices_) {
-      if (!s->active || !s->last_created || streams_[std::string(s->stream->name)].stopped) {
+      if (!s->active || s->finished || !s->last_created ||
+          streams_[std::string(s->stream->name)].stopped) {
         continue;
       }
       if (*s->last_created - std::max(s->start, floor_) < 2) continue;
@@ -487,6 +488,7 @@ void Backfill::ProcessSlice(LiveSlice* slice) {
         if (!done) PlanFromFirstPageLocked(slice);
       }
       if (done) {
+        slice->finished = true;
         ++streams_[name].done;
         ReportSlices(name);
       }

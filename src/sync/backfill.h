@@ -92,6 +92,9 @@ class Backfill {
     std::optional<int64_t> first_created;  // created of the first object this run wrote
     int64_t seen = 0;                      // objects this run wrote for the slice
     bool active = false;
+    // Its last page was written: it must not be split any more, although its worker has not
+    // yet handed it back (`active` is cleared only then, after the lock was let go).
+    bool finished = false;
     // A fresh stream's only slice: split it once its first page shows the density.
     bool plan_from_first_page = false;
   };
