@@ -9,15 +9,20 @@ namespace stripeline {
 
 namespace {
 
-// Decodes well-formed UTF-8 (checked by the caller) into code points.
-std::vector<char32_t> CodePoints(std::string_view text) {
-  std::vector<char32_t> out;
+// A code point of well-formed UTF-8 (checked by the caller) and where it starts.
+struct CodePoint {
+  char32_t value;
+  size_t offset;
+};
+
+std::vector<CodePoint> CodePoints(std::string_view text) {
+  std::vector<CodePoint> out;
   for (size_t i = 0; i < text.size();) {
     const auto b = static_cast<uint8_t>(text[i]);
     const int length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
     char32_t c = length == 1 ? b : length == 2 ? (b & 0x1F) : length == 3 ? (b & 0x0F) : (b & 0x07);
     for (int k = 1; k < length; ++k) c = (c << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
-    out.push_back(c);
+    out.push_back({c, i});
     i += static_cast<size_t>(length);
   }
   return out;
@@ -40,16 +45,16 @@ Result<std::string> CleanName(std::string_view name, std::string_view what,
   if (!IsValidUtf8(name)) {
     return Status::InvalidArgument(subject + " is not valid UTF-8 text.", "invalid_name");
   }
-  std::vector<char32_t> points = CodePoints(name);
+  const std::vector<CodePoint> points = CodePoints(name);
   size_t begin = 0, end = points.size();
-  while (begin < end && IsBlank(points[begin])) ++begin;
-  while (end > begin && IsBlank(points[end - 1])) --end;
+  while (begin < end && IsBlank(points[begin].value)) ++begin;
+  while (end > begin && IsBlank(points[end - 1].value)) --end;
   if (begin == end) {
     return Status::InvalidArgument("Enter a name for the " + std::string(what) + ".",
                                    "invalid_name");
   }
   for (size_t i = begin; i < end; ++i) {
-    if (IsControl(points[i])) {
+    if (IsControl(points[i].value)) {
       return Status::InvalidArgument(
           subject + " contains a control character (a tab, line break or NUL); use plain text.",
           "invalid_name");
@@ -60,19 +65,8 @@ Result<std::string> CleanName(std::string_view name, std::string_view what,
                                        " characters.",
                                    "invalid_name");
   }
-  // Re-encode only the kept range: find its byte offsets.
-  size_t byte_begin = 0, byte_end = 0, index = 0;
-  for (size_t i = 0; i <= name.size(); ++index) {
-    if (index == begin) byte_begin = i;
-    if (index == end) {
-      byte_end = i;
-      break;
-    }
-    if (i == name.size()) break;
-    const auto b = static_cast<uint8_t>(name[i]);
-    i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-  }
-  return std::string(name.substr(byte_begin, byte_end - byte_begin));
+  const size_t byte_end = end < points.size() ? points[end].offset : name.size();
+  return std::string(name.substr(points[begin].offset, byte_end - points[begin].offset));
 }
 
 }  // namespace stripeline

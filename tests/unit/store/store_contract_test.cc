@@ -12,6 +12,8 @@
 namespace stripeline::store {
 namespace {
 
+using test_util::MakeIntegration;
+
 using test_util::Backend;
 using test_util::TempDir;
 
@@ -23,29 +25,6 @@ User MakeUser(std::string id, std::string email, Role role = Role::kMember) {
   u.password_hash = "$argon2id$hash";
   u.created_at = 1'700'000'000;
   return u;
-}
-
-Integration MakeIntegration(std::string id, std::optional<std::string> client_id = std::nullopt) {
-  Integration i;
-  i.id = std::move(id);
-  i.name = "Main account " + i.id;
-  i.client_id = std::move(client_id);
-  i.auth_scheme = "restricted_key";
-  i.credentials_sealed = "v1:c2VhbGVk";
-  i.secret_key_masked = "rk_live_...abcd";
-  i.account_id = "acct_connected";
-  i.stripe_account_id = "acct_123";
-  i.stripe_account_name = "Acme Ltd";
-  i.livemode = true;
-  i.active = true;
-  i.health = Health::kOk;
-  i.health_reason = "";
-  i.health_checked_at = 1'700'000'100;
-  i.missing_permissions = {"rak_charge_read", "with \"quotes\" and \\ and é"};
-  i.last_sync_at = 1'700'000'200;
-  i.created_at = 1'700'000'000;
-  i.updated_at = 1'700'000'050;
-  return i;
 }
 
 void ExpectSameIntegration(const Integration& a, const Integration& b) {

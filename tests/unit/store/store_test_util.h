@@ -7,10 +7,12 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "store/entities.h"
 #include "store/migrations.h"
 #include "unit/common/temp_dir.h"
 #include "store/store_migrations.h"
@@ -41,6 +43,30 @@ inline std::vector<Backend> Backends() {
 
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
+}
+
+// An integration with every field set (for round trips), of no client unless given.
+inline Integration MakeIntegration(std::string id, std::optional<std::string> client_id = std::nullopt) {
+  Integration i;
+  i.id = std::move(id);
+  i.name = "Main account " + i.id;
+  i.client_id = std::move(client_id);
+  i.auth_scheme = "restricted_key";
+  i.credentials_sealed = "v1:c2VhbGVk";
+  i.secret_key_masked = "rk_live_...abcd";
+  i.account_id = "acct_connected";
+  i.stripe_account_id = "acct_123";
+  i.stripe_account_name = "Acme Ltd";
+  i.livemode = true;
+  i.active = true;
+  i.health = Health::kOk;
+  i.health_reason = "";
+  i.health_checked_at = 1'700'000'100;
+  i.missing_permissions = {"rak_charge_read", "with \"quotes\" and \\ and é"};
+  i.last_sync_at = 1'700'000'200;
+  i.created_at = 1'700'000'000;
+  i.updated_at = 1'700'000'050;
+  return i;
 }
 
 }  // namespace stripeline::store::test_util

@@ -10,28 +10,13 @@
 #include "store/open_store.h"
 #include "store/store.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/store_test_util.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
 namespace {
 
-store::Integration MakeIntegration(std::string id) {
-  store::Integration i;
-  i.id = std::move(id);
-  i.name = "Main account " + i.id;
-  i.auth_scheme = "restricted_key";
-  i.credentials_sealed = "v1:c2VhbGVk";
-  i.secret_key_masked = "rk_live_...abcd";
-  i.account_id = "acct_connected";
-  i.stripe_account_id = "acct_123";
-  i.stripe_account_name = "Acme Ltd";
-  i.livemode = true;
-  i.active = true;
-  i.health = store::Health::kOk;
-  i.created_at = 1'700'000'000;
-  i.updated_at = 1'700'000'050;
-  return i;
-}
+using store::test_util::MakeIntegration;
 
 class WebhookStoreTest : public ::testing::Test {
  protected:
