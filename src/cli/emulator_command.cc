@@ -1,12 +1,91 @@
-// `stripeline emulator`: the local Stripe, as a server of its own.
+// `stripeline emulator`: the local Stripe, as a server of its own; `stripeline emulator
+// fixtures`: the bank statements and open invoices that fit one of its accounts.
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "common/http_server.h"
 #include "common/shutdown_signal.h"
 #include "emulator/emulator.h"
+#include "emulator/reconciliation_fixtures.h"
 
 namespace stripeline::cli {
+
+namespace {
+
+// `stripeline emulator fixtures`: builds the account's data as `stripeline emulator` with the
+// same --seed, --objects and --keys would at --now, and writes its reconciliation fixtures
+// (emulator/reconciliation_fixtures.h) into --out.
+CLI::App* AddFixturesCommand(CLI::App& emulator) {
+  struct Options {
+    std::string out;
+    std::string account = "acct_emu_demo";
+    bool livemode = false;
+    std::string keys_file;
+    uint64_t seed = 42;
+    int64_t objects = 0;
+    int64_t now = 0;
+    int64_t days = 90;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = emulator.add_subcommand(
+      "fixtures",
+      "Write bank statements (CSV, CAMT.053, MT940) and open invoices (CSV) that fit an "
+      "account's payouts and charges, with reconciliation's awkward cases planted");
+  command->add_option("--out", options->out, "Directory to write the files into")->required();
+  command->add_option("--account", options->account, "Account")->capture_default_str();
+  command->add_flag("--livemode", options->livemode, "Live-mode data (default: test mode)");
+  command->add_option("--keys", options->keys_file, "JSON file of extra accounts and keys")
+      ->check(CLI::ExistingFile);
+  command->add_option("--seed", options->seed, "Seed of the generated data")->capture_default_str();
+  command->add_option("--objects", options->objects, "As `stripeline emulator --objects`")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--now", options->now,
+                      "The emulator's start time (unix seconds; default: now): the data is "
+                      "dated before it")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--days", options->days, "Days before --now the files cover")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  command->callback([options] {
+    emulator::EmulatorConfig config = emulator::BuiltInConfig();
+    if (!options->keys_file.empty()) {
+      if (Status loaded = emulator::LoadKeysFile(options->keys_file, config); !loaded.ok()) {
+        throw CLI::RuntimeError(Fail(loaded));
+      }
+    }
+    const emulator::AccountConfig* account = config.FindAccount(options->account);
+    if (account == nullptr) {
+      throw CLI::RuntimeError(Fail(Status::InvalidArgument("no such account: " + options->account)));
+    }
+    int64_t now = options->now > 0 ? options->now : static_cast<int64_t>(std::time(nullptr));
+    auto dataset = emulator::Dataset::Build(*account, options->livemode, options->seed, now,
+                                            options->objects);
+    std::vector<emulator::FixtureFile> files =
+        emulator::ReconciliationFixtures(*dataset, {.now = now, .days = options->days});
+    std::error_code ec;
+    std::filesystem::create_directories(options->out, ec);
+    if (ec) {
+      throw CLI::RuntimeError(Fail(Status::InvalidArgument("cannot create " + options->out + ": " +
+                                                           ec.message())));
+    }
+    for (const emulator::FixtureFile& file : files) {
+      std::filesystem::path path = std::filesystem::path(options->out) / file.name;
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out << file.content;
+      if (!out.flush()) {
+        throw CLI::RuntimeError(Fail(Status::InvalidArgument("cannot write " + path.string())));
+      }
+      std::cout << path.string() << "\n";
+    }
+  });
+  return command;
+}
+
+}  // namespace
 
 void AddEmulatorCommand(CLI::App& app) {
   struct Options {
@@ -65,7 +144,9 @@ void AddEmulatorCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--log-level", options->log.level, "trace, debug, info, warn, error, off")
       ->capture_default_str();
-  command->callback([options] {
+  CLI::App* fixtures = AddFixturesCommand(*command);
+  command->callback([options, fixtures] {
+    if (fixtures->parsed()) return;  // `stripeline emulator fixtures` did its work
     ShutdownSignal shutdown;  // before any thread starts
     if (Status logging = InitLogging(options->log); !logging.ok()) {
       throw CLI::RuntimeError(Fail(logging));

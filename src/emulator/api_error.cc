@@ -161,6 +161,13 @@ ApiError OnlyOneOf(std::string_view first, std::string_view second) {
                        Str(second) + ".");
 }
 
+ApiError PayoutNotItemisable() {
+  ApiError error =
+      Make(400, "Balance transaction history can only be filtered on automatic transfers, not manual.");
+  error.param = "payout";
+  return error;
+}
+
 ApiError Fault(int status) {
   if (status == 429) return Make(429, "Request rate limit exceeded", "rate_limit");
   ApiError error = Make(status, "An unknown error occurred");

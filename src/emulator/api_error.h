@@ -51,6 +51,9 @@ ApiError InvalidInteger(std::string_view param, std::string_view value);
 ApiError ValueTooSmall(std::string_view param, long long minimum);
 ApiError ValueTooLarge(std::string_view param, long long maximum);
 ApiError OnlyOneOf(std::string_view first, std::string_view second);
+// `GET /v1/balance_transactions?payout=` naming a manual or instant payout: Stripe itemises only
+// automatic ones (its message, quoted in public code; no code was seen with it).
+ApiError PayoutNotItemisable();
 // An injected fault: 429 gets Stripe's rate_limit body, anything else its api_error body.
 ApiError Fault(int status);
 }  // namespace errors

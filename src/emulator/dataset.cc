@@ -77,18 +77,51 @@ json::object AccountObject(const AccountConfig& account) {
 
 namespace {
 
-// The balance the demo's transactions add up to.
+// The balance the demo's transactions add up to, per settlement currency.
 json::object Balance(const std::vector<json::object>& transactions, bool livemode,
-                     std::string_view currency) {
-  BalanceFacts balance{.currency = currency, .livemode = livemode};
+                     const AccountConfig& account) {
+  BalanceFacts balance{.livemode = livemode};
+  for (const std::string& currency : SettlementCurrencies(account)) {
+    balance.currencies.push_back({.currency = currency});
+  }
   for (const json::object& txn : transactions) {
-    int64_t net = txn.at("net").as_int64();
-    (txn.at("status").as_string() == "available" ? balance.available : balance.pending) += net;
+    for (CurrencyBalance& c : balance.currencies) {
+      if (txn.at("currency").as_string() != c.currency) continue;
+      int64_t net = txn.at("net").as_int64();
+      (txn.at("status").as_string() == "available" ? c.available : c.pending) += net;
+    }
   }
   return BalanceObject(balance);
 }
 
+// The demo's itemisation: a map from payout id to positions.
+class MapItemisation final : public PayoutItemisation {
+ public:
+  explicit MapItemisation(std::unordered_map<std::string, std::vector<uint32_t>> items)
+      : items_(std::move(items)) {}
+  std::vector<uint32_t> Transactions(std::string_view payout) const override {
+    auto it = items_.find(std::string(payout));
+    return it == items_.end() ? std::vector<uint32_t>{} : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<uint32_t>> items_;
+};
+
 }  // namespace
+
+Settlement SettlementOf(const AccountConfig& account, std::string_view currency) {
+  for (const std::string& settled : SettlementCurrencies(account)) {
+    if (settled == currency) return {settled, 0};
+  }
+  return {account.default_currency, ExchangeRate(currency, account.default_currency)};
+}
+
+std::vector<std::string> SettlementCurrencies(const AccountConfig& account) {
+  std::vector<std::string> currencies{account.default_currency};
+  currencies.insert(currencies.end(), account.currencies.begin(), account.currencies.end());
+  return currencies;
+}
 
 std::unique_ptr<Dataset> Dataset::Build(const AccountConfig& account, bool livemode,
                                         uint64_t seed, int64_t now, int64_t objects) {
@@ -198,7 +231,17 @@ std::unique_ptr<Dataset> DatasetBuilder::Finish() && {
                         objects[i].at("created").as_int64(), json::serialize(objects[i]));
     }
   }
-  dataset->SetBalance(Balance(objects_["balance_transactions"], livemode_, account_.default_currency));
+  dataset->SetBalance(Balance(objects_["balance_transactions"], livemode_, account_));
+  std::unordered_map<std::string, std::vector<uint32_t>> items;
+  const Collection& transactions = *dataset->Objects("balance_transactions");
+  for (const auto& [payout, ids] : payout_items_) {
+    std::vector<uint32_t>& positions = items[payout];
+    for (const std::string& id : ids) {
+      if (std::optional<uint32_t> at = transactions.Find(id)) positions.push_back(*at);
+    }
+    std::sort(positions.begin(), positions.end());
+  }
+  dataset->SetItemisation(std::make_shared<MapItemisation>(std::move(items)));
   return dataset;
 }
 

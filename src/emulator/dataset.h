@@ -22,9 +22,21 @@
 #include <vector>
 
 #include "emulator/emulator_config.h"
+#include "emulator/object_shapes.h"
 #include "emulator/object_store.h"
 
 namespace stripeline::emulator {
+
+// Which balance transactions each automatic payout settled, for
+// GET /v1/balance_transactions?payout=po_... . Implementations are immutable, so thread-safe.
+class PayoutItemisation {
+ public:
+  virtual ~PayoutItemisation() = default;
+  // Positions in the balance_transactions collection, ascending (oldest first), of the
+  // transactions `payout` settled, its own row (type payout) included; empty for a payout it
+  // does not know (one created through the admin API, a manual one).
+  virtual std::vector<uint32_t> Transactions(std::string_view payout) const = 0;
+};
 
 class Dataset {
  public:
@@ -54,6 +66,15 @@ class Dataset {
   void SetAccountObject(boost::json::object account) { account_object_ = std::move(account); }
   void SetBalance(boost::json::object balance) { balance_ = std::move(balance); }
 
+  // What GET /v1/balance_transactions?payout=<payout> lists (see PayoutItemisation); empty
+  // when no itemisation was set.
+  std::vector<uint32_t> PayoutTransactions(std::string_view payout) const {
+    return itemisation_ ? itemisation_->Transactions(payout) : std::vector<uint32_t>{};
+  }
+  void SetItemisation(std::shared_ptr<const PayoutItemisation> itemisation) {
+    itemisation_ = std::move(itemisation);
+  }
+
   // Conveniences for tests and small data: the live objects of `path`, newest first, and the
   // live object with that id.
   std::vector<boost::json::object> All(std::string_view path) const;
@@ -69,6 +90,7 @@ class Dataset {
   std::map<std::string, Collection, std::less<>> collections_;
   boost::json::object account_object_;
   boost::json::object balance_;
+  std::shared_ptr<const PayoutItemisation> itemisation_;
   mutable std::shared_mutex mu_;
 };
 
@@ -85,16 +107,32 @@ struct LedgerEntry {
   std::string id;  // the reserved txn_ id, already referenced by the source object
   std::string source;
   std::string source_path;  // resource of the source, e.g. "disputes"
-  std::string type;         // "charge", "refund", "adjustment", "payout"
+  std::string type;         // "charge", "refund", "adjustment", "payout", "payout_failure"
   std::string reporting_category;
   std::string description;
-  int64_t amount = 0;  // signed, minor units
+  int64_t amount = 0;  // signed, minor units of `currency`
   int64_t fee = 0;
   int64_t created = 0;
   int64_t available_on = 0;
   // Also append the full transaction to the source's `balance_transactions` array (disputes).
   bool embed_in_source = false;
+  std::string currency;  // the settlement currency
+  double exchange_rate = 0;  // 0: not converted
+  int64_t net() const { return amount - fee; }
 };
+
+// The settlement of money in `currency` for an account: in that currency when the account
+// settles in it, else converted to its default currency at `exchange_rate` (0: not converted).
+struct Settlement {
+  std::string currency;
+  double exchange_rate = 0;
+  int64_t Amount(int64_t amount) const {
+    return exchange_rate == 0 ? amount : Convert(amount, exchange_rate);
+  }
+};
+Settlement SettlementOf(const AccountConfig& account, std::string_view currency);
+// The account's settlement currencies: the default one first, then AccountConfig::currencies.
+std::vector<std::string> SettlementCurrencies(const AccountConfig& account);
 
 class DatasetBuilder {
  public:
@@ -124,6 +162,8 @@ class DatasetBuilder {
   std::vector<boost::json::object>& Objects(std::string_view path);
   boost::json::object* Find(std::string_view path, std::string_view id);
   std::vector<LedgerEntry>& ledger() { return ledger_; }
+  // Per automatic payout, the ids of the balance transactions it settled (its own included).
+  std::map<std::string, std::vector<std::string>>& payout_items() { return payout_items_; }
 
   // Sorts, stores and builds the account and balance objects.
   std::unique_ptr<Dataset> Finish() &&;
@@ -135,6 +175,7 @@ class DatasetBuilder {
   int64_t now_;
   std::map<std::string, std::vector<boost::json::object>, std::less<>> objects_;
   std::vector<LedgerEntry> ledger_;
+  std::map<std::string, std::vector<std::string>> payout_items_;
 };
 
 }  // namespace stripeline::emulator

@@ -12,6 +12,7 @@
 #include "emulator/api_error.h"
 #include "emulator/list_query.h"
 #include "emulator/object_shapes.h"
+#include "emulator/reconciliation_fixtures.h"
 #include "emulator/request_params.h"
 #include "emulator/resource_table.h"
 
@@ -338,7 +339,13 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
   if (!target.id) {
     auto query = ListQuery::Parse(*spec, request.query);
     if (auto* error = std::get_if<ApiError>(&query)) return fail(*error);
-    auto page = std::get<ListQuery>(query).Run(objects, oldest);
+    std::optional<std::vector<uint32_t>> only;
+    if (const std::optional<std::string>& payout = std::get<ListQuery>(query).payout()) {
+      auto items = PayoutItems(*dataset, *payout);
+      if (auto* error = std::get_if<ApiError>(&items)) return fail(*error);
+      only = std::get<std::vector<uint32_t>>(std::move(items));
+    }
+    auto page = std::get<ListQuery>(query).Run(objects, oldest, only ? &*only : nullptr);
     if (auto* error = std::get_if<ApiError>(&page)) return fail(*error);
     return HttpResponse::Text(200, std::move(std::get<std::string>(page)), "application/json");
   }
@@ -358,6 +365,18 @@ HttpResponse Emulator::HandleApi(const HttpRequest& request, const std::string& 
     if (other->Objects(spec->path)->Find(id)) other_mode = key.livemode ? "test" : "live";
   }
   return fail(errors::NoSuchObject(404, spec->object_name, id, "id", other_mode));
+}
+
+std::variant<std::vector<uint32_t>, ApiError> Emulator::PayoutItems(const Dataset& dataset,
+                                                                    std::string_view payout) {
+  const Collection& payouts = *dataset.Objects("payouts");
+  std::optional<uint32_t> at = payouts.Find(payout);
+  if (!at || payouts.Deleted(*at)) return errors::NoSuchObject(400, "payout", payout, "payout");
+  const json::value* automatic = payouts.Object(*at).if_contains("automatic");
+  if (automatic == nullptr || !automatic->is_bool() || !automatic->as_bool()) {
+    return errors::PayoutNotItemisable();
+  }
+  return dataset.PayoutTransactions(payout);
 }
 
 void Emulator::AddAdminRoutes() {
@@ -429,6 +448,30 @@ void Emulator::AddAdminRoutes() {
           return HandleTraffic(params);
         });
   AddWebhookEndpointRoutes();
+  // Reconciliation fixtures of an account's current data: the manifest, or one of its files.
+  auto fixtures = [this](const HttpRequest&, const PathParams& path, const Fields& params,
+                         const std::string&) {
+    std::string account = Param(params, "account").value_or(std::string(kDefaultAccount));
+    std::optional<bool> livemode = ParseBool(Param(params, "livemode").value_or("false"));
+    if (!livemode) return AdminError(400, "livemode must be true or false");
+    std::optional<int64_t> days = ParseInteger(Param(params, "days").value_or("90"));
+    if (!days || *days < 1 || *days > 3650) return AdminError(400, "days must be an integer in 1..3650");
+    std::shared_ptr<Dataset> dataset = FindDataset(account, *livemode);
+    if (!dataset) return AdminError(404, "no such account: " + account);
+    std::vector<FixtureFile> files;
+    {
+      std::shared_lock lock(dataset->mutex());
+      files = ReconciliationFixtures(*dataset, {.now = Now(), .days = *days});
+    }
+    auto wanted = path.find("file");
+    std::string name = wanted == path.end() ? "manifest.json" : wanted->second;
+    for (FixtureFile& file : files) {
+      if (file.name == name) return HttpResponse::Text(200, std::move(file.content), file.content_type);
+    }
+    return AdminError(404, "no such fixture file: " + name);
+  };
+  admin("GET", "fixtures", fixtures);
+  admin("GET", "fixtures/{file}", fixtures);
   for (bool revoke : {true, false}) {
     admin("POST", revoke ? "keys/revoke" : "keys/roll", [this, revoke](const HttpRequest&,
                                                                        const PathParams&,

@@ -94,6 +94,7 @@
 #include "common/http_message.h"
 #include "common/result.h"
 #include "common/router.h"
+#include "emulator/api_error.h"
 #include "emulator/dataset.h"
 #include "emulator/emulator_config.h"
 #include "emulator/key_registry.h"
@@ -193,6 +194,11 @@ class Emulator {
   void AddAdminRoutes();
   void AddWebhookEndpointRoutes();
 
+  // What `?payout=` restricts GET /v1/balance_transactions to (positions, ascending): the
+  // payout's itemisation; Stripe's 400s for an unknown payout (resource_missing) and for a
+  // manual or instant one. The caller holds the dataset's lock, shared.
+  static std::variant<std::vector<uint32_t>, ApiError> PayoutItems(const Dataset& dataset,
+                                                                  std::string_view payout);
   // Faults, authentication, Stripe-Account and the rate limit, then `target`.
   HttpResponse HandleApi(const HttpRequest& request, const std::string& request_id,
                          const ApiTarget& target);

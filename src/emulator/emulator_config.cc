@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <initializer_list>
@@ -115,6 +116,12 @@ Status ParseKey(const json::value& value, const std::string& where, const std::s
   return Status::OK();
 }
 
+bool IsCurrency(std::string_view text) {
+  return text.size() == 3 && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::islower(static_cast<unsigned char>(c)) != 0;
+         });
+}
+
 Status ParseAccount(const json::value& value, const std::string& where, AccountConfig& account,
                     std::vector<KeyConfig>& keys) {
   if (!value.is_object()) return Invalid(where, "must be an object");
@@ -122,7 +129,7 @@ Status ParseAccount(const json::value& value, const std::string& where, AccountC
   SL_RETURN_IF_ERROR(CheckMembers(
       object,
       {"id", "name", "email", "country", "default_currency", "connected_to", "keys",
-       "connect_client_id", "other_platform"},
+       "connect_client_id", "other_platform", "currencies"},
       where));
   SL_RETURN_IF_ERROR(ReadString(object, "id", where, true, account.id));
   if (account.id.rfind("acct_", 0) != 0 || account.id.size() < 6) {
@@ -143,12 +150,25 @@ Status ParseAccount(const json::value& value, const std::string& where, AccountC
   account.default_currency = "usd";
   SL_RETURN_IF_ERROR(ReadString(object, "default_currency", where, false,
                                 account.default_currency));
-  bool currency_ok = account.default_currency.size() == 3;
-  for (char c : account.default_currency) {
-    currency_ok = currency_ok && std::islower(static_cast<unsigned char>(c));
-  }
-  if (!currency_ok) {
+  if (!IsCurrency(account.default_currency)) {
     return Invalid(where + ".default_currency", "must be three lower-case letters, e.g. \"usd\"");
+  }
+  if (const json::value* list = object.if_contains("currencies"); list != nullptr) {
+    if (!list->is_array()) return Invalid(where + ".currencies", "must be an array");
+    for (size_t i = 0; i < list->as_array().size(); ++i) {
+      const json::value& c = list->as_array()[i];
+      std::string at = where + ".currencies[" + std::to_string(i) + "]";
+      if (!c.is_string() || !IsCurrency(c.as_string())) {
+        return Invalid(at, "must be three lower-case letters, e.g. \"eur\"");
+      }
+      std::string currency(c.as_string());
+      if (currency == account.default_currency ||
+          std::find(account.currencies.begin(), account.currencies.end(), currency) !=
+              account.currencies.end()) {
+        return Invalid(at, "\"" + currency + "\" is the default currency or listed twice");
+      }
+      account.currencies.push_back(std::move(currency));
+    }
   }
   if (const json::value* connected = object.if_contains("connected_to");
       connected != nullptr && !connected->is_null()) {
@@ -247,7 +267,7 @@ EmulatorConfig BuiltInConfig() {
   EmulatorConfig config;
   config.accounts = {
       {"acct_emu_demo", "Emulator Demo Ltd", "owner@emulator-demo.example", "GB", "gbp",
-       std::nullopt, kBuiltInCreated, kDemoConnectClientId},
+       std::nullopt, kBuiltInCreated, kDemoConnectClientId, false, {"eur"}},
       {"acct_emu_connected_1", "Northwind Coffee", "hello@northwind-coffee.example", "GB", "gbp",
        "acct_emu_demo", kBuiltInCreated + 86400 * 30},
       {"acct_emu_connected_2", "Bluebird Books", "orders@bluebird-books.example", "GB", "gbp",

@@ -18,6 +18,8 @@
 //      "other_platform": false,        // optional, connected accounts only: the account is
 //                                      // controlled by another platform, so a read_write
 //                                      // OAuth approval creates a new account instead
+//      "currencies": ["eur"],          // optional: more settlement currencies (a balance and
+//                                      // payouts of their own), not the default currency
 //      "keys": [                       // optional
 //        {"key": "sk_test_..."},                          // secret, test mode
 //        {"key": "sk_live_...", "livemode": true},        // livemode optional; must match
@@ -56,6 +58,9 @@ struct AccountConfig {
   // Stripe's 2021 single-platform policy: a read_write OAuth approval of this account creates a
   // new account instead (stripe-api.md §7).
   bool other_platform = false;
+  // Settlement currencies besides default_currency: the account has a balance, a bank account
+  // and payouts in each (the demo data charges some customers in them).
+  std::vector<std::string> currencies;
 };
 
 struct KeyConfig {

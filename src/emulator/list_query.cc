@@ -74,6 +74,8 @@ std::variant<ListQuery, ApiError> ListQuery::Parse(const ResourceSpec& spec, con
       if (op.empty() || op == "lte") lower_max(*t);
       if (op == "gt") raise_min(*t + 1);
       if (op == "lt") lower_max(*t - 1);
+    } else if (name == "payout" && spec.path == "balance_transactions") {
+      q.payout_ = value;
     } else if (name == "types[]" && spec.path == "events") {
       q.types_.push_back(value);
     } else if (name == "status" && !spec.hidden_status.empty()) {
@@ -112,7 +114,8 @@ bool ListQuery::Matches(const json::object& object) const {
 }
 
 std::variant<std::string, ApiError> ListQuery::Run(const Collection& objects,
-                                                   std::optional<int64_t> oldest) const {
+                                                   std::optional<int64_t> oldest,
+                                                   const std::vector<uint32_t>* only) const {
   std::optional<int64_t> min = created_min_;
   if (oldest) min = std::max(min.value_or(*oldest), *oldest);
   auto [first, last] = objects.CreatedRange(min, created_max_);
@@ -138,11 +141,21 @@ std::variant<std::string, ApiError> ListQuery::Run(const Collection& objects,
       page.push_back(objects.Json(position));
     }
   };
+  // The positions after the cursor (paging backwards) or before it, within [first, last); with
+  // `only`, indexes into it instead.
+  uint32_t low = backwards ? std::max(first, *cursor + 1) : first;
+  uint32_t high = backwards || !cursor ? last : std::min(last, *cursor);
+  auto position = [&](size_t k) { return only ? (*only)[k] : static_cast<uint32_t>(k); };
+  size_t begin = low, end = std::max(low, high);
+  if (only != nullptr) {
+    begin = std::lower_bound(only->begin(), only->end(), low) - only->begin();
+    end = std::max(begin, static_cast<size_t>(std::lower_bound(only->begin(), only->end(), high) -
+                                              only->begin()));
+  }
   if (backwards) {
-    for (uint32_t p = std::max(first, *cursor + 1); p < last && page.size() < wanted; ++p) visit(p);
+    for (size_t k = begin; k < end && page.size() < wanted; ++k) visit(position(k));
   } else {
-    uint32_t end = cursor ? std::min(last, *cursor) : last;
-    for (uint32_t p = end; p > first && page.size() < wanted;) visit(--p);
+    for (size_t k = end; k > begin && page.size() < wanted;) visit(position(--k));
   }
   bool has_more = page.size() > static_cast<size_t>(limit_);
   if (has_more) page.pop_back();

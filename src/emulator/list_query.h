@@ -36,8 +36,15 @@ class ListQuery {
   // account and mode) is a 400 resource_missing with the cursor's name as param.
   // Cost: O(log n) to position, then O(limit) for an unfiltered page; equality filters scan
   // (and render) objects until the page is full.
+  // `only` (when given: positions, ascending) restricts the page to those positions, as the
+  // balance transactions of one payout (`?payout=`); cursors and bounds apply within them.
   std::variant<std::string, ApiError> Run(const Collection& objects,
-                                          std::optional<int64_t> oldest = std::nullopt) const;
+                                          std::optional<int64_t> oldest = std::nullopt,
+                                          const std::vector<uint32_t>* only = nullptr) const;
+
+  // The payout of `GET /v1/balance_transactions?payout=po_...`, for the caller to resolve into
+  // `only`; nullopt when not asked.
+  const std::optional<std::string>& payout() const { return payout_; }
 
  private:
   explicit ListQuery(const ResourceSpec& spec) : spec_(&spec) {}
@@ -55,6 +62,7 @@ class ListQuery {
   std::vector<std::pair<std::string, std::string>> filters_;  // dotted path, value
   std::string status_;  // for resources with a hidden status: "" (default), "all" or a status
   std::vector<std::string> types_;  // events' types[]: any of them (wildcards allowed)
+  std::optional<std::string> payout_;  // balance transactions' payout
 };
 
 // Parses a base-10 integer the way Stripe's form decoder does; nullopt when `text` is not one.

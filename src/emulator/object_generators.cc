@@ -251,6 +251,8 @@ void GenerateCharges(DatasetBuilder& b) {
     int64_t created;
     std::string description;
     bool succeeded;
+    std::string currency;  // empty: the account's default
+    std::string invoice_number;  // the merchant's invoice, in metadata
   };
   std::vector<Payment> payments;
   for (const json::object& inv : b.Objects("invoices")) {
@@ -266,7 +268,34 @@ void GenerateCharges(DatasetBuilder& b) {
     payments.push_back({Str(customers.front(), "id"), kCatalog[3].unit_amount, b.now() - 5 * kDay,
                         std::string(kCatalog[3].name), true});
   }
+  // Consulting days between the subscription payments, so that every payout window earns more
+  // than the disputes take. One-off payments for the merchant's own invoices (their number in
+  // metadata): one from a customer abroad, converted; one in the default currency. Then, for an
+  // account with a second settlement currency, three in it: two equal ones a day apart (two
+  // equal payouts), one referencing its invoice.
+  if (customers.size() >= 5) {
+    auto customer = [&](size_t i) { return Str(customers[i], "id"); };
+    for (int64_t day : {25, 40, 55}) {
+      payments.push_back({customer(static_cast<size_t>(day / 5) % 5), 60000,
+                          b.epoch() + day * kDay + 10 * kHour, "Consulting day", true});
+    }
+    payments.push_back({customer(2), 19900, b.epoch() + 70 * kDay + 10 * kHour,
+                        "Onboarding session (abroad)", true,
+                        std::string(ForeignCurrency(b.currency())), "INV-9001"});
+    payments.push_back({customer(4), 45000, b.epoch() + 94 * kDay + 10 * kHour, "Website audit",
+                        true, "", "INV-9002"});
+    if (!b.account().currencies.empty()) {
+      const std::string& second = b.account().currencies.front();
+      payments.push_back({customer(1), 11900, b.epoch() + 57 * kDay + 10 * kHour, "Workshop",
+                          true, second, ""});
+      payments.push_back({customer(3), 11900, b.epoch() + 58 * kDay + 10 * kHour, "Workshop",
+                          true, second, ""});
+      payments.push_back({customer(4), 59500, b.epoch() + 80 * kDay + 10 * kHour,
+                          "Consulting day", true, second, "INV-9003"});
+    }
+  }
   for (const Payment& payment : payments) {
+    std::string_view currency = payment.currency.empty() ? b.currency() : payment.currency;
     const json::object& customer = CustomerById(b, payment.customer);
     ChargeFacts c;
     c.id = b.NewId("ch_");
@@ -276,18 +305,23 @@ void GenerateCharges(DatasetBuilder& b) {
     if (payment.succeeded) c.balance_transaction = b.NewId("txn_");
     c.billing_email = customer.at("email").as_string();
     c.billing_name = customer.at("name").as_string();
-    c.currency = b.currency();
+    c.currency = currency;
     c.customer = payment.customer;
     c.description = payment.description;
+    c.invoice_number = payment.invoice_number;
     c.payment_intent = b.NewId("pi_");
     c.payment_method = b.NewId("pm_");
     c.card = RandomCard(b);
     c.succeeded = payment.succeeded;
     if (payment.succeeded) {
+      Settlement settlement = SettlementOf(b.account(), currency);
+      int64_t settled = settlement.Amount(payment.amount);
+      int64_t fee = ProcessingFee(settlement.currency, settled) +
+                    (settlement.exchange_rate != 0 ? CurrencyConversionFee(settled) : 0);
       b.ledger().push_back({c.balance_transaction, c.id, "charges", "charge", "charge",
-                            payment.description, payment.amount,
-                            ProcessingFee(b.currency(), payment.amount), payment.created,
-                            payment.created + 2 * kDay, false});
+                            payment.description, settled, fee, payment.created,
+                            payment.created + 2 * kDay, false, settlement.currency,
+                            settlement.exchange_rate});
     }
     b.Objects("charges").push_back(ChargeObject(c));
   }
@@ -320,7 +354,7 @@ void GenerateRefunds(DatasetBuilder& b) {
   for (size_t i = 0; i < charges.size(); ++i) {
     if (charges[i].at("status").as_string() != "succeeded") continue;
     if (!IsSubscriptionPayment(charges[i])) {
-      targets.push_back({i, 1});
+      if (charges[i].at("description").as_string() == kCatalog[3].name) targets.push_back({i, 1});
     } else if (Int(charges[i], "created") + 40 * kDay < b.now()) {
       subscription_payments.push_back(i);
     }
@@ -343,9 +377,11 @@ void GenerateRefunds(DatasetBuilder& b) {
     r.reference = b.RandomChars(23, true);
     charge["amount_refunded"] = Int(charge, "amount_refunded") + amount;
     charge["refunded"] = Int(charge, "amount_refunded") == Int(charge, "amount");
+    Settlement settlement = SettlementOf(b.account(), r.currency);
     b.ledger().push_back({r.balance_transaction, r.id, "refunds", "refund", "refund",
-                          "REFUND FOR CHARGE (" + Str(charge, "description") + ")", -amount, 0,
-                          created, created, false});
+                          "REFUND FOR CHARGE (" + Str(charge, "description") + ")",
+                          -settlement.Amount(amount), 0, created, created, false,
+                          settlement.currency, settlement.exchange_rate});
     b.Objects("refunds").push_back(RefundObject(r));
   }
 }
@@ -379,53 +415,104 @@ void GenerateDisputes(DatasetBuilder& b) {
     json::object dispute = DisputeObject(std::move(d));
     charge["disputed"] = true;
     std::string id = Str(dispute, "id");
+    Settlement settlement = SettlementOf(b.account(), charge.at("currency").as_string());
+    int64_t settled = settlement.Amount(amount);
     b.ledger().push_back({b.NewId("txn_"), id, "disputes", "adjustment", "dispute",
-                          "Chargeback withdrawal for " + Str(charge, "id"), -amount, kDisputeFee,
-                          created, created, true});
+                          "Chargeback withdrawal for " + Str(charge, "id"), -settled, kDisputeFee,
+                          created, created, true, settlement.currency, settlement.exchange_rate});
     if (status == "won") {
       int64_t reinstated = created + 30 * kDay;
       b.ledger().push_back({b.NewId("txn_"), id, "disputes", "adjustment", "dispute_reversal",
-                            "Chargeback reversal for " + Str(charge, "id"), amount, 0,
-                            reinstated, reinstated, true});
+                            "Chargeback reversal for " + Str(charge, "id"), settled, 0,
+                            reinstated, reinstated, true, settlement.currency,
+                            settlement.exchange_rate});
     }
     b.Objects("disputes").push_back(std::move(dispute));
   }
 }
 
 void GeneratePayouts(DatasetBuilder& b) {
-  std::string destination = b.NewId("ba_");
-  auto available_at = [&](int64_t t) {
-    int64_t sum = 0;
-    for (const LedgerEntry& entry : b.ledger()) {
-      if (entry.available_on <= t) sum += entry.amount - entry.fee;
+  // Per settlement currency, automatic payouts on fixed days, each sweeping exactly what became
+  // available since the previous one (so the net of its transactions is its amount); a window
+  // whose net is not positive pays nothing and carries over. In the default currency the second
+  // automatic payout fails (its funds come back, swept by a later one), and an hour before the
+  // day-45 and day-75 ones the merchant takes half the available balance by hand: a manual
+  // payout, then an instant one (their rows are swept by the automatic payout that follows).
+  for (const std::string& currency : SettlementCurrencies(b.account())) {
+    const bool main = currency == b.currency();
+    std::string destination = b.NewId("ba_");
+    std::vector<int64_t> days = main ? std::vector<int64_t>{15, 30, 45, 60, 75, 90, 99}
+                                     : std::vector<int64_t>{60, 61, 90};
+    int64_t swept_until = INT64_MIN;  // the previous automatic payout's cutoff
+    int automatic_made = 0;
+    auto in_window = [&](const LedgerEntry& entry, int64_t cutoff) {
+      return entry.currency == currency && entry.available_on > swept_until &&
+             entry.available_on <= cutoff;
+    };
+    auto add = [&](PayoutFacts p, int64_t fee) {
+      p.balance_transaction = b.NewId("txn_");
+      p.id = b.NewId("po_");
+      p.livemode = b.livemode();
+      p.currency = currency;
+      p.destination = destination;
+      if (p.arrival_date > b.now()) {
+        p.status = PayoutStatus::kInTransit;
+      } else if (p.status != PayoutStatus::kFailed) {
+        p.status = PayoutStatus::kPaid;
+        p.trace_id = b.RandomChars(16, true);
+      }
+      if (p.status == PayoutStatus::kFailed) p.failure_balance_transaction = b.NewId("txn_");
+      std::string_view kind = p.automatic ? "STRIPE PAYOUT" : p.instant ? "INSTANT PAYOUT" : "MANUAL PAYOUT";
+      b.ledger().push_back({p.balance_transaction, p.id, "payouts", "payout", "payout",
+                            std::string(kind), -p.amount, fee, p.created, p.created, false,
+                            currency});
+      if (p.status == PayoutStatus::kFailed) {
+        // The bank returns it on the day it should have arrived.
+        b.ledger().push_back({p.failure_balance_transaction, p.id, "payouts", "payout_failure",
+                              "payout_reversal", "STRIPE PAYOUT FAILURE", p.amount, 0,
+                              p.arrival_date, p.arrival_date, false, currency});
+      }
+      b.Objects("payouts").push_back(PayoutObject(p));
+      return std::pair{p.id, p.balance_transaction};
+    };
+    for (int64_t day : days) {
+      int64_t cutoff = b.epoch() + day * kDay + 9 * kHour;
+      if (cutoff > b.now()) break;
+      if (main && (day == 45 || day == 75)) {
+        int64_t at = cutoff - kHour, available = 0;
+        for (const LedgerEntry& entry : b.ledger()) {
+          if (in_window(entry, at)) available += entry.net();
+        }
+        if (available / 2 >= 1000) {
+          PayoutFacts p;
+          p.created = at;
+          p.amount = available / 2;
+          p.automatic = false;
+          p.instant = day == 75;
+          p.arrival_date = p.instant ? at : at + 2 * kDay;
+          p.statement_descriptor = p.instant ? "INSTANT" : "MANUAL";
+          add(p, p.instant ? InstantPayoutFee(p.amount) : 0);
+        }
+      }
+      std::vector<std::string> items;
+      int64_t amount = 0;
+      for (const LedgerEntry& entry : b.ledger()) {
+        if (!in_window(entry, cutoff)) continue;
+        items.push_back(entry.id);
+        amount += entry.net();
+      }
+      if (amount <= 0) continue;
+      PayoutFacts p;
+      p.created = cutoff;
+      p.amount = amount;
+      // The second currency's first two payouts arrive together (a bank holiday).
+      p.arrival_date = !main && day == 60 ? b.epoch() + 63 * kDay + 9 * kHour : cutoff + 2 * kDay;
+      if (main && ++automatic_made == 2) p.status = PayoutStatus::kFailed;
+      auto [id, own_row] = add(p, 0);
+      items.push_back(own_row);
+      b.payout_items()[id] = std::move(items);
+      swept_until = cutoff;
     }
-    return sum;
-  };
-  for (int64_t day : {20, 50, 80, 95}) {
-    int64_t created = b.epoch() + day * kDay + 9 * kHour;
-    // Pay most of what is available, but never so much that a later refund or dispute (all
-    // already in the ledger) would take the balance below zero.
-    int64_t payable = available_at(created);
-    for (const LedgerEntry& entry : b.ledger()) {
-      if (entry.available_on > created) payable = std::min(payable, available_at(entry.available_on));
-    }
-    int64_t amount = payable * 8 / 10;
-    if (amount <= 0) continue;
-    int64_t arrival = created + 2 * kDay;
-    PayoutFacts p;
-    p.balance_transaction = b.NewId("txn_");
-    p.id = b.NewId("po_");
-    p.created = created;
-    p.livemode = b.livemode();
-    p.amount = amount;
-    p.arrival_date = arrival;
-    p.arrived = arrival <= b.now();
-    p.currency = b.currency();
-    p.destination = destination;
-    if (p.arrived) p.trace_id = b.RandomChars(16, true);
-    b.ledger().push_back({p.balance_transaction, p.id, "payouts", "payout", "payout",
-                          "STRIPE PAYOUT", -amount, 0, created, created, false});
-    b.Objects("payouts").push_back(PayoutObject(p));
   }
 }
 
@@ -437,8 +524,9 @@ void GenerateBalanceTransactions(DatasetBuilder& b) {
     facts.amount = entry.amount;
     facts.available_on = entry.available_on;
     facts.available = entry.available_on <= b.now();
-    facts.currency = b.currency();
+    facts.currency = entry.currency;
     facts.description = entry.description;
+    facts.exchange_rate = entry.exchange_rate;
     facts.fee = entry.fee;
     facts.reporting_category = entry.reporting_category;
     facts.source = entry.source;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace stripeline::emulator {
 
@@ -72,6 +73,32 @@ json::object CardDetails(const CardFacts& card) {
 int64_t ProcessingFee(std::string_view currency, int64_t amount) {
   return currency == "gbp" ? amount * 15 / 1000 + 20 : amount * 29 / 1000 + 30;
 }
+
+int64_t CurrencyConversionFee(int64_t settled_amount) { return settled_amount * 2 / 100; }
+
+double ExchangeRate(std::string_view from, std::string_view to) {
+  // US dollars per unit: fixed, so the data is the same every day.
+  auto dollars = [](std::string_view currency) {
+    if (currency == "eur") return 1.08;
+    if (currency == "gbp") return 1.27;
+    if (currency == "chf") return 1.12;
+    if (currency == "cad") return 0.74;
+    if (currency == "aud") return 0.66;
+    return 1.0;
+  };
+  if (from == to) return 1;
+  return std::round(dollars(from) / dollars(to) * 1e6) / 1e6;
+}
+
+int64_t Convert(int64_t amount, double rate) {
+  return static_cast<int64_t>(std::llround(static_cast<double>(amount) * rate));
+}
+
+std::string_view ForeignCurrency(std::string_view settlement) {
+  return settlement == "usd" ? "eur" : "usd";
+}
+
+int64_t InstantPayoutFee(int64_t amount) { return std::max<int64_t>(50, amount / 100); }
 
 int64_t IntervalSeconds(std::string_view interval) {
   if (interval == "day") return kDay;
@@ -314,6 +341,7 @@ json::object InvoiceObject(const InvoiceFacts& f) {
 json::object ChargeObject(const ChargeFacts& f) {
   bool ok = f.succeeded;
   json::object c = NewObject("charge", f);
+  if (!f.invoice_number.empty()) c["metadata"] = {{"invoice_number", f.invoice_number}};
   c["amount"] = f.amount;
   c["amount_captured"] = ok ? f.amount : 0;
   c["amount_refunded"] = f.amount_refunded;
@@ -459,29 +487,34 @@ json::object DisputeObject(DisputeFacts f) {
 }
 
 json::object PayoutObject(const PayoutFacts& f) {
+  bool paid = f.status == PayoutStatus::kPaid;
+  bool failed = f.status == PayoutStatus::kFailed;
   json::object p = NewObject("payout", f);
   p["amount"] = f.amount;
   p["application_fee"] = nullptr;
   p["application_fee_amount"] = nullptr;
   p["arrival_date"] = f.arrival_date;
-  p["automatic"] = true;
+  p["automatic"] = f.automatic;
   p["balance_transaction"] = f.balance_transaction;
   p["currency"] = f.currency;
-  p["description"] = "STRIPE PAYOUT";
+  p["description"] = f.automatic ? "STRIPE PAYOUT" : f.instant ? "Instant payout" : "Manual payout";
   p["destination"] = f.destination;
-  p["failure_balance_transaction"] = nullptr;
-  p["failure_code"] = nullptr;
-  p["failure_message"] = nullptr;
-  p["method"] = "standard";
+  p["failure_balance_transaction"] = OrNull(std::string_view(f.failure_balance_transaction));
+  p["failure_code"] = failed ? json::value(kPayoutFailureCode) : json::value(nullptr);
+  p["failure_message"] = failed ? json::value(kPayoutFailureMessage) : json::value(nullptr);
+  p["method"] = f.instant ? "instant" : "standard";
   p["original_payout"] = nullptr;
   p["payout_method"] = nullptr;
-  p["reconciliation_status"] = f.arrived ? "completed" : "in_progress";
+  // Stripe itemises only automatic payouts, once their transactions are final.
+  p["reconciliation_status"] = !f.automatic                       ? "not_applicable"
+                               : f.status == PayoutStatus::kInTransit ? "in_progress"
+                                                                      : "completed";
   p["reversed_by"] = nullptr;
   p["source_type"] = "card";
-  p["statement_descriptor"] = nullptr;
-  p["status"] = f.arrived ? "paid" : "in_transit";
-  p["trace_id"] = {{"status", f.arrived ? "supported" : "pending"},
-                   {"value", f.arrived ? json::value(f.trace_id) : json::value(nullptr)}};
+  p["statement_descriptor"] = OrNull(f.statement_descriptor);
+  p["status"] = paid ? "paid" : failed ? "failed" : "in_transit";
+  p["trace_id"] = {{"status", paid ? "supported" : failed ? "unsupported" : "pending"},
+                   {"value", paid ? json::value(f.trace_id) : json::value(nullptr)}};
   p["type"] = "bank_account";
   return p;
 }
@@ -493,7 +526,9 @@ json::object BalanceTransactionObject(const BalanceTransactionFacts& f) {
         {"amount", f.fee},
         {"application", nullptr},
         {"currency", f.currency},
-        {"description", f.type == "adjustment" ? "Dispute fee" : "Stripe processing fees"},
+        {"description", f.type == "adjustment" ? "Dispute fee"
+                        : f.type == "payout"   ? "Instant Payouts fee"
+                                               : "Stripe processing fees"},
         {"type", "stripe_fee"}});
   }
   json::object t = NewObject("balance_transaction", f, kCreated);
@@ -502,12 +537,12 @@ json::object BalanceTransactionObject(const BalanceTransactionFacts& f) {
   t["balance_type"] = "payments";
   t["currency"] = f.currency;
   t["description"] = f.description;
-  t["exchange_rate"] = nullptr;
+  t["exchange_rate"] = f.exchange_rate != 0 ? json::value(f.exchange_rate) : json::value(nullptr);
   t["fee"] = f.fee;
   t["fee_details"] = std::move(fee_details);
   t["net"] = f.amount - f.fee;
   t["reporting_category"] = f.reporting_category;
-  t["source"] = f.source;
+  t["source"] = OrNull(f.source);
   t["status"] = f.available ? "available" : "pending";
   t["type"] = f.type;
   return t;
@@ -566,16 +601,21 @@ json::object CreditNoteObject(const CreditNoteFacts& f) {
 }
 
 json::object BalanceObject(const BalanceFacts& f) {
-  auto amounts = [&](int64_t amount) {
-    return json::array{json::object{
-        {"amount", amount}, {"currency", f.currency}, {"source_types", {{"card", amount}}}}};
-  };
+  json::array available, reserved, pending;
+  for (const CurrencyBalance& c : f.currencies) {
+    auto amount = [&](int64_t value) {
+      return json::object{{"amount", value}, {"currency", c.currency}, {"source_types", {{"card", value}}}};
+    };
+    available.push_back(amount(c.available));
+    reserved.push_back(json::object{{"amount", 0}, {"currency", c.currency}});
+    pending.push_back(amount(c.pending));
+  }
   return json::object{
       {"object", "balance"},
-      {"available", amounts(f.available)},
-      {"connect_reserved", json::array{json::object{{"amount", 0}, {"currency", f.currency}}}},
+      {"available", std::move(available)},
+      {"connect_reserved", std::move(reserved)},
       {"livemode", f.livemode},
-      {"pending", amounts(f.pending)},
+      {"pending", std::move(pending)},
   };
 }
 

@@ -32,6 +32,19 @@ namespace stripeline::emulator {
 
 // Stripe's standard card processing fee in minor units: 1.5% + 20 for GBP, 2.9% + 30 otherwise.
 int64_t ProcessingFee(std::string_view currency, int64_t amount);
+// What a card payment in a currency the account does not settle in costs on top: 2% of the
+// converted amount.
+int64_t CurrencyConversionFee(int64_t settled_amount);
+// The emulator's fixed exchange rate from one currency to another (amount in `from` * rate =
+// amount in `to`), 6 decimals; 1 for the same currency. Both two-decimal currencies.
+double ExchangeRate(std::string_view from, std::string_view to);
+// `amount` (minor units of `from`) in `to`, rounded half away from zero.
+int64_t Convert(int64_t amount, double rate);
+// A currency a customer of an account settling in `settlement` pays in, that needs converting:
+// "usd", or "eur" for a USD account.
+std::string_view ForeignCurrency(std::string_view settlement);
+// Stripe's Instant Payouts fee: 1% of the amount, at least 50.
+int64_t InstantPayoutFee(int64_t amount);
 // What Stripe charges for a dispute, in minor units.
 inline constexpr int64_t kDisputeFee = 1500;
 // The length of a recurring price's interval ("day", "week", "month" = 30 days, "year").
@@ -156,6 +169,9 @@ struct ChargeFacts : ObjectFacts {
   std::string customer;
   std::string description;
   bool disputed = false;
+  // The merchant's own invoice this payment is for, as `metadata.invoice_number` (what a
+  // payment link or checkout of an invoicing tool sets); empty: no metadata.
+  std::string invoice_number;
   std::string payment_intent;
   std::string payment_method;
   CardFacts card;
@@ -199,30 +215,45 @@ struct DisputeFacts : ObjectFacts {
 };
 boost::json::object DisputeObject(DisputeFacts f);  // moves balance_transactions
 
-// An automatic standard payout to a bank account; paid once arrived, in transit before.
+// What happened to a payout: paid once arrived, in transit before, or failed (returned by the
+// bank; its funds come back to the balance by a payout_failure balance transaction).
+enum class PayoutStatus { kInTransit, kPaid, kFailed };
+
+// A payout to a bank account: automatic (swept by the payout schedule, itemisable with
+// GET /v1/balance_transactions?payout=) or requested by hand, standard or instant.
 struct PayoutFacts : ObjectFacts {
   int64_t amount = 0;
   int64_t arrival_date = 0;
-  bool arrived = false;
+  bool automatic = true;
   std::string balance_transaction;
   std::string_view currency;
   std::string destination;
-  std::string trace_id;  // when arrived
+  std::string failure_balance_transaction;  // failed payouts
+  bool instant = false;  // method "instant" (never automatic)
+  std::string_view statement_descriptor;  // empty: null
+  PayoutStatus status = PayoutStatus::kInTransit;
+  std::string trace_id;  // when paid
 };
 boost::json::object PayoutObject(const PayoutFacts& f);
+// Stripe's code and message of the failure the emulator's failed payouts have.
+inline constexpr std::string_view kPayoutFailureCode = "account_closed";
+inline constexpr std::string_view kPayoutFailureMessage = "The bank account has been closed.";
 
 // A balance transaction (no livemode or metadata in Stripe's); fee is a dispute fee for
-// adjustments, else Stripe's processing fee.
+// adjustments, an Instant Payouts fee for payouts, else Stripe's processing fee.
 struct BalanceTransactionFacts : ObjectFacts {
-  int64_t amount = 0;  // signed
+  int64_t amount = 0;  // signed, in the settlement currency
   int64_t available_on = 0;
   bool available = false;  // available_on has passed
-  std::string_view currency;
+  std::string_view currency;  // settlement
   std::string_view description;
+  // The charge's currency converted to the settlement currency: amount in the charge's
+  // currency * exchange_rate = amount. 0: no conversion (null).
+  double exchange_rate = 0;
   int64_t fee = 0;
   std::string_view reporting_category;
-  std::string_view source;
-  std::string_view type;  // "charge", "refund", "adjustment", "payout"
+  std::string_view source;  // empty: null
+  std::string_view type;  // "charge", "refund", "adjustment", "payout", "payout_failure"
 };
 boost::json::object BalanceTransactionObject(const BalanceTransactionFacts& f);
 
@@ -241,11 +272,14 @@ struct CreditNoteFacts : ObjectFacts {
 };
 boost::json::object CreditNoteObject(const CreditNoteFacts& f);
 
-// GET /v1/balance: card funds in one currency.
-struct BalanceFacts {
+// GET /v1/balance: card funds per settlement currency (the default currency first).
+struct CurrencyBalance {
+  std::string currency;
   int64_t available = 0;
   int64_t pending = 0;
-  std::string_view currency;
+};
+struct BalanceFacts {
+  std::vector<CurrencyBalance> currencies;
   bool livemode = false;
 };
 boost::json::object BalanceObject(const BalanceFacts& f);

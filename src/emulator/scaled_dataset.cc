@@ -84,6 +84,9 @@ class Scale {
   }
   json::object Render(Kind kind, uint32_t i) const;
   json::object Balance() const;
+  // The balance transactions payout p settled, its own row included: those that became
+  // available after the previous payout's cutoff and by its own (positions, ascending).
+  std::vector<uint32_t> PayoutTransactions(uint32_t p) const;
 
  private:
   uint64_t H(uint64_t salt, uint64_t i) const { return Mix64(key_ ^ Mix64(salt * 0x100000001b3ull + i)); }
@@ -106,6 +109,19 @@ class Scale {
   // Facts shared by several resources.
   bool ChargeSucceeded(uint32_t i) const;
   int64_t ChargeAmount(uint32_t i) const { return Uniform(kCharge, i, 5, 800) * 100 - 1; }
+  // Every 50th charge (from the 11th) is paid in a foreign currency and converted; every 10th
+  // (from the 3rd) names the merchant's invoice in metadata.
+  static bool Foreign(uint32_t i) { return i % 50 == 11; }
+  std::string_view ChargeCurrency(uint32_t i) const {
+    return Foreign(i) ? ForeignCurrency(account_.default_currency) : account_.default_currency;
+  }
+  double ChargeRate(uint32_t i) const {
+    return Foreign(i) ? ExchangeRate(ChargeCurrency(i), account_.default_currency) : 0;
+  }
+  // An amount of charge i's currency in the settlement currency.
+  int64_t Settled(uint32_t i, int64_t amount) const {
+    return Foreign(i) ? Convert(amount, ChargeRate(i)) : amount;
+  }
   uint32_t ChargeCustomer(uint32_t i) const;
   std::string CustomerName(uint32_t j) const;
   std::string CustomerEmail(uint32_t j) const;
@@ -217,22 +233,42 @@ Scale::Scale(const AccountConfig& account, bool livemode, uint64_t seed, int64_t
     count(kCreditNote) = k + 1;
   }
 
-  // Payouts: each day pays out 80% of the net of the charges that became available that day.
-  std::vector<int64_t> day_net(kSpanDays + 3, 0);
+  // Payouts: one a day at 09:00 (the cutoff), sweeping exactly the net of every transaction
+  // that became available since the previous payout's cutoff; a day whose window nets to zero
+  // or less pays nothing and carries over. A transaction available at t falls in the window of
+  // the first cutoff at or after t.
+  std::vector<int64_t> day_net(kSpanDays + 4, 0);
+  auto book = [&](int64_t available_on, int64_t net) {
+    int64_t day = (available_on - start_ - 9 * kHour + kDay - 1) / kDay;
+    if (available_on <= start_ + 9 * kHour) day = 0;
+    if (day >= 0 && day < static_cast<int64_t>(day_net.size())) day_net[day] += net;
+  };
   for (uint32_t i = 0; i < count(kCharge); ++i) {
     if (!ChargeSucceeded(i)) continue;
-    int64_t day = (Created(kCharge, i) + 2 * kDay - start_) / kDay;
-    int64_t amount = ChargeAmount(i);
-    if (day >= 0 && day < static_cast<int64_t>(day_net.size())) {
-      day_net[day] += amount - ProcessingFee(account_.default_currency, amount);
+    TxnMoney money = Money({Created(kCharge, i), i, kTxnCharge});
+    book(money.available_on, money.amount - money.fee);
+  }
+  for (uint32_t r = 0; r < count(kRefund); ++r) {
+    TxnMoney money = Money({Created(kRefund, r), r, kTxnRefund});
+    book(money.available_on, money.amount - money.fee);
+  }
+  for (uint32_t d = 0; d < count(kDispute); ++d) {
+    TxnMoney money = Money({Created(kDispute, d), d, kTxnDispute});
+    book(money.available_on, money.amount - money.fee);
+    if (DisputeStatus(d) == "won") {
+      money = Money({Created(kDispute, d) + 30 * kDay, d, kTxnDisputeReversal});
+      book(money.available_on, money.amount - money.fee);
     }
   }
+  int64_t carry = day_net[0];  // before the first cutoff: swept by the first payout
   for (int32_t day = 1; day <= kSpanDays; ++day) {
     int64_t created = start_ + day * kDay + 9 * kHour;
     if (created > now_) break;
-    if (day_net[day] * 8 / 10 <= 0) continue;
+    carry += day_net[day];
+    if (carry <= 0) continue;
     payout_day_.push_back(day);
-    payout_amount_.push_back(day_net[day] * 8 / 10);
+    payout_amount_.push_back(carry);
+    carry = 0;
   }
   count(kPayout) = payout_day_.size();
 
@@ -563,9 +599,10 @@ json::object Scale::RenderCharge(uint32_t i) const {
   if (c.succeeded) c.balance_transaction = Id(kTxn, charge_txn_[i]);
   c.billing_email = email;
   c.billing_name = name;
-  c.currency = account_.default_currency;
+  c.currency = ChargeCurrency(i);
   c.customer = Id(kCustomer, customer);
   c.description = "Order " + std::to_string(1000 + i);
+  if (i % 10 == 3) c.invoice_number = "INV-" + std::to_string(100000 + i);
   c.disputed = i % 200 == 13 && (i - 13) / 200 < counts_[kDispute];
   c.payment_intent = Id(kPaymentIntent, i);
   c.payment_method = OtherId(kPaymentMethod, "pm_", i);
@@ -582,7 +619,7 @@ json::object Scale::RenderPaymentIntent(uint32_t i) const {
   PaymentIntentFacts pi{Header(kPaymentIntent, i)};
   pi.amount = ChargeAmount(i);
   pi.client_secret = Chars(kPaymentIntent, i, 25);
-  pi.currency = account_.default_currency;
+  pi.currency = ChargeCurrency(i);
   pi.customer = Id(kCustomer, ChargeCustomer(i));
   pi.description = description;
   pi.latest_charge = Id(kCharge, i);
@@ -597,7 +634,7 @@ json::object Scale::RenderRefund(uint32_t r) const {
   o.amount = RefundAmount(r);
   o.balance_transaction = Id(kTxn, refund_txn_[r]);
   o.charge = Id(kCharge, charge);
-  o.currency = account_.default_currency;
+  o.currency = ChargeCurrency(charge);
   o.payment_intent = Id(kPaymentIntent, charge);
   o.reference = Chars(kRefund, r, 23, true);
   return RefundObject(o);
@@ -611,7 +648,7 @@ json::object Scale::RenderDispute(uint32_t d) const {
   if (reversal_txn_[d] != kNone) o.balance_transactions.push_back(RenderTxn(reversal_txn_[d]));
   o.card_brand = CardBrand(H(kCharge + 300, charge));
   o.charge = Id(kCharge, charge);
-  o.currency = account_.default_currency;
+  o.currency = ChargeCurrency(charge);
   o.due_by = o.created + 21 * kDay;
   o.payment_intent = Id(kPaymentIntent, charge);
   o.status = DisputeStatus(d);
@@ -622,11 +659,11 @@ json::object Scale::RenderPayout(uint32_t p) const {
   PayoutFacts o{Header(kPayout, p)};
   o.amount = payout_amount_[p];
   o.arrival_date = o.created + 2 * kDay;
-  o.arrived = o.arrival_date <= now_;
+  o.status = o.arrival_date <= now_ ? PayoutStatus::kPaid : PayoutStatus::kInTransit;
   o.balance_transaction = Id(kTxn, payout_txn_[p]);
   o.currency = account_.default_currency;
   o.destination = OtherId(kBankAccount, "ba_", 0);
-  if (o.arrived) o.trace_id = Chars(kPayout, p, 16, true);
+  if (o.status == PayoutStatus::kPaid) o.trace_id = Chars(kPayout, p, 16, true);
   return PayoutObject(o);
 }
 
@@ -634,12 +671,17 @@ Scale::TxnMoney Scale::Money(const TxnEntry& entry) const {
   uint32_t disputed = 200 * entry.index + 13;
   switch (entry.type) {
     case kTxnCharge: {
-      int64_t amount = ChargeAmount(entry.index);
-      return {amount, ProcessingFee(account_.default_currency, amount), entry.created + 2 * kDay};
+      int64_t amount = Settled(entry.index, ChargeAmount(entry.index));
+      int64_t fee = ProcessingFee(account_.default_currency, amount) +
+                    (Foreign(entry.index) ? CurrencyConversionFee(amount) : 0);
+      return {amount, fee, entry.created + 2 * kDay};
     }
-    case kTxnRefund: return {-RefundAmount(entry.index), 0, entry.created};
-    case kTxnDispute: return {-ChargeAmount(disputed), kDisputeFee, entry.created};
-    case kTxnDisputeReversal: return {ChargeAmount(disputed), 0, entry.created};
+    case kTxnRefund: {
+      uint32_t charge = 20 * entry.index + 7;
+      return {-Settled(charge, RefundAmount(entry.index)), 0, entry.created};
+    }
+    case kTxnDispute: return {-Settled(disputed, ChargeAmount(disputed)), kDisputeFee, entry.created};
+    case kTxnDisputeReversal: return {Settled(disputed, ChargeAmount(disputed)), 0, entry.created};
     case kTxnPayout: return {-payout_amount_[entry.index], 0, entry.created};
   }
   return {};
@@ -658,6 +700,7 @@ json::object Scale::RenderTxn(uint32_t t) const {
   switch (entry.type) {
     case kTxnCharge:
       f.type = f.reporting_category = "charge";
+      f.exchange_rate = ChargeRate(entry.index);
       source = Id(kCharge, entry.index);
       description = "Order " + std::to_string(1000 + entry.index);
       break;
@@ -715,13 +758,45 @@ json::object Scale::RenderEvent(uint32_t e) const {
 }
 
 json::object Scale::Balance() const {
-  BalanceFacts balance{.currency = account_.default_currency, .livemode = livemode_};
+  CurrencyBalance funds{.currency = account_.default_currency};
   for (const TxnEntry& entry : txns_) {
     TxnMoney money = Money(entry);
-    (money.available_on <= now_ ? balance.available : balance.pending) += money.amount - money.fee;
+    (money.available_on <= now_ ? funds.available : funds.pending) += money.amount - money.fee;
   }
-  return BalanceObject(balance);
+  return BalanceObject({.currencies = {funds}, .livemode = livemode_});
 }
+
+std::vector<uint32_t> Scale::PayoutTransactions(uint32_t p) const {
+  int64_t cutoff = Created(kPayout, p);
+  int64_t previous = p > 0 ? Created(kPayout, p - 1) : INT64_MIN;
+  // available_on is created + at most 2 days, so the window's transactions were created in
+  // (previous - 2 days, cutoff].
+  int64_t from = previous == INT64_MIN ? INT64_MIN : previous - 2 * kDay;
+  auto first = std::upper_bound(txns_.begin(), txns_.end(), from,
+                                [](int64_t t, const TxnEntry& e) { return t < e.created; });
+  std::vector<uint32_t> positions;
+  for (auto it = first; it != txns_.end() && it->created <= cutoff; ++it) {
+    int64_t available_on = Money(*it).available_on;
+    if (available_on > previous && available_on <= cutoff) {
+      positions.push_back(static_cast<uint32_t>(it - txns_.begin()));
+    }
+  }
+  return positions;
+}
+
+// The payouts of a Scale, itemised.
+class ScaledItemisation final : public PayoutItemisation {
+ public:
+  explicit ScaledItemisation(std::shared_ptr<const Scale> scale) : scale_(std::move(scale)) {}
+  std::vector<uint32_t> Transactions(std::string_view payout) const override {
+    std::optional<uint32_t> p = scale_->Position(kPayout, payout);
+    if (!p || *p >= scale_->Count(kPayout)) return {};
+    return scale_->PayoutTransactions(*p);
+  }
+
+ private:
+  std::shared_ptr<const Scale> scale_;
+};
 
 // One resource of a Scale, as a Collection's source.
 class ScaledObjects final : public GeneratedObjects {
@@ -751,6 +826,7 @@ std::unique_ptr<Dataset> BuildScaledDataset(const AccountConfig& account, bool l
         std::make_shared<ScaledObjects>(scale, static_cast<Kind>(k)));
   }
   dataset->SetBalance(scale->Balance());
+  dataset->SetItemisation(std::make_shared<ScaledItemisation>(scale));
   return dataset;
 }
 

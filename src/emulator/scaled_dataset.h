@@ -7,9 +7,12 @@
 //   coupons 20; subscriptions customers/2 (1-2 items; active, trialing, past_due, unpaid,
 //   canceled); invoices up to 3 per subscription (its last periods); payment_intents N
 //   (one per charge); refunds every 20th charge (5%); disputes every 200th (0.5%); payouts one
-//   per day; balance_transactions one per succeeded charge, refund, dispute (and won-dispute
-//   reversal) and payout; credit_notes one per 100 invoices; events `<prefix>.created` for
-//   every object of the last 30 days.
+//   per day, each sweeping exactly the net that became available since the previous one (so
+//   GET /v1/balance_transactions?payout= itemises it to the cent); balance_transactions one per
+//   succeeded charge, refund, dispute (and won-dispute reversal) and payout; credit_notes one
+//   per 100 invoices; events `<prefix>.created` for every object of the last 30 days. Every
+//   50th charge is paid in a foreign currency and converted (exchange_rate, a conversion fee);
+//   every 10th names the merchant's invoice in metadata.invoice_number.
 //
 // Every object is a pure function of (seed, account, mode, now, N, its position): the dataset
 // keeps only a few arrays (invoice and balance transaction order, event order) and renders

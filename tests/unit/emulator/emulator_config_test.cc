@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 #include "emulator/emulator.h"
@@ -73,6 +74,26 @@ TEST_F(KeysFileTest, GoodFileAddsAccountsAndKeys) {
   EXPECT_EQ(emulator.DemoKeys().size(), 8u);
 }
 
+TEST_F(KeysFileTest, SettlementCurrenciesGetABalanceAndPayoutsEach) {
+  auto created = Emulator::Create(
+      {Write(R"({"accounts":[{"id":"acct_x","name":"X","default_currency":"usd","currencies":["eur"],
+                 "keys":[{"key":"sk_test_x_secret_1234567890"}]}]})"),
+       42});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto get = [&](const std::string& target) {
+    return ToReply((*created)->Handle(
+        MakeRequest("GET", target, {{"Authorization", "Bearer sk_test_x_secret_1234567890"}})));
+  };
+  std::set<std::string> balances, payouts;
+  testing::Reply balance = get("/v1/balance"), listed = get("/v1/payouts?limit=100");
+  for (const auto& b : balance.object().at("available").as_array()) {
+    balances.emplace(b.at("currency").as_string());
+  }
+  for (const auto& p : listed.data()) payouts.emplace(p.at("currency").as_string());
+  EXPECT_EQ(balances, (std::set<std::string>{"usd", "eur"}));
+  EXPECT_EQ(payouts, (std::set<std::string>{"usd", "eur"}));
+}
+
 TEST_F(KeysFileTest, MissingFileIsNotFound) {
   auto created = Emulator::Create({"/nonexistent/keys.json", 42});
   ASSERT_FALSE(created.ok());
@@ -112,6 +133,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"BadCurrency",
                 R"({"accounts":[{"id":"acct_x","name":"X","default_currency":"USD"}]})",
                 "accounts[0].default_currency"},
+        BadFile{"CurrenciesNotArray",
+                R"({"accounts":[{"id":"acct_x","name":"X","currencies":"eur"}]})",
+                "accounts[0].currencies: must be an array"},
+        BadFile{"BadSettlementCurrency",
+                R"({"accounts":[{"id":"acct_x","name":"X","currencies":["EUR"]}]})",
+                "accounts[0].currencies[0]: must be three lower-case letters"},
+        BadFile{"DefaultCurrencyListedAgain",
+                R"({"accounts":[{"id":"acct_x","name":"X","currencies":["eur","usd"]}]})",
+                "accounts[0].currencies[1]: \"usd\" is the default currency or listed twice"},
         BadFile{"UnknownAccountField",
                 R"({"accounts":[{"id":"acct_x","name":"X","nmae":"typo"}]})",
                 "unknown field \"nmae\""},

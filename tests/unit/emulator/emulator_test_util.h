@@ -46,6 +46,15 @@ inline Reply ToReply(HttpResponse response) {
   return reply;
 }
 
+// At most how many demo objects of a resource an account and mode has: a few, more where the
+// ledger needs them (a payment in each settlement currency and a foreign one; automatic,
+// manual, instant and failed payouts per currency; a transaction per movement).
+inline size_t DemoCap(std::string_view path) {
+  if (path == "balance_transactions") return 48;
+  if (path == "charges" || path == "payment_intents" || path == "payouts") return 16;
+  return 8;
+}
+
 // The emulated "now" of tests that use the fake clock.
 inline constexpr int64_t kFakeNow = 1'760'000'000;
 
