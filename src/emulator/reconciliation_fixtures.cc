@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "common/http_message.h"  // HtmlEscape: XML text too
 #include "common/text.h"
 
 namespace stripeline::emulator {
@@ -121,20 +122,6 @@ std::string SwiftText(std::string_view utf8) {
   return out;
 }
 
-std::string XmlText(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // A cell of a `;`-separated file, quoted when it must be.
 std::string Cell(std::string_view text) {
   if (text.find_first_of(";\"\r\n") == std::string_view::npos) return std::string(text);
@@ -224,7 +211,7 @@ FixtureFile Camt053(std::string_view currency, std::string_view owner, int64_t n
       "      <FrToDt><FrDtTm>" + IsoDate(from) + "T00:00:00Z</FrDtTm><ToDtTm>" + IsoDate(to) +
       "T23:59:59Z</ToDtTm></FrToDt>\n"
       "      <Acct><Id><IBAN>" + IbanFor(currency) + "</IBAN></Id><Ccy>" + ccy + "</Ccy><Ownr><Nm>" +
-      XmlText(owner) + "</Nm></Ownr></Acct>\n";
+      HtmlEscape(owner) + "</Nm></Ownr></Acct>\n";
   out += balance("OPBD", kOpeningBalance, from);
   out += balance("CLBD", closing, to);
   for (const BankLine& line : lines) {
@@ -238,10 +225,10 @@ FixtureFile Camt053(std::string_view currency, std::string_view owner, int64_t n
            "        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" + (credit ? "RCDT" : "ICDT") +
            "</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>\n"
            "        <NtryDtls><TxDtls>\n"
-           "          <Refs><EndToEndId>" + XmlText(line.end_to_end) + "</EndToEndId></Refs>\n"
+           "          <Refs><EndToEndId>" + HtmlEscape(line.end_to_end) + "</EndToEndId></Refs>\n"
            "          <RltdPties><" + (credit ? "Dbtr" : "Cdtr") + "><Nm>" +
-           XmlText(line.counterparty) + "</Nm></" + (credit ? "Dbtr" : "Cdtr") + "></RltdPties>\n"
-           "          <RmtInf><Ustrd>" + XmlText(line.text) + "</Ustrd></RmtInf>\n"
+           HtmlEscape(line.counterparty) + "</Nm></" + (credit ? "Dbtr" : "Cdtr") + "></RltdPties>\n"
+           "          <RmtInf><Ustrd>" + HtmlEscape(line.text) + "</Ustrd></RmtInf>\n"
            "        </TxDtls></NtryDtls>\n"
            "      </Ntry>\n";
   }
@@ -296,16 +283,6 @@ FixtureFile InvoiceCsv(const std::vector<Invoice>& invoices) {
   return {"invoices.csv", "text/csv; charset=ISO-8859-1", Latin1(out)};
 }
 
-// Everything planted, for manifest.json.
-class Cases {
- public:
-  void Add(json::object c) { cases_.push_back(std::move(c)); }
-  json::array Take() { return std::move(cases_); }
-
- private:
-  json::array cases_;
-};
-
 }  // namespace
 
 std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const FixtureOptions& options) {
@@ -314,7 +291,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
   const AccountConfig& account = dataset.account();
   std::vector<json::object> payouts = Window(dataset, "payouts", from, now);
   std::vector<json::object> charges = Window(dataset, "charges", from, now);
-  Cases cases;
+  json::array cases;  // everything planted, for manifest.json
   std::vector<FixtureFile> files;
 
   // Payouts: which reach the bank, and how.
@@ -352,7 +329,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     }
     if (refunds.empty() && disputes.empty()) continue;
     special.insert(Str(p, "id"));
-    cases.Add({{"case", "payout_with_refunds_and_disputes"}, {"payout", Str(p, "id")},
+    cases.push_back(json::object{{"case", "payout_with_refunds_and_disputes"}, {"payout", Str(p, "id")},
                {"refunds", std::move(refunds)}, {"disputes", std::move(disputes)}});
     break;
   }
@@ -362,7 +339,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     if (arrived(p) && p.at("automatic").as_bool() && Str(p, "currency") == account.default_currency &&
         !special.contains(Str(p, "id"))) {
       missing = Str(p, "id");
-      cases.Add({{"case", "missing_in_bank"}, {"payout", missing}, {"amount", Int(p, "amount")},
+      cases.push_back(json::object{{"case", "missing_in_bank"}, {"payout", missing}, {"amount", Int(p, "amount")},
                  {"currency", Str(p, "currency")}, {"arrival_date", Int(p, "arrival_date")}});
       break;
     }
@@ -375,12 +352,12 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     const json::object& p = payouts[i];
     std::string id = Str(p, "id"), currency = Str(p, "currency");
     if (Str(p, "status") == "failed") {
-      cases.Add({{"case", "failed_payout"}, {"payout", id},
+      cases.push_back(json::object{{"case", "failed_payout"}, {"payout", id},
                  {"failure_code", Str(p, "failure_code")}, {"amount", Int(p, "amount")}});
       continue;
     }
     if (!p.at("automatic").as_bool()) {
-      cases.Add({{"case", "not_itemisable"}, {"payout", id}, {"method", Str(p, "method")}});
+      cases.push_back(json::object{{"case", "not_itemisable"}, {"payout", id}, {"method", Str(p, "method")}});
     }
     if (!arrived(p) || id == missing) continue;
     bool twin = twins && (i == twins->first || i == twins->second);
@@ -406,7 +383,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     in_bank.emplace_back(id);
   }
   if (twins) {
-    cases.Add({{"case", "ambiguous_payouts"},
+    cases.push_back(json::object{{"case", "ambiguous_payouts"},
                {"payouts", {Str(payouts[twins->first], "id"), Str(payouts[twins->second], "id")}},
                {"amount", Int(payouts[twins->first], "amount")},
                {"currency", Str(payouts[twins->first], "currency")}});
@@ -466,7 +443,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     if (settlement.exchange_rate != 0 && !fx_done && clean) {
       fx_done = true;
       std::string number = invoice_for(charge, reference.empty() ? next_number() : reference, amount);
-      cases.Add({{"case", "fx_payment"}, {"charge", id}, {"invoice", number}, {"amount", amount},
+      cases.push_back(json::object{{"case", "fx_payment"}, {"charge", id}, {"invoice", number}, {"amount", amount},
                  {"currency", currency}, {"settlement_currency", settlement.currency},
                  {"exchange_rate", settlement.exchange_rate}});
       continue;
@@ -477,7 +454,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
         bool partial = referenced++ == 0;
         int64_t total = partial ? amount + amount / 4 : amount - amount / 10;
         invoice_for(charge, reference, total);
-        cases.Add({{"case", partial ? "partial_payment" : "overpayment"}, {"charge", id},
+        cases.push_back(json::object{{"case", partial ? "partial_payment" : "overpayment"}, {"charge", id},
                    {"invoice", reference}, {"invoice_amount", total}, {"paid", amount},
                    {"currency", currency}});
       } else {
@@ -487,7 +464,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     }
     if (clean && unique && !no_invoice_done) {
       no_invoice_done = true;
-      cases.Add({{"case", "no_invoice"}, {"charge", id}, {"amount", amount}, {"currency", currency}});
+      cases.push_back(json::object{{"case", "no_invoice"}, {"charge", id}, {"amount", amount}, {"currency", currency}});
       continue;
     }
     if (clean && unique && !ambiguous_done) {
@@ -495,12 +472,12 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
       ambiguous_done = true;
       std::string first = invoice_for(charge, next_number(), amount);
       std::string second = invoice_for(charge, next_number(), amount);
-      cases.Add({{"case", "ambiguous_invoice"}, {"charge", id}, {"invoices", {first, second}}});
+      cases.push_back(json::object{{"case", "ambiguous_invoice"}, {"charge", id}, {"invoices", {first, second}}});
       continue;
     }
     std::string number = invoice_for(charge, next_number(), amount);
     if (!clean) {
-      cases.Add({{"case", Int(charge, "amount_refunded") != 0 ? "refunded_payment" : "disputed_payment"},
+      cases.push_back(json::object{{"case", Int(charge, "amount_refunded") != 0 ? "refunded_payment" : "disputed_payment"},
                  {"charge", id}, {"invoice", number}});
     }
   }
@@ -510,7 +487,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     invoice_for(charge, next_number(), 77777 + k * 1111);
     invoices.back().due = Midnight(now) + (k + 1) * 7 * kDay;
     invoices.back().currency = account.default_currency;
-    cases.Add({{"case", "open_invoice"}, {"invoice", invoices.back().number}});
+    cases.push_back(json::object{{"case", "open_invoice"}, {"invoice", invoices.back().number}});
   }
   files.push_back(InvoiceCsv(invoices));
 
@@ -523,7 +500,7 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
                         {"files", std::move(names)},
                         {"payouts_in_bank", std::move(in_bank)},
                         {"invoices", static_cast<int64_t>(invoices.size())},
-                        {"cases", cases.Take()}};
+                        {"cases", std::move(cases)}};
   files.push_back({"manifest.json", "application/json", json::serialize(manifest) + "\n"});
   return files;
 }

@@ -1,5 +1,10 @@
 // The `stripeline` CLI end to end: keys from stdin, JSON output, confirmation, exit codes.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "integration/harness.h"
 
@@ -109,6 +114,35 @@ TEST_F(Cli, FirstStartPrintsAGeneratedAdminPasswordOnce) {
   auto again = second.WaitForLine("Admin login:");
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->find(password), std::string::npos) << "the password is shown only once";
+}
+
+// `stripeline emulator fixtures` writes bank statements and invoices for the data a running
+// `stripeline emulator` serves (ids and amounts do not depend on the start time): the payouts
+// its manifest puts in the bank are the emulator's, as its own /_emulator/fixtures says.
+TEST_F(Cli, EmulatorFixturesFitTheRunningEmulator) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("stripeline-fixtures-" + std::to_string(getpid()));
+  auto written = RunCli({"emulator", "fixtures", "--out", dir.string(), "--days", "100"});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::stringstream text;
+  text << std::ifstream(dir / "manifest.json").rdbuf();
+  boost::json::object manifest = boost::json::parse(text.str()).as_object();
+  for (const auto& name : manifest.at("files").as_array()) {
+    EXPECT_GT(std::filesystem::file_size(dir / std::string(name.as_string())), 100u) << name;
+  }
+  HttpResult served = stack_->emulator().Get("/_emulator/fixtures?days=100");
+  ASSERT_EQ(served.status, 200) << served.body;
+  EXPECT_EQ(manifest.at("payouts_in_bank"), served.json.at("payouts_in_bank"));
+  EXPECT_EQ(manifest.at("invoices"), served.json.at("invoices"));
+  HttpClient stripe(stack_->emulator_url());
+  stripe.set_token(kSecretKey);
+  ASSERT_FALSE(manifest.at("payouts_in_bank").as_array().empty());
+  for (const auto& id : manifest.at("payouts_in_bank").as_array()) {
+    HttpResult payout = stripe.Get("/v1/payouts/" + std::string(id.as_string()));
+    EXPECT_EQ(payout.status, 200) << id;
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 }  // namespace

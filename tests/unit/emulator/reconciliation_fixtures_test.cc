@@ -319,5 +319,31 @@ TEST(Fixtures, ScaledDatasetGetsThemToo) {
   EXPECT_GT(manifest.at("payouts_in_bank").as_array().size(), 50u);
 }
 
+class FixturesHttpTest : public testing::EmulatorTest {};
+
+TEST_F(FixturesHttpTest, AdminEndpointServesTheManifestAndEachFile) {
+  testing::Reply manifest = Admin("GET", "/_emulator/fixtures?account=acct_emu_demo&days=100");
+  ASSERT_EQ(manifest.status, 200) << manifest.raw.body;
+  ASSERT_EQ(manifest.object().at("files").as_array().size(), 7u);
+  for (const json::value& name : manifest.object().at("files").as_array()) {
+    HttpResponse file = emulator_->Handle(testing::MakeRequest(
+        "GET", "/_emulator/fixtures/" + std::string(name.as_string()) + "?days=100", {}));
+    EXPECT_EQ(file.status, 200) << name;
+    EXPECT_FALSE(file.body.empty()) << name;
+    if (name.as_string().subview().ends_with(".xml")) {
+      EXPECT_EQ(file.Header("Content-Type"), "application/xml");
+      pugi::xml_document doc;
+      EXPECT_TRUE(doc.load_buffer(file.body.data(), file.body.size())) << name;
+    }
+  }
+  // The manifest names payouts the emulator serves.
+  for (const json::value& id : manifest.object().at("payouts_in_bank").as_array()) {
+    EXPECT_EQ(Get("/v1/payouts/" + std::string(id.as_string())).status, 200) << id;
+  }
+  EXPECT_EQ(Admin("GET", "/_emulator/fixtures/nope.csv").status, 404);
+  EXPECT_EQ(Admin("GET", "/_emulator/fixtures?account=acct_nope").status, 404);
+  EXPECT_EQ(Admin("GET", "/_emulator/fixtures?days=0").status, 400);
+}
+
 }  // namespace
 }  // namespace stripeline::emulator
