@@ -77,7 +77,8 @@ TEST(Ledger, EveryAutomaticPayoutOfEveryDemoAccountSumsItsTransactions) {
 TEST(Ledger, EveryAutomaticPayoutOfTheScaledDatasetSumsItsTransactions) {
   for (bool livemode : {false, true}) {
     auto d = BuildScaledDataset(BuiltInConfig().accounts.at(1), livemode, 42, kFakeNow, 3000);
-    EXPECT_GT(ExpectPayoutsSumTheirTransactions(*d, livemode ? "scaled live" : "scaled test"), 600u);
+    EXPECT_GT(ExpectPayoutsSumTheirTransactions(*d, livemode ? "scaled live" : "scaled test"),
+              600u);
     // Everything that became available before the newest payout was paid out: the available
     // balance is what became available since.
     const json::object& balance = d->Balance();
@@ -208,8 +209,8 @@ TEST_F(PayoutListTest, PayoutFilterPagesThroughExactlyThePayoutsTransactions) {
     EXPECT_EQ(paged, expected) << id;
     // Backwards from the oldest, and the type filter within the payout: its own row only.
     if (expected.size() >= 2) {
-      Reply before = Get("/v1/balance_transactions?limit=1&payout=" + id + "&ending_before=" +
-                         expected.back());
+      Reply before = Get("/v1/balance_transactions?limit=1&payout=" + id +
+                         "&ending_before=" + expected.back());
       ASSERT_EQ(before.data().size(), 1u);
       EXPECT_EQ(Str(before.data().at(0).at("id")), expected[expected.size() - 2]);
     }
@@ -233,8 +234,9 @@ TEST_F(PayoutListTest, ManualAndInstantPayoutsCannotBeItemised) {
     Reply reply = Get("/v1/balance_transactions?payout=" + Str(payout.at("id")));
     EXPECT_EQ(reply.status, 400);
     EXPECT_EQ(reply.error_field("type"), "invalid_request_error");
-    EXPECT_EQ(reply.error_field("message"),
-              "Balance transaction history can only be filtered on automatic transfers, not manual.");
+    EXPECT_EQ(
+        reply.error_field("message"),
+        "Balance transaction history can only be filtered on automatic transfers, not manual.");
     EXPECT_EQ(reply.error_field("param"), "payout");
     ++refused;
   }

@@ -83,7 +83,8 @@ class FixturesTest : public ::testing::Test {
   }
   static std::map<std::string, json::object> Payouts() {
     std::map<std::string, json::object> out;
-    for (const json::object& p : dataset_->All("payouts")) out[std::string(p.at("id").as_string())] = p;
+    for (const json::object& p : dataset_->All("payouts"))
+      out[std::string(p.at("id").as_string())] = p;
     return out;
   }
 
@@ -107,7 +108,8 @@ TEST_F(FixturesTest, WritesThreeStatementsPerCurrencyAndTheInvoices) {
 TEST_F(FixturesTest, Camt053IsWellFormedAndItsCreditsArePayouts) {
   std::map<std::string, json::object> payouts = Payouts();
   std::set<std::string> in_bank;
-  for (const json::value& id : manifest_->at("payouts_in_bank").as_array()) in_bank.emplace(id.as_string());
+  for (const json::value& id : manifest_->at("payouts_in_bank").as_array())
+    in_bank.emplace(id.as_string());
   size_t payout_entries = 0;
   for (const char* currency : {"gbp", "eur"}) {
     pugi::xml_document doc;
@@ -118,35 +120,43 @@ TEST_F(FixturesTest, Camt053IsWellFormedAndItsCreditsArePayouts) {
     ASSERT_TRUE(stmt);
     EXPECT_STREQ(doc.child("Document").attribute("xmlns").value(),
                  "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02");
-    EXPECT_EQ(std::string(stmt.child("Acct").child("Ccy").text().get()), currency == std::string("gbp") ? "GBP" : "EUR");
+    EXPECT_EQ(std::string(stmt.child("Acct").child("Ccy").text().get()),
+              currency == std::string("gbp") ? "GBP" : "EUR");
     // Opening balance + entries = closing balance; every bank reference is unique.
     auto minor = [](pugi::xml_node amount) {
       return static_cast<int64_t>(std::llround(amount.text().as_double() * 100));
     };
     std::map<std::string, int64_t> balances;
     for (pugi::xml_node bal : stmt.children("Bal")) {
-      balances[bal.child("Tp").child("CdOrPrtry").child("Cd").text().get()] = minor(bal.child("Amt"));
+      balances[bal.child("Tp").child("CdOrPrtry").child("Cd").text().get()] =
+          minor(bal.child("Amt"));
     }
     int64_t total = balances.at("OPBD");
     std::set<std::string> references;
     for (pugi::xml_node entry : stmt.children("Ntry")) {
       bool credit = std::string(entry.child("CdtDbtInd").text().get()) == "CRDT";
       int64_t amount = minor(entry.child("Amt"));
-      EXPECT_EQ(std::string(entry.child("Amt").attribute("Ccy").value()), currency == std::string("gbp") ? "GBP" : "EUR");
+      EXPECT_EQ(std::string(entry.child("Amt").attribute("Ccy").value()),
+                currency == std::string("gbp") ? "GBP" : "EUR");
       total += credit ? amount : -amount;
       EXPECT_TRUE(references.insert(entry.child("AcctSvcrRef").text().get()).second);
       EXPECT_TRUE(entry.child("BookgDt").child("Dt"));
       EXPECT_TRUE(entry.child("ValDt").child("Dt"));
-      std::string text = entry.child("NtryDtls").child("TxDtls").child("RmtInf").child("Ustrd").text().get();
+      std::string text =
+          entry.child("NtryDtls").child("TxDtls").child("RmtInf").child("Ustrd").text().get();
       if (text.starts_with("STRIPE")) {
         ++payout_entries;
         EXPECT_TRUE(credit);
         // A Stripe credit is a paid payout of this currency and amount, listed in the manifest.
-        std::string trace = entry.child("NtryDtls").child("TxDtls").child("Refs").child("EndToEndId").text().get();
+        std::string trace =
+            entry.child("NtryDtls").child("TxDtls").child("Refs").child("EndToEndId").text().get();
         bool found = false;
         for (const auto& [id, p] : payouts) {
-          if (!in_bank.contains(id) || p.at("currency") != currency || p.at("amount").as_int64() != amount) continue;
-          if (trace != "NOTPROVIDED" && p.at("trace_id").at("value") != json::value(trace)) continue;
+          if (!in_bank.contains(id) || p.at("currency") != currency ||
+              p.at("amount").as_int64() != amount)
+            continue;
+          if (trace != "NOTPROVIDED" && p.at("trace_id").at("value") != json::value(trace))
+            continue;
           found = true;
         }
         EXPECT_TRUE(found) << text << " " << amount;
@@ -159,7 +169,8 @@ TEST_F(FixturesTest, Camt053IsWellFormedAndItsCreditsArePayouts) {
 
 TEST_F(FixturesTest, Mt940HasItsTagsInOrderAndBalancesAddUp) {
   for (const char* currency : {"gbp", "eur"}) {
-    std::vector<std::string> lines = Lines(File(std::string("bank-") + currency + ".mt940").content);
+    std::vector<std::string> lines =
+        Lines(File(std::string("bank-") + currency + ".mt940").content);
     ASSERT_GE(lines.size(), 6u);
     EXPECT_TRUE(lines[0].starts_with(":20:"));
     EXPECT_TRUE(lines[1].starts_with(":25:"));
@@ -198,7 +209,7 @@ TEST_F(FixturesTest, Mt940HasItsTagsInOrderAndBalancesAddUp) {
 
 TEST_F(FixturesTest, GermanCsvIsLatin1WithDecimalCommasAndGermanDates) {
   const std::string& csv = File("bank-eur.csv").content;
-  EXPECT_NE(csv.find("W\xE4hrung"), std::string::npos);  // "Währung" in Latin-1
+  EXPECT_NE(csv.find("W\xE4hrung"), std::string::npos);      // "Währung" in Latin-1
   EXPECT_EQ(csv.find("W\xC3\xA4hrung"), std::string::npos);  // not UTF-8
   std::vector<std::string> lines = Lines(csv);
   ASSERT_GT(lines.size(), 3u);
@@ -218,20 +229,22 @@ TEST_F(FixturesTest, GermanCsvIsLatin1WithDecimalCommasAndGermanDates) {
   int same = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string> cells = Split(lines[i], ';');
-    if (cells[3] == "STRIPE PAYOUT" && GermanMinor(cells[4]) == twins[0].at("amount").as_int64()) ++same;
+    if (cells[3] == "STRIPE PAYOUT" && GermanMinor(cells[4]) == twins[0].at("amount").as_int64())
+      ++same;
   }
   EXPECT_EQ(same, 2);
 }
 
 TEST_F(FixturesTest, PlantsEveryAwkwardCase) {
-  for (const char* kind : {"missing_in_bank", "ambiguous_payouts", "failed_payout", "not_itemisable",
-                           "payout_with_refunds_and_disputes", "partial_payment", "overpayment",
-                           "no_invoice", "ambiguous_invoice", "fx_payment"}) {
+  for (const char* kind : {"missing_in_bank", "ambiguous_payouts", "failed_payout",
+                           "not_itemisable", "payout_with_refunds_and_disputes", "partial_payment",
+                           "overpayment", "no_invoice", "ambiguous_invoice", "fx_payment"}) {
     EXPECT_FALSE(Cases(kind).empty()) << kind;
   }
   std::map<std::string, json::object> payouts = Payouts();
   std::set<std::string> in_bank;
-  for (const json::value& id : manifest_->at("payouts_in_bank").as_array()) in_bank.emplace(id.as_string());
+  for (const json::value& id : manifest_->at("payouts_in_bank").as_array())
+    in_bank.emplace(id.as_string());
   // The missing payout is a real, paid, automatic one that is not in the statement.
   std::string missing(Cases("missing_in_bank")[0].at("payout").as_string());
   EXPECT_EQ(payouts.at(missing).at("status"), "paid");
@@ -295,19 +308,24 @@ TEST_F(FixturesTest, PlantsEveryAwkwardCase) {
 
 TEST_F(FixturesTest, IsDeterministic) {
   auto again = Dataset::Build(BuiltInConfig().accounts.at(0), false, 42, kFakeNow);
-  std::map<std::string, FixtureFile> second = ByName(ReconciliationFixtures(*again, {.now = kFakeNow, .days = 100}));
+  std::map<std::string, FixtureFile> second =
+      ByName(ReconciliationFixtures(*again, {.now = kFakeNow, .days = 100}));
   for (const auto& [name, file] : *files_) EXPECT_EQ(second.at(name).content, file.content) << name;
   auto other = Dataset::Build(BuiltInConfig().accounts.at(0), false, 7, kFakeNow);
-  EXPECT_NE(ByName(ReconciliationFixtures(*other, {.now = kFakeNow, .days = 100})).at("manifest.json").content,
+  EXPECT_NE(ByName(ReconciliationFixtures(*other, {.now = kFakeNow, .days = 100}))
+                .at("manifest.json")
+                .content,
             File("manifest.json").content);
 }
 
 TEST(Fixtures, ScaledDatasetGetsThemToo) {
   auto d = BuildScaledDataset(BuiltInConfig().accounts.at(1), false, 42, kFakeNow, 3000);
-  std::map<std::string, FixtureFile> files = ByName(ReconciliationFixtures(*d, {.now = kFakeNow, .days = 60}));
+  std::map<std::string, FixtureFile> files =
+      ByName(ReconciliationFixtures(*d, {.now = kFakeNow, .days = 60}));
   json::object manifest = json::parse(files.at("manifest.json").content).as_object();
   std::set<std::string> kinds;
-  for (const json::value& c : manifest.at("cases").as_array()) kinds.emplace(c.at("case").as_string());
+  for (const json::value& c : manifest.at("cases").as_array())
+    kinds.emplace(c.at("case").as_string());
   for (const char* kind : {"missing_in_bank", "payout_with_refunds_and_disputes", "partial_payment",
                            "overpayment", "no_invoice", "ambiguous_invoice", "fx_payment"}) {
     EXPECT_TRUE(kinds.contains(kind)) << kind;
