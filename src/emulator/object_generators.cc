@@ -45,6 +45,9 @@ constexpr std::array<std::string_view, 5> kSubscriptionStatuses = {
     "active", "trialing", "past_due", "canceled", "active"};
 constexpr std::array<size_t, 5> kSubscriptionPlans = {0, 1, 0, 2, 1};
 
+// The one-off payments between the subscription payments (see GenerateCharges).
+constexpr std::string_view kConsultingDay = "Consulting day";
+
 int64_t Int(const json::object& o, std::string_view key) { return o.at(key).as_int64(); }
 std::string Str(const json::object& o, std::string_view key) {
   return std::string(o.at(key).as_string());
@@ -277,7 +280,7 @@ void GenerateCharges(DatasetBuilder& b) {
     auto customer = [&](size_t i) { return Str(customers[i], "id"); };
     for (int64_t day : {25, 40, 55}) {
       payments.push_back({customer(static_cast<size_t>(day / 5) % 5), 60000,
-                          b.epoch() + day * kDay + 10 * kHour, "Consulting day", true});
+                          b.epoch() + day * kDay + 10 * kHour, std::string(kConsultingDay), true});
     }
     payments.push_back({customer(2), 19900, b.epoch() + 70 * kDay + 10 * kHour,
                         "Onboarding session (abroad)", true,
@@ -347,14 +350,19 @@ void GeneratePaymentIntents(DatasetBuilder& b) {
 
 void GenerateRefunds(DatasetBuilder& b) {
   std::vector<json::object>& charges = b.Objects("charges");
-  // A full refund of the one-off charge, half of the first subscription payment and a quarter
-  // of the newest one that is old enough.
+  // A full refund of the one-off charge, a tenth of the first consulting day (paid out with the
+  // disputes), half of the first subscription payment and a quarter of the newest one that is
+  // old enough.
   std::vector<std::pair<size_t, int64_t>> targets;  // charge index, divisor of the amount
   std::vector<size_t> subscription_payments;
+  bool consulting = false;
   for (size_t i = 0; i < charges.size(); ++i) {
     if (charges[i].at("status").as_string() != "succeeded") continue;
     if (!IsSubscriptionPayment(charges[i])) {
-      if (charges[i].at("description").as_string() == kCatalog[3].name) targets.push_back({i, 1});
+      std::string_view description = charges[i].at("description").as_string();
+      if (description == kCatalog[3].name) targets.push_back({i, 1});
+      if (description == kConsultingDay && !consulting) targets.push_back({i, 10});
+      consulting = consulting || description == kConsultingDay;
     } else if (Int(charges[i], "created") + 40 * kDay < b.now()) {
       subscription_payments.push_back(i);
     }
@@ -434,9 +442,9 @@ void GenerateDisputes(DatasetBuilder& b) {
 void GeneratePayouts(DatasetBuilder& b) {
   // Per settlement currency, automatic payouts on fixed days, each sweeping exactly what became
   // available since the previous one (so the net of its transactions is its amount); a window
-  // whose net is not positive pays nothing and carries over. In the default currency the second
+  // whose net is not positive pays nothing and carries over. In the default currency the third
   // automatic payout fails (its funds come back, swept by a later one), and an hour before the
-  // day-45 and day-75 ones the merchant takes half the available balance by hand: a manual
+  // day-45 and day-75 ones the merchant takes 40% of the available balance by hand: a manual
   // payout, then an instant one (their rows are swept by the automatic payout that follows).
   for (const std::string& currency : SettlementCurrencies(b.account())) {
     const bool main = currency == b.currency();
@@ -483,10 +491,10 @@ void GeneratePayouts(DatasetBuilder& b) {
         for (const LedgerEntry& entry : b.ledger()) {
           if (in_window(entry, at)) available += entry.net();
         }
-        if (available / 2 >= 1000) {
+        if (available * 2 / 5 >= 1000) {
           PayoutFacts p;
           p.created = at;
-          p.amount = available / 2;
+          p.amount = available * 2 / 5;
           p.automatic = false;
           p.instant = day == 75;
           p.arrival_date = p.instant ? at : at + 2 * kDay;
@@ -507,7 +515,7 @@ void GeneratePayouts(DatasetBuilder& b) {
       p.amount = amount;
       // The second currency's first two payouts arrive together (a bank holiday).
       p.arrival_date = !main && day == 60 ? b.epoch() + 63 * kDay + 9 * kHour : cutoff + 2 * kDay;
-      if (main && ++automatic_made == 2) p.status = PayoutStatus::kFailed;
+      if (main && ++automatic_made == 3) p.status = PayoutStatus::kFailed;
       auto [id, own_row] = add(p, 0);
       items.push_back(own_row);
       b.payout_items()[id] = std::move(items);

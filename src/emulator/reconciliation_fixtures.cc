@@ -316,8 +316,10 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
     special.insert(Str(payouts[twins->first], "id"));
     special.insert(Str(payouts[twins->second], "id"));
   }
-  // A payout whose itemisation holds a refund or a dispute stays matched normally.
+  // A payout whose itemisation holds refunds and disputes (or, if none has both, either) stays
+  // matched normally.
   const Collection& transactions = *dataset.Objects("balance_transactions");
+  std::optional<json::object> mixed;
   for (const json::object& p : payouts) {
     if (!arrived(p) || !p.at("automatic").as_bool() || special.contains(Str(p, "id"))) continue;
     json::array refunds, disputes;
@@ -325,13 +327,21 @@ std::vector<FixtureFile> ReconciliationFixtures(const Dataset& dataset, const Fi
       json::object t = transactions.Object(position);
       std::string category = Str(t, "reporting_category");
       if (category == "refund") refunds.emplace_back(Str(t, "source"));
-      if (category == "dispute" || category == "dispute_reversal") disputes.emplace_back(Str(t, "source"));
+      if (category == "dispute" || category == "dispute_reversal") {
+        disputes.emplace_back(Str(t, "source"));
+      }
     }
     if (refunds.empty() && disputes.empty()) continue;
-    special.insert(Str(p, "id"));
-    cases.push_back(json::object{{"case", "payout_with_refunds_and_disputes"}, {"payout", Str(p, "id")},
-               {"refunds", std::move(refunds)}, {"disputes", std::move(disputes)}});
-    break;
+    bool both = !refunds.empty() && !disputes.empty();
+    if (!mixed || both) {
+      mixed = json::object{{"case", "payout_with_refunds_and_disputes"}, {"payout", Str(p, "id")},
+                           {"refunds", std::move(refunds)}, {"disputes", std::move(disputes)}};
+    }
+    if (both) break;
+  }
+  if (mixed) {
+    special.insert(Str(*mixed, "payout"));
+    cases.push_back(std::move(*mixed));
   }
   // The oldest other paid automatic payout of the default currency never reaches the bank.
   std::string missing;

@@ -256,8 +256,10 @@ TEST_F(FixturesTest, PlantsEveryAwkwardCase) {
   for (const json::object& c : Cases("not_itemisable")) {
     EXPECT_FALSE(payouts.at(std::string(c.at("payout").as_string())).at("automatic").as_bool());
   }
-  std::string mixed(Cases("payout_with_refunds_and_disputes")[0].at("payout").as_string());
-  EXPECT_TRUE(in_bank.contains(mixed));
+  json::object mixed = Cases("payout_with_refunds_and_disputes").at(0);
+  EXPECT_TRUE(in_bank.contains(std::string(mixed.at("payout").as_string())));
+  EXPECT_FALSE(mixed.at("refunds").as_array().empty());
+  EXPECT_FALSE(mixed.at("disputes").as_array().empty());
 
   // Invoices: parse the CSV and check the planted amounts.
   std::map<std::string, std::vector<std::string>> invoices;
