@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "sync/object_writer.h"
 #include "sync/stream_table.h"
 
@@ -66,7 +66,7 @@ void BM_Backfill(benchmark::State& state) {
                                  {.api_key = kTestKey, .limits = UnlimitedRate()});
     if (!run.ok()) return state.SkipWithError(run.status().ToString().c_str());
     if (state.range(1) == 0) {
-      Status dropped = DropReportTriggers((*run)->runtime().store().database());
+      Status dropped = DropReportTriggers((*run)->runtime().database());
       if (!dropped.ok()) return state.SkipWithError(dropped.ToString().c_str());
     }
     // This process's CPU time over every thread (the emulator is another process): on a shared
@@ -115,10 +115,10 @@ void BM_WriteCharges(benchmark::State& state) {
                                       ("stripeline_bench_writes_" +
                                        std::to_string(std::random_device{}()));
     {
-      auto opened = store::OpenStore("sqlite:" + (dir / "stripeline.db").string(),
-                                     bench::AllSchemas());
+      auto opened = store::OpenDatabase("sqlite:" + (dir / "stripeline.db").string(),
+                                        bench::AllSchemas());
       if (!opened.ok()) return state.SkipWithError(opened.status().ToString().c_str());
-      store::Database& db = (*opened)->database();
+      store::Database& db = **opened;
       if (state.range(0) == 0) {
         Status dropped = DropReportTriggers(db);
         if (!dropped.ok()) return state.SkipWithError(dropped.ToString().c_str());

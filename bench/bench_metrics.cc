@@ -32,8 +32,9 @@
 #include "reports/metrics_engine.h"
 #include "reports/report_migrations.h"
 #include "reports/report_repository.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "store/store_migrations.h"
+#include "store/store.h"
 #include "sync/sync_migrations.h"
 
 namespace stripeline::bench {
@@ -253,12 +254,13 @@ int Run() {
   int over_target = 0;
   {
     const auto opened_at = Clock::now();
-    auto opened = store::OpenStore("sqlite:" + file.string(),
-                                   {&store::StoreSchema(), &sync::SyncSchema(),
-                                    &reports::ReportSchema()});
+    auto opened = store::OpenDatabase("sqlite:" + file.string(),
+                                      {&store::StoreSchema(), &sync::SyncSchema(),
+                                       &reports::ReportSchema()});
     Check(opened.status(), "open store");
-    std::unique_ptr<store::Store> store = std::move(opened).value();
-    store::Database& db = store->database();
+    std::unique_ptr<store::Database> database = std::move(opened).value();
+    store::Database& db = *database;
+    auto store = std::make_unique<store::Store>(db);
 
     std::printf("opening the store (migrations to apply included): %.1f s\n",
                 Ms(Clock::now() - opened_at) / 1000);

@@ -204,21 +204,20 @@ void PrintGroupCommits(const char* phase, const sync::GroupCommitStats& before,
               seconds * 1000 / groups);
 }
 
-int64_t StoredEvents(store::Store& store) {
-  auto rows = store.database().Query("SELECT COUNT(*) FROM webhook_events", {});
+int64_t StoredEvents(store::Database& db) {
+  auto rows = db.Query("SELECT COUNT(*) FROM webhook_events", {});
   return rows.ok() ? (*rows)[0].GetInt(0) : -1;
 }
 
-int64_t PendingEvents(store::Store& store) {
-  auto rows =
-      store.database().Query("SELECT COUNT(*) FROM webhook_events WHERE state = 'pending'", {});
+int64_t PendingEvents(store::Database& db) {
+  auto rows = db.Query("SELECT COUNT(*) FROM webhook_events WHERE state = 'pending'", {});
   return rows.ok() ? (*rows)[0].GetInt(0) : -1;
 }
 
 // Waits (at most 5 minutes) until no stored event is pending; the seconds it took.
-double WaitUntilApplied(store::Store& store) {
+double WaitUntilApplied(store::Database& db) {
   const auto start = Clock::now();
-  while (PendingEvents(store) > 0 && Clock::now() - start < std::chrono::minutes(5)) {
+  while (PendingEvents(db) > 0 && Clock::now() - start < std::chrono::minutes(5)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -296,7 +295,7 @@ int Main(int argc, char** argv) {
   // at 1,000/s right after it (the applier catching up meanwhile), then once it has caught up.
   const int rate_connections = 16;
   const int64_t rate_events = static_cast<int64_t>(kRate) * rate_seconds;
-  const int64_t backlog = PendingEvents(rt.store());
+  const int64_t backlog = PendingEvents(rt.database());
   auto paced_phase = [&](const char* name) {
     const sync::GroupCommitStats before = rt.webhooks().CommitStats();
     Figures paced = Run(server.port(), rate_connections, rate_events / rate_connections, kRate,
@@ -312,7 +311,7 @@ int Main(int argc, char** argv) {
   };
   Figures catching_up = paced_phase("applier catching up");
   if (applier) {
-    const double drained = WaitUntilApplied(rt.store());
+    const double drained = WaitUntilApplied(rt.database());
     std::printf("applier: %lld events pending when the flood ended; all applied %.2f s after "
                 "the second phase ended\n",
                 static_cast<long long>(backlog), drained);
@@ -320,12 +319,12 @@ int Main(int argc, char** argv) {
   Figures steady = paced_phase("steady");
   if (applier) {
     std::printf("applier: every event applied %.2f s after the load ended\n",
-                WaitUntilApplied(rt.store()));
+                WaitUntilApplied(rt.database()));
   }
 
   server.Stop();
   rt.webhooks().Stop();
-  const int64_t stored = StoredEvents(rt.store());
+  const int64_t stored = StoredEvents(rt.database());
   const int64_t acknowledged = warm_up.ok + full.ok + catching_up.ok + steady.ok;
   std::printf("stored %lld events, acknowledged %lld\n", static_cast<long long>(stored),
               static_cast<long long>(acknowledged));

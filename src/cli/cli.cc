@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "cli/output.h"
+
 namespace stripeline::cli {
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
@@ -46,19 +48,20 @@ void AddSyncTuningOptions(CLI::App& command, RuntimeOptions& options) {
       ->capture_default_str();
 }
 
-int Fail(const Status& status) {
+int Fail(const Status& status, bool json) {
+  if (json && !AnswerPrinted()) PrintJsonError(status);
   std::cerr << "error: " << status.message() << " (" << status.error_code() << ")\n";
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 
 std::unique_ptr<Runtime> OpenRuntime(const CommonOptions& options) {
   if (Status logging = InitLogging(options.log); !logging.ok()) {
-    Fail(logging);
+    Fail(logging, options.json);
     return nullptr;
   }
   auto runtime = Runtime::Open(options.runtime);
   if (!runtime.ok()) {
-    Fail(runtime.status());
+    Fail(runtime.status(), options.json);
     return nullptr;
   }
   return std::move(runtime).value();
@@ -68,7 +71,7 @@ void OnRun(CLI::App* command, const CommonOptions& common, std::function<Status(
   command->callback([&common, body = std::move(body)] {
     auto runtime = OpenRuntime(common);
     if (!runtime) throw CLI::RuntimeError(1);
-    if (Status status = body(*runtime); !status.ok()) throw CLI::RuntimeError(Fail(status));
+    if (Status status = body(*runtime); !status.ok()) throw CLI::RuntimeError(Fail(status, common.json));
   });
 }
 

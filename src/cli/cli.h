@@ -28,8 +28,9 @@ void AddSyncTuningOptions(CLI::App& command, RuntimeOptions& options);
 // Starts logging and opens the data directory; on failure prints the error and returns null.
 std::unique_ptr<Runtime> OpenRuntime(const CommonOptions& options);
 // Prints "error: <message>" to stderr and returns the exit code for a Status (1, or 2 for
-// input errors).
-int Fail(const Status& status);
+// input errors). With `json`, also the API's error body on stdout, unless the command printed
+// its answer already (output.h).
+int Fail(const Status& status, bool json = false);
 
 // Sets the command's action: open the runtime, run `body`; a failed Status prints the error and
 // exits non-zero. `common` must outlive the app (it is read when the command runs).

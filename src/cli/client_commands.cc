@@ -24,7 +24,8 @@ void AddClientCommands(CLI::App& app) {
   OnRun(add, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto client, runtime.clients().Create(actor, options->name));
     if (options->common.json) {
-      PrintJson(integrations::ClientJson(client));
+      PrintJson(boost::json::object{{"client", integrations::ClientJson(client)},
+                                    {"message", "Client added"}});
     } else {
       std::cout << "Client added: " << client.name << " (" << client.id << ")\n";
     }
@@ -38,7 +39,7 @@ void AddClientCommands(CLI::App& app) {
     if (options->common.json) {
       boost::json::array data;
       for (const auto& client : all) data.push_back(integrations::ClientJson(client));
-      PrintJson(data);
+      PrintJsonList(std::move(data));
       return Status::OK();
     }
     std::vector<std::vector<std::string>> rows;
@@ -53,7 +54,12 @@ void AddClientCommands(CLI::App& app) {
   rename->add_option("--name", options->name, "New name")->required();
   OnRun(rename, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto client, runtime.clients().Rename(actor, options->id, options->name));
-    std::cout << "Client updated: " << client.name << "\n";
+    if (options->common.json) {
+      PrintJson(boost::json::object{{"client", integrations::ClientJson(client)},
+                                    {"message", "Client updated"}});
+    } else {
+      std::cout << "Client updated: " << client.name << "\n";
+    }
     return Status::OK();
   });
 
@@ -62,7 +68,11 @@ void AddClientCommands(CLI::App& app) {
   remove->add_option("id", options->id, "Client id")->required();
   OnRun(remove, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_RETURN_IF_ERROR(runtime.clients().Delete(actor, options->id));
-    std::cout << "Client deleted\n";
+    if (options->common.json) {
+      PrintJson(boost::json::object{{"message", "Client deleted"}, {"id", options->id}});
+    } else {
+      std::cout << "Client deleted\n";
+    }
     return Status::OK();
   });
 
@@ -72,7 +82,7 @@ void AddClientCommands(CLI::App& app) {
   grant->add_option("--user", options->user, "The user's email")->required();
   OnRun(grant, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_RETURN_IF_ERROR(runtime.clients().AddMember(actor, options->id, options->user));
-    std::cout << "Access granted\n";
+    PrintMessage(options->common.json, "Access granted");
     return Status::OK();
   });
 
@@ -82,7 +92,7 @@ void AddClientCommands(CLI::App& app) {
   revoke->add_option("--user", options->user, "The user's email")->required();
   OnRun(revoke, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_RETURN_IF_ERROR(runtime.clients().RemoveMember(actor, options->id, options->user));
-    std::cout << "Access removed\n";
+    PrintMessage(options->common.json, "Access removed");
     return Status::OK();
   });
 }

@@ -2,6 +2,7 @@
 // client secrets and refresh tokens are read from stdin, a hidden prompt or a file, never taken
 // as arguments.
 #include <iostream>
+#include <optional>
 
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -74,10 +75,14 @@ void PrintSaved(const Options& options, const integrations::Saved& saved,
   PrintIntegration(saved.integration, syncs);
 }
 
-// Prints the check; a failed check is a failed command (exit 3) so scripts can tell.
-Status PrintCheck(const Options& options, const integrations::ConnectionCheck& check) {
+// Prints the check (with --json, as the API answers it: with the integration tested, when it is
+// a saved one); a failed check is a failed command (exit 3) so scripts can tell.
+Status PrintCheck(const Options& options, const integrations::ConnectionCheck& check,
+                  const std::optional<boost::json::object>& integration = std::nullopt) {
   if (options.common.json) {
-    PrintJson(integrations::ConnectionCheckJson(check));
+    boost::json::object body = integrations::ConnectionCheckJson(check);
+    if (integration) body["integration"] = *integration;
+    PrintJson(body);
   } else {
     std::cout << check.message << "\n";
     if (check.available()) {
@@ -160,7 +165,7 @@ void AddIntegrationCommands(CLI::App& app) {
       for (const auto& i : all) {
         data.push_back(sync::IntegrationJson(i, runtime.sync_service().LastRun(i)));
       }
-      PrintJson(data);
+      PrintJsonList(std::move(data));
       return Status::OK();
     }
     std::vector<std::vector<std::string>> rows;
@@ -182,7 +187,9 @@ void AddIntegrationCommands(CLI::App& app) {
   OnRun(show, options->common, [options, actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto integration, runtime.integrations().Get(actor, options->id));
     if (options->common.json) {
-      PrintJson(sync::IntegrationJson(integration, runtime.sync_service().LastRun(integration)));
+      PrintJson(boost::json::object{
+          {"integration",
+           sync::IntegrationJson(integration, runtime.sync_service().LastRun(integration))}});
     } else {
       PrintIntegration(integration, runtime.sync_service());
     }
@@ -223,7 +230,12 @@ void AddIntegrationCommands(CLI::App& app) {
     }
     SL_ASSIGN_OR_RETURN(std::string message,
                         runtime.removal().Delete(actor, options->id, !options->remove_data));
-    std::cout << message << "\n";
+    if (options->common.json) {
+      PrintJson(boost::json::object{
+          {"message", message}, {"id", options->id}, {"data_kept", !options->remove_data}});
+    } else {
+      std::cout << message << "\n";
+    }
     return Status::OK();
   });
 
@@ -258,7 +270,10 @@ void AddIntegrationCommands(CLI::App& app) {
       return Status::InvalidArgument("Name an integration id, or pass --key.", "missing_id");
     }
     SL_ASSIGN_OR_RETURN(auto check, runtime.integrations().Test(actor, options->id));
-    return PrintCheck(*options, check);
+    SL_ASSIGN_OR_RETURN(auto integration, runtime.integrations().Get(actor, options->id));
+    return PrintCheck(*options, check,
+                      sync::IntegrationJson(integration,
+                                            runtime.sync_service().LastRun(integration)));
   });
 
   auto* audit = integrations->add_subcommand("audit", "Who changed an integration, when, what");
@@ -269,7 +284,7 @@ void AddIntegrationCommands(CLI::App& app) {
     if (options->common.json) {
       boost::json::array data;
       for (const auto& entry : entries) data.push_back(integrations::AuditEntryJson(entry));
-      PrintJson(data);
+      PrintJsonList(std::move(data));
       return Status::OK();
     }
     std::vector<std::vector<std::string>> rows;

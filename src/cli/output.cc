@@ -4,10 +4,38 @@
 #include <algorithm>
 #include <iostream>
 
+#include "http/status_mapping.h"
+
 namespace stripeline::cli {
+namespace {
+
+// One command runs per process, so whether it printed its answer is the process's.
+bool answer_printed = false;
+
+}  // namespace
 
 void PrintJson(const boost::json::value& value) {
   std::cout << boost::json::serialize(value) << std::endl;
+  answer_printed = true;
+}
+
+void PrintJsonList(boost::json::array items) {
+  PrintJson(boost::json::object{{"data", std::move(items)}});
+}
+
+void PrintMessage(bool json, const std::string& message) {
+  if (json) {
+    PrintJson(boost::json::object{{"message", message}});
+  } else {
+    std::cout << message << "\n";
+  }
+}
+
+bool AnswerPrinted() { return answer_printed; }
+
+void PrintJsonError(const Status& status) {
+  std::cout << boost::json::serialize(http::ErrorJson(status.error_code(), status.message()))
+            << std::endl;
 }
 
 void PrintTable(const std::vector<std::string>& headers,

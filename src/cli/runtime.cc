@@ -6,7 +6,7 @@
 #include "cli/data_dir_guard.h"
 #include "common/private_files.h"
 #include "reports/report_migrations.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "store/store_migrations.h"
 #include "stripe/curl_transport.h"
 #include "sync/sync_migrations.h"
@@ -24,9 +24,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
                         ? "sqlite:" + (std::filesystem::path(options.data_dir) / "stripeline.db").string()
                         : options.database_url;
   // Every subsystem's tables, lower layers first.
-  SL_ASSIGN_OR_RETURN(runtime->store_,
-                      store::OpenStore(url, {&store::StoreSchema(), &sync::SyncSchema(),
-                                             &reports::ReportSchema()}));
+  SL_ASSIGN_OR_RETURN(runtime->db_,
+                      store::OpenDatabase(url, {&store::StoreSchema(), &sync::SyncSchema(),
+                                                &reports::ReportSchema()}));
+  runtime->store_ = std::make_unique<store::Store>(*runtime->db_);
   const char* env_key = std::getenv("STRIPELINE_MASTER_KEY");
   SL_ASSIGN_OR_RETURN(std::string master_key,
                       LoadMasterKeyFor(*runtime->store_, options.data_dir,
@@ -48,20 +49,20 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
       *runtime->store_, *runtime->box_, *runtime->checker_);
   runtime->clients_ = std::make_unique<integrations::ClientService>(*runtime->store_);
   runtime->oauth_ = std::make_unique<integrations::OAuthService>(
-      *runtime->store_, *runtime->box_, *runtime->stripe_, *runtime->users_,
+      *runtime->store_, *runtime->box_, *runtime->stripe_, *runtime->limiters_, *runtime->users_,
       *runtime->integrations_);
-  runtime->sync_ = std::make_unique<sync::SyncEngine>(*runtime->store_, *runtime->integrations_,
-                                                      *runtime->stripe_, *runtime->limiters_,
-                                                      Clock::Real(), options.sync);
+  runtime->sync_ = std::make_unique<sync::SyncEngine>(
+      *runtime->db_, *runtime->store_, *runtime->integrations_, *runtime->stripe_,
+      *runtime->limiters_, Clock::Real(), options.sync);
   runtime->webhooks_ = std::make_unique<sync::WebhookIntake>(
-      *runtime->store_, *runtime->integrations_, *runtime->box_,
+      *runtime->db_, *runtime->store_, *runtime->integrations_, *runtime->box_,
       runtime->sync_->event_applier(), Clock::Real(), options.webhooks);
   runtime->sync_service_ =
       std::make_unique<sync::SyncService>(*runtime->sync_, *runtime->integrations_);
   runtime->removal_ = std::make_unique<sync::IntegrationRemoval>(
       *runtime->store_, *runtime->integrations_, *runtime->oauth_, *runtime->sync_);
   runtime->metrics_ = std::make_unique<reports::MetricsService>(
-      *runtime->store_, *runtime->integrations_, *runtime->clients_);
+      *runtime->db_, *runtime->store_, *runtime->integrations_, *runtime->clients_);
   return runtime;
 }
 

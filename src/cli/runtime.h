@@ -2,10 +2,13 @@
 // Runtime: the composition root, and the only one. Opens the data directory (database, master
 // key), builds the Stripe client and every service on top, once, in the dependency order of
 // docs/ARCHITECTURE.md, with each dependency given to its constructor (nothing is wired
-// afterwards). Every command that works on a data directory starts by opening one; `serve`
-// hands the same services to the REST API (http::ApiServices), so the API and the CLI act
-// through one service graph. The store itself is not handed out: handlers and commands act
-// through services. Thread-safe once built (its parts are).
+// afterwards). It opens the Database once (store::OpenDatabase, with every subsystem's
+// migrations) and owns it; the typed Store and each subsystem's repositories are built over
+// it, each service given the Database or the repository it needs. Every command that works on
+// a data directory starts by opening one; `serve` hands the same services to the REST API
+// (http::ApiServices), so the API and the CLI act through one service graph. Neither the
+// Database nor the Store is handed to handlers or commands: they act through services.
+// Thread-safe once built (its parts are).
 
 #include <memory>
 #include <string>
@@ -67,21 +70,24 @@ class Runtime {
   sync::WebhookIntake& webhooks() { return *webhooks_; }
   // Only for tools beside the product that prepare or inspect a data directory (benchmarks);
   // commands and handlers act through the services above.
+  store::Database& database() { return *db_; }
   store::Store& store() { return *store_; }
 
  private:
   explicit Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 
   RuntimeOptions options_;
+  // First: destroyed last, after everything built over it.
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<SecretBox> box_;
   std::unique_ptr<stripe::Client> stripe_;
+  std::unique_ptr<stripe::RateLimiterRegistry> limiters_;
   std::unique_ptr<integrations::ConnectionChecker> checker_;
   std::unique_ptr<access::UserService> users_;
   std::unique_ptr<integrations::IntegrationService> integrations_;
   std::unique_ptr<integrations::ClientService> clients_;
   std::unique_ptr<integrations::OAuthService> oauth_;
-  std::unique_ptr<stripe::RateLimiterRegistry> limiters_;
   // Last: destroyed first, so background runs stop while everything they use still exists.
   std::unique_ptr<sync::SyncEngine> sync_;
   // After sync_ (it applies events through the engine's applier), so destroyed before it.

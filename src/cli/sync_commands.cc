@@ -207,7 +207,9 @@ struct SyncCommandOptions {
 
 int RunSync(SyncCommandOptions& options) {
   ShutdownSignal signals;  // before any thread starts, so every thread leaves the signals to us
-  if (Status valid = CheckStreams(options.streams); !valid.ok()) return Fail(valid);
+  if (Status valid = CheckStreams(options.streams); !valid.ok()) {
+    return Fail(valid, options.common.json);
+  }
   options.common.runtime.sync.streams = options.streams;
   std::unique_ptr<Runtime> runtime = OpenRuntime(options.common);
   if (!runtime) return 1;
@@ -226,7 +228,7 @@ int RunSync(SyncCommandOptions& options) {
     interrupted = watcher.interrupted();
   }
   if (!result->ok()) {
-    Fail(result->status());
+    Fail(result->status(), options.common.json);
     return result->status().error_code() == "sync_running" ? kExitAlreadyRunning : 1;
   }
   const sync::SyncRunResult& run = result->value();

@@ -50,7 +50,8 @@ void AddUserCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto user,
                         runtime.users().CreateUser(operator_actor, options->email, role, password));
     if (options->common.json) {
-      PrintJson(access::UserJson(user));
+      PrintJson(
+          boost::json::object{{"user", access::UserJson(user)}, {"message", "User added"}});
     } else {
       std::cout << "User added: " << user.email << " (" << store::RoleName(user.role) << ")\n";
     }
@@ -64,7 +65,7 @@ void AddUserCommands(CLI::App& app) {
     if (options->common.json) {
       boost::json::array data;
       for (const auto& user : all) data.push_back(access::UserJson(user));
-      PrintJson(data);
+      PrintJsonList(std::move(data));
       return Status::OK();
     }
     std::vector<std::vector<std::string>> rows;
@@ -83,7 +84,8 @@ void AddUserCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(std::string password, ReadPassword());
     SL_ASSIGN_OR_RETURN(auto user,
                         runtime.users().SetPassword(operator_actor, options->email, password));
-    std::cout << "Password changed for " << user.email << "; their sessions were signed out.\n";
+    PrintMessage(options->common.json,
+                 "Password changed for " + user.email + "; their sessions were signed out.");
     return Status::OK();
   });
 
@@ -103,6 +105,11 @@ void AddUserCommands(CLI::App& app) {
     if (options->disable) disabled = true;
     if (options->enable) disabled = false;
     SL_ASSIGN_OR_RETURN(user, runtime.users().UpdateUser(operator_actor, user.id, role, disabled));
+    if (options->common.json) {
+      PrintJson(
+          boost::json::object{{"user", access::UserJson(user)}, {"message", "User updated"}});
+      return Status::OK();
+    }
     std::cout << "User updated: " << user.email << " (" << store::RoleName(user.role) << ", "
               << (user.disabled ? "disabled" : "active") << ")\n";
     return Status::OK();
@@ -123,7 +130,14 @@ void AddUserCommands(CLI::App& app) {
   OnRun(create, token_options->common, [token_options, operator_actor](Runtime& runtime) -> Status {
     SL_ASSIGN_OR_RETURN(auto issued, runtime.users().CreateToken(operator_actor, token_options->user,
                                                                  token_options->name));
-    std::cout << issued.token << std::endl;
+    if (token_options->common.json) {
+      PrintJson(boost::json::object{
+          {"token", issued.token},
+          {"api_token", access::ApiTokenJson(issued.record)},
+          {"message", "Token created. Copy it now: it is not shown again."}});
+    } else {
+      std::cout << issued.token << std::endl;
+    }
     return Status::OK();
   });
 
@@ -134,6 +148,12 @@ void AddUserCommands(CLI::App& app) {
     SL_ASSIGN_OR_RETURN(auto user,
                         runtime.users().UserByEmail(operator_actor, token_options->user));
     SL_ASSIGN_OR_RETURN(auto all, runtime.users().ListTokens(operator_actor, user.id));
+    if (token_options->common.json) {
+      boost::json::array data;
+      for (const auto& token : all) data.push_back(access::ApiTokenJson(token));
+      PrintJsonList(std::move(data));
+      return Status::OK();
+    }
     std::vector<std::vector<std::string>> rows;
     for (const auto& token : all) {
       rows.push_back({token.id, token.name, token.token_prefix + "...",
@@ -149,7 +169,7 @@ void AddUserCommands(CLI::App& app) {
   revoke->add_option("id", token_options->id, "Token id (tok_...)")->required();
   OnRun(revoke, token_options->common, [token_options, operator_actor](Runtime& runtime) -> Status {
     SL_RETURN_IF_ERROR(runtime.users().RevokeToken(operator_actor, token_options->id));
-    std::cout << "Token revoked\n";
+    PrintMessage(token_options->common.json, "Token revoked");
     return Status::OK();
   });
 }

@@ -44,11 +44,7 @@ void AddWebhookCommands(CLI::App& app) {
                                                      secret, overlap));
     const sync::WebhookConfig& webhook = change.webhook;
     if (options->common.json) {
-      // The endpoint's view, flat, with the message and a generated secret beside it.
-      boost::json::object out = sync::WebhookJson(webhook);
-      out["message"] = change.message;
-      if (change.generated_secret) out["secret"] = *change.generated_secret;
-      PrintJson(out);
+      PrintJson(sync::SecretChangeJson(change));
       return Status::OK();
     }
     std::cout << change.message << "\n";

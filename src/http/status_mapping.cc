@@ -33,9 +33,8 @@ HttpResponse ErrorResponse(const Status& status) {
                       (status.error_code() == "internal" || status.error_code() == "database_error");
   if (hidden) log::Error("http.internal_error", {{"error", status.ToString()}});
   std::string message = hidden ? "Internal error; see the server log." : status.message();
-  boost::json::object error{{"code", status.error_code()}, {"message", message}};
   HttpResponse response =
-      HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
+      HttpResponse::Json(HttpStatusFor(status), ErrorJson(status.error_code(), message));
   // An error describes this moment (a missing session, a route not yet there): never cache it.
   response.SetHeader("Cache-Control", "no-store");
   if (status.retry_after()) {
@@ -43,6 +42,10 @@ HttpResponse ErrorResponse(const Status& status) {
     response.SetHeader("Retry-After", std::to_string(seconds));
   }
   return response;
+}
+
+boost::json::object ErrorJson(std::string_view code, std::string_view message) {
+  return {{"error", boost::json::object{{"code", code}, {"message", message}}}};
 }
 
 HttpResponse NoRouteResponse(const HttpRequest& request, const std::string& allowed) {

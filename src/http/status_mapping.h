@@ -2,6 +2,10 @@
 // The one mapping from Status to HTTP, and the API's error body
 // {"error":{"code":..,"message":..}}. Pure functions.
 
+#include <boost/json/object.hpp>
+
+#include <string_view>
+
 #include "common/http_message.h"
 #include "common/status.h"
 
@@ -10,6 +14,8 @@ namespace stripeline::http {
 int HttpStatusFor(const Status& status);
 // Precondition: !status.ok().
 HttpResponse ErrorResponse(const Status& status);
+// The error body: {"error": {"code": code, "message": message}}. The CLI prints it with --json.
+boost::json::object ErrorJson(std::string_view code, std::string_view message);
 // The API's answer to a request no route takes (the Router's NoRoute): 404 for an unknown
 // path, 405 with Allow when the path takes only the `allowed` methods.
 HttpResponse NoRouteResponse(const HttpRequest& request, const std::string& allowed);

@@ -82,14 +82,28 @@ Status OAuthFailure(const stripe::StripeError& error, std::string_view doing,
 }  // namespace
 
 OAuthService::OAuthService(store::Store& store, const SecretBox& box, const stripe::Client& client,
-                           access::UserService& users, IntegrationService& integrations,
-                           Clock& clock)
+                           stripe::RateLimiterRegistry& limiters, access::UserService& users,
+                           IntegrationService& integrations, Clock& clock)
     : store_(store),
       box_(box),
       client_(client),
+      limiters_(limiters),
       users_(users),
       integrations_(integrations),
       clock_(clock) {}
+
+stripe::AccountSession OAuthService::PlatformSession(const std::string& platform_key,
+                                                     const std::string& platform_account_id) const {
+  auto key = stripe::ClassifyApiKey(platform_key);
+  const bool livemode = key.ok() && key->livemode;
+  stripe::RequestOptions options{.api_key = platform_key};
+  if (!platform_account_id.empty()) {
+    return stripe::AccountSession::Open(client_, limiters_, platform_account_id, livemode,
+                                        std::move(options));
+  }
+  return stripe::AccountSession(client_, limiters_.ForKey(platform_key, livemode),
+                                std::move(options));
+}
 
 Result<std::optional<OAuthService::Settings>> OAuthService::LoadSettings() {
   SL_ASSIGN_OR_RETURN(std::optional<std::string> text, store_.GetSetting(kSettingsKey));
@@ -147,7 +161,9 @@ Result<ConnectSettingsView> OAuthService::PutSettings(const access::Actor& actor
         "invalid_redirect_url");
   }
   SL_RETURN_IF_ERROR(ValidateScope(entered.scope));
-  auto account = client_.GetAccount({.api_key = entered.secret_key});
+  // Its account is not known before this answer: paced by the key's limiter, then bound to it.
+  const stripe::AccountSession platform = PlatformSession(entered.secret_key, "");
+  auto account = platform.client().GetAccount(platform.options());
   if (!account.ok()) {
     const stripe::StripeError& error = account.error();
     if (error.kind == stripe::ErrorKind::kAuthentication ||
@@ -159,6 +175,7 @@ Result<ConnectSettingsView> OAuthService::PutSettings(const access::Actor& actor
                                "saved: " + error.message,
                                "stripe_unavailable");
   }
+  limiters_.BindKey(entered.secret_key, account->id);
   SL_ASSIGN_OR_RETURN(std::string sealed, box_.Seal(entered.secret_key, kSettingsAssociatedData));
   std::string masked = stripe::MaskKey(entered.secret_key);
   boost::json::object json{{"client_id", entered.client_id},
@@ -269,8 +286,9 @@ std::string OAuthService::GiveBack(const Settings& settings, const std::string& 
       }
     }
   }
-  auto revoked = stripe::Deauthorize(client_, settings.entered.secret_key,
-                                     settings.entered.client_id, account);
+  auto revoked = stripe::Deauthorize(
+      PlatformSession(settings.entered.secret_key, settings.platform_account_id),
+      settings.entered.client_id, account);
   if (!revoked.ok()) {
     log::Warn("oauth.give_back_failed", {{"account", account}, {"error", revoked.error().message}});
     return "Stripe did not revoke the new access to account " + account + " (" +
@@ -330,7 +348,8 @@ Result<Saved> OAuthService::Complete(const OAuthCallback& callback) {
                                    "invalid_request");
   }
   SL_ASSIGN_OR_RETURN(Settings settings, RequireSettings());
-  auto token = stripe::ExchangeCode(client_, settings.entered.secret_key, callback.code);
+  auto token = stripe::ExchangeCode(
+      PlatformSession(settings.entered.secret_key, settings.platform_account_id), callback.code);
   if (!token.ok()) return OAuthFailure(token.error(), "Stripe refused the authorization code");
 
   StripeCredentials credentials{.secret_key = token->access_token,
@@ -395,7 +414,7 @@ Result<Saved> OAuthService::AddManual(const access::Actor& actor, const ManualOA
   if (request.refresh_token.empty() || !IsWord(request.refresh_token)) {
     return Status::InvalidArgument("Enter the refresh token (rt_...).", "invalid_refresh_token");
   }
-  auto token = stripe::RefreshAccessToken(client_, request.client_secret,
+  auto token = stripe::RefreshAccessToken(PlatformSession(request.client_secret, ""),
                                           request.connect_client_id, request.refresh_token);
   if (!token.ok()) return OAuthFailure(token.error(), "Stripe refused the refresh token");
   return integrations_.AddOAuth(
@@ -415,6 +434,7 @@ Result<Saved> OAuthService::AddManual(const access::Actor& actor, const ManualOA
 Status OAuthService::Deauthorize(const store::Integration& integration) {
   SL_ASSIGN_OR_RETURN(StripeCredentials credentials, OpenCredentials(box_, integration));
   std::string platform_key = credentials.client_secret;
+  std::string platform_account;  // not known for a key entered with the integration
   if (platform_key.empty()) {
     SL_ASSIGN_OR_RETURN(Settings settings, RequireSettings());
     if (settings.entered.client_id != credentials.connect_client_id) {
@@ -424,9 +444,10 @@ Status OAuthService::Deauthorize(const store::Integration& integration) {
           "oauth_application_changed");
     }
     platform_key = settings.entered.secret_key;
+    platform_account = settings.platform_account_id;
   }
-  auto revoked = stripe::Deauthorize(client_, platform_key, credentials.connect_client_id,
-                                     integration.stripe_account_id);
+  auto revoked = stripe::Deauthorize(PlatformSession(platform_key, platform_account),
+                                     credentials.connect_client_id, integration.stripe_account_id);
   if (!revoked.ok()) return OAuthFailure(revoked.error(), "Stripe refused to deauthorize", "");
   return Status::OK();
 }

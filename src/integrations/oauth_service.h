@@ -10,11 +10,18 @@
 // answers with the integration's own account. Manual entry exchanges a refresh token the user
 // pastes. Deauthorize revokes a grant when its integration is deleted (sync::IntegrationRemoval).
 //
+// Every call to Stripe (the platform key's check, the token exchanges, deauthorizations) is made
+// with the platform's secret key through the AccountSession of the platform's account, so it
+// takes a slot from that account's limiter like every other request to Stripe: the account the
+// settings recorded when the key was checked; for a key entered with a manual OAuth integration,
+// the account the key was bound to, else a limiter of the key's own.
+//
 // Nothing half-made is stored: a refused state, a denied request, a token error or an account
 // other than the one the user meant (Stripe's single-platform policy) adds no integration, and
 // a grant that cannot be used is revoked at Stripe again.
 //
-// Thread-safe: no mutable state of its own (Store, Client and IntegrationService are).
+// Thread-safe: no mutable state of its own (Store, Client, the limiters and IntegrationService
+// are).
 
 #include <optional>
 #include <string>
@@ -26,7 +33,9 @@
 #include "common/secrets.h"
 #include "integrations/integration_service.h"
 #include "store/store.h"
+#include "stripe/account_session.h"
 #include "stripe/client.h"
+#include "stripe/rate_limiter.h"
 
 namespace stripeline::integrations {
 
@@ -84,9 +93,10 @@ struct ManualOAuth {
 
 class OAuthService {
  public:
+  // `limiters` pace the calls (the registry every other caller of Stripe shares).
   OAuthService(store::Store& store, const SecretBox& box, const stripe::Client& client,
-               access::UserService& users, IntegrationService& integrations,
-               Clock& clock = Clock::Real());
+               stripe::RateLimiterRegistry& limiters, access::UserService& users,
+               IntegrationService& integrations, Clock& clock = Clock::Real());
 
   // Admins. Validates every field and that Stripe accepts the secret key; audited.
   Result<ConnectSettingsView> PutSettings(const access::Actor& actor,
@@ -133,10 +143,15 @@ class OAuthService {
   // OAuth integration still relies on that account (Stripe's deauthorization cuts the platform
   // off the account as a whole, not one grant). Says which happened, as a sentence.
   std::string GiveBack(const Settings& settings, const std::string& account);
+  // The session of the platform account that `platform_key` belongs to: `platform_account_id`
+  // when known (empty: not known, the limiter the key is bound to or its own).
+  stripe::AccountSession PlatformSession(const std::string& platform_key,
+                                         const std::string& platform_account_id) const;
 
   store::Store& store_;
   const SecretBox& box_;
   const stripe::Client& client_;
+  stripe::RateLimiterRegistry& limiters_;
   access::UserService& users_;
   IntegrationService& integrations_;
   Clock& clock_;

@@ -63,10 +63,13 @@ inline constexpr size_t kMaxWidgets = 50;
 
 class MetricsService {
  public:
-  MetricsService(store::Store& store, integrations::IntegrationService& integrations,
+  // `db` holds the report tables (ReportRepository) and sync's state (read for freshness);
+  // `store` the settings the engine keeps (the same database: the composition root opens it
+  // once). All must outlive the service.
+  MetricsService(store::Database& db, store::Store& store,
+                 integrations::IntegrationService& integrations,
                  integrations::ClientService& clients)
-      : store_(store),
-        db_(store.database()),
+      : db_(db),
         integrations_(integrations),
         clients_(clients),
         repository_(db_),
@@ -89,9 +92,7 @@ class MetricsService {
                             std::ostream& out);
 
  private:
-  store::Store& store_;
-  // The one place reports/ obtains the Database: its repository and sync's state read it.
-  store::Database& db_;
+  store::Database& db_;  // for the repository and sync's state
   integrations::IntegrationService& integrations_;
   integrations::ClientService& clients_;
   ReportRepository repository_;

@@ -3,7 +3,7 @@
 // access records, sync/ the synced Stripe data and the sync state, reports/ the rollups, facts
 // and dashboards) declares a SchemaOwner: its name and its schema history, one list per backend
 // (DDL differs between SQLite and PostgreSQL). The composition root passes the owners, lower
-// layers first, to OpenStore / Migrate; store/ knows none of them.
+// layers first, to OpenDatabase / Migrate; store/ knows none of them.
 //
 // Versions count per owner. They are recorded in
 // `schema_migrations(owner, version, name, applied_at)`. Before issue 12 one history numbered
@@ -27,7 +27,9 @@
 namespace stripeline::store {
 
 struct Migration {
-  int64_t version = 0;  // strictly increasing within an owner's list, starting at 1
+  // Strictly increasing within an owner's list, starting at 1. A version whose tables moved to
+  // another owner leaves a gap (store/'s 2): databases that applied it keep its record.
+  int64_t version = 0;
   std::string name;     // short, e.g. "initial schema"
   std::string sql;      // a script for Database::ExecuteScript
   // Its version in the single history before issue 12; 0 for a migration added since.

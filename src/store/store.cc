@@ -232,19 +232,19 @@ std::optional<Health> ParseHealth(std::string_view name) {
   return std::nullopt;
 }
 
-Store::Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+Store::Store(Database& db) : db_(db) {}
 
 Status Store::InTransaction(const std::function<Status()>& body) {
-  return db_->Transaction(body);
+  return db_.Transaction(body);
 }
 
 Status Store::InDurableTransaction(const std::function<Status()>& body) {
-  return db_->DurableTransaction(body);
+  return db_.DurableTransaction(body);
 }
 
 Status Store::CheckExists(std::string_view exists_sql, const std::string& id,
                           std::string not_found_message) {
-  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query(exists_sql, {id}));
+  SL_ASSIGN_OR_RETURN(Rows rows, db_.Query(exists_sql, {id}));
   if (rows.empty()) return Status::NotFound(std::move(not_found_message));
   return Status::OK();
 }
@@ -253,13 +253,13 @@ Status Store::CheckExists(std::string_view exists_sql, const std::string& id,
 
 Status Store::CreateUser(const User& user) {
   const std::string email = ToLower(user.email);
-  return db_->Transaction([&]() -> Status {
-    SL_ASSIGN_OR_RETURN(Rows taken, db_->Query("SELECT id FROM users WHERE email = $1", {email}));
+  return db_.Transaction([&]() -> Status {
+    SL_ASSIGN_OR_RETURN(Rows taken, db_.Query("SELECT id FROM users WHERE email = $1", {email}));
     if (!taken.empty()) {
       return Status::AlreadyExists("A user with email " + Quoted(email) + " already exists",
                                    "email_taken");
     }
-    Result<int64_t> inserted = db_->Execute(
+    Result<int64_t> inserted = db_.Execute(
         "INSERT INTO users (id, email, role, password_hash, disabled, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6)",
         {user.id, email, std::string(RoleName(user.role)), user.password_hash,
@@ -270,7 +270,7 @@ Status Store::CreateUser(const User& user) {
 }
 
 Result<User> Store::GetUser(const std::string& id) {
-  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query(Sql("SELECT ", kUserColumns, " FROM users WHERE id = $1"), {id}));
+  SL_ASSIGN_OR_RETURN(Rows rows, db_.Query(Sql("SELECT ", kUserColumns, " FROM users WHERE id = $1"), {id}));
   if (rows.empty()) return Status::NotFound("No user with id " + Quoted(id));
   return UserFromRow(rows[0]);
 }
@@ -278,28 +278,28 @@ Result<User> Store::GetUser(const std::string& id) {
 Result<User> Store::FindUserByEmail(const std::string& email) {
   const std::string lowered = ToLower(email);
   SL_ASSIGN_OR_RETURN(
-      Rows rows, db_->Query(Sql("SELECT ", kUserColumns, " FROM users WHERE email = $1"), {lowered}));
+      Rows rows, db_.Query(Sql("SELECT ", kUserColumns, " FROM users WHERE email = $1"), {lowered}));
   if (rows.empty()) return Status::NotFound("No user with email " + Quoted(lowered));
   return UserFromRow(rows[0]);
 }
 
 Result<std::vector<User>> Store::ListUsers() {
   SL_ASSIGN_OR_RETURN(Rows rows,
-                      db_->Query(Sql("SELECT ", kUserColumns, " FROM users ORDER BY email"), {}));
+                      db_.Query(Sql("SELECT ", kUserColumns, " FROM users ORDER BY email"), {}));
   return UsersFromRows(rows);
 }
 
 Status Store::UpdateUser(const User& user) {
   const std::string email = ToLower(user.email);
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     SL_ASSIGN_OR_RETURN(
-        Rows taken, db_->Query("SELECT id FROM users WHERE email = $1 AND id <> $2", {email, user.id}));
+        Rows taken, db_.Query("SELECT id FROM users WHERE email = $1 AND id <> $2", {email, user.id}));
     if (!taken.empty()) {
       return Status::AlreadyExists("A user with email " + Quoted(email) + " already exists",
                                    "email_taken");
     }
     return ExpectRow(
-        db_->Execute("UPDATE users SET email = $2, role = $3, password_hash = $4, disabled = $5 "
+        db_.Execute("UPDATE users SET email = $2, role = $3, password_hash = $4, disabled = $5 "
                      "WHERE id = $1",
                      {user.id, email, std::string(RoleName(user.role)), user.password_hash,
                       Flag(user.disabled)}),
@@ -308,17 +308,17 @@ Status Store::UpdateUser(const User& user) {
 }
 
 Result<int64_t> Store::CountUsers() {
-  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query("SELECT COUNT(*) FROM users", {}));
+  SL_ASSIGN_OR_RETURN(Rows rows, db_.Query("SELECT COUNT(*) FROM users", {}));
   return rows.empty() ? int64_t{0} : rows[0].GetInt(0);
 }
 
 // ---- Sessions ----
 
 Status Store::CreateSession(const Session& session) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(CheckExists(kUserExists, session.user_id,
                                    "No user with id " + Quoted(session.user_id)));
-    Result<int64_t> inserted = db_->Execute(
+    Result<int64_t> inserted = db_.Execute(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) "
         "VALUES ($1, $2, $3, $4, $5, $6)",
         {session.id_hash, session.user_id, session.csrf_token, session.created_at,
@@ -331,38 +331,38 @@ Status Store::CreateSession(const Session& session) {
 Result<Session> Store::GetSession(const std::string& id_hash) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query(Sql("SELECT ", kSessionColumns, " FROM sessions WHERE id_hash = $1"), {id_hash}));
+      db_.Query(Sql("SELECT ", kSessionColumns, " FROM sessions WHERE id_hash = $1"), {id_hash}));
   if (rows.empty()) return Status::NotFound("No such session");
   return SessionFromRow(rows[0]);
 }
 
 Status Store::TouchSession(const std::string& id_hash, int64_t last_seen_at, int64_t expires_at) {
   return ExpectRow(
-      db_->Execute("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1",
+      db_.Execute("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1",
                    {id_hash, last_seen_at, expires_at}),
       "No such session");
 }
 
 Status Store::DeleteSession(const std::string& id_hash) {
-  return ExpectRow(db_->Execute("DELETE FROM sessions WHERE id_hash = $1", {id_hash}),
+  return ExpectRow(db_.Execute("DELETE FROM sessions WHERE id_hash = $1", {id_hash}),
                    "No such session");
 }
 
 Result<int64_t> Store::DeleteSessionsOfUser(const std::string& user_id) {
-  return db_->Execute("DELETE FROM sessions WHERE user_id = $1", {user_id});
+  return db_.Execute("DELETE FROM sessions WHERE user_id = $1", {user_id});
 }
 
 Result<int64_t> Store::DeleteExpiredSessions(int64_t now) {
-  return db_->Execute("DELETE FROM sessions WHERE expires_at <= $1", {now});
+  return db_.Execute("DELETE FROM sessions WHERE expires_at <= $1", {now});
 }
 
 // ---- API tokens ----
 
 Status Store::CreateApiToken(const ApiToken& token) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(
         CheckExists(kUserExists, token.user_id, "No user with id " + Quoted(token.user_id)));
-    Result<int64_t> inserted = db_->Execute(
+    Result<int64_t> inserted = db_.Execute(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, token_prefix, created_at, "
         "last_used_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {token.id, token.user_id, token.name, token.token_hash, token.token_prefix,
@@ -376,7 +376,7 @@ Status Store::CreateApiToken(const ApiToken& token) {
 Result<ApiToken> Store::FindApiTokenByHash(const std::string& token_hash) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query(Sql("SELECT ", kApiTokenColumns, " FROM api_tokens WHERE token_hash = $1"),
+      db_.Query(Sql("SELECT ", kApiTokenColumns, " FROM api_tokens WHERE token_hash = $1"),
                  {token_hash}));
   if (rows.empty()) return Status::NotFound("No API token with this value");
   return ApiTokenFromRow(rows[0]);
@@ -384,7 +384,7 @@ Result<ApiToken> Store::FindApiTokenByHash(const std::string& token_hash) {
 
 Result<std::vector<ApiToken>> Store::ListApiTokens(const std::string& user_id) {
   SL_ASSIGN_OR_RETURN(
-      Rows rows, db_->Query(Sql("SELECT ", kApiTokenColumns,
+      Rows rows, db_.Query(Sql("SELECT ", kApiTokenColumns,
                                 " FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id"),
                             {user_id}));
   std::vector<ApiToken> tokens;
@@ -394,12 +394,12 @@ Result<std::vector<ApiToken>> Store::ListApiTokens(const std::string& user_id) {
 }
 
 Status Store::RevokeApiToken(const std::string& id) {
-  return ExpectRow(db_->Execute("UPDATE api_tokens SET revoked = 1 WHERE id = $1", {id}),
+  return ExpectRow(db_.Execute("UPDATE api_tokens SET revoked = 1 WHERE id = $1", {id}),
                    "No API token with id " + Quoted(id));
 }
 
 Status Store::TouchApiToken(const std::string& id, int64_t at) {
-  return ExpectRow(db_->Execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {id, at}),
+  return ExpectRow(db_.Execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {id, at}),
                    "No API token with id " + Quoted(id));
 }
 
@@ -407,7 +407,7 @@ Status Store::TouchApiToken(const std::string& id, int64_t at) {
 
 Status Store::CreateClient(const Client& client) {
   Result<int64_t> inserted =
-      db_->Execute("INSERT INTO clients (id, name, created_at) VALUES ($1, $2, $3)",
+      db_.Execute("INSERT INTO clients (id, name, created_at) VALUES ($1, $2, $3)",
                    {client.id, client.name, client.created_at});
   return Rename(inserted.status(), StatusCode::kAlreadyExists,
                 "A client with id " + Quoted(client.id) + " already exists", "already_exists");
@@ -415,14 +415,14 @@ Status Store::CreateClient(const Client& client) {
 
 Result<Client> Store::GetClient(const std::string& id) {
   SL_ASSIGN_OR_RETURN(Rows rows,
-                      db_->Query(Sql("SELECT ", kClientColumns, " FROM clients WHERE id = $1"), {id}));
+                      db_.Query(Sql("SELECT ", kClientColumns, " FROM clients WHERE id = $1"), {id}));
   if (rows.empty()) return Status::NotFound("No client with id " + Quoted(id));
   return ClientFromRow(rows[0]);
 }
 
 Result<std::vector<Client>> Store::ListClients() {
   SL_ASSIGN_OR_RETURN(
-      Rows rows, db_->Query(Sql("SELECT ", kClientColumns, " FROM clients ORDER BY name, id"), {}));
+      Rows rows, db_.Query(Sql("SELECT ", kClientColumns, " FROM clients ORDER BY name, id"), {}));
   std::vector<Client> clients;
   clients.reserve(rows.size());
   for (const Row& row : rows) clients.push_back(ClientFromRow(row));
@@ -431,15 +431,15 @@ Result<std::vector<Client>> Store::ListClients() {
 
 Status Store::UpdateClient(const Client& client) {
   return ExpectRow(
-      db_->Execute("UPDATE clients SET name = $2 WHERE id = $1", {client.id, client.name}),
+      db_.Execute("UPDATE clients SET name = $2 WHERE id = $1", {client.id, client.name}),
       "No client with id " + Quoted(client.id));
 }
 
 Status Store::DeleteClient(const std::string& id) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(CheckExists(kClientExists, id, "No client with id " + Quoted(id)));
     SL_ASSIGN_OR_RETURN(
-        Rows count, db_->Query("SELECT COUNT(*) FROM integrations WHERE client_id = $1", {id}));
+        Rows count, db_.Query("SELECT COUNT(*) FROM integrations WHERE client_id = $1", {id}));
     const int64_t n = count.empty() ? 0 : count[0].GetInt(0);
     if (n > 0) {
       return Status::FailedPrecondition("Client " + Quoted(id) + " still has " +
@@ -447,18 +447,18 @@ Status Store::DeleteClient(const std::string& id) {
                                             " integration(s); delete or move them first",
                                         "client_has_integrations");
     }
-    return ExpectRow(db_->Execute("DELETE FROM clients WHERE id = $1", {id}),
+    return ExpectRow(db_.Execute("DELETE FROM clients WHERE id = $1", {id}),
                      "No client with id " + Quoted(id));
   });
 }
 
 Status Store::AddClientMember(const std::string& client_id, const std::string& user_id) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(
         CheckExists(kClientExists, client_id, "No client with id " + Quoted(client_id)));
     SL_RETURN_IF_ERROR(CheckExists(kUserExists, user_id, "No user with id " + Quoted(user_id)));
     return db_
-        ->Execute("INSERT INTO client_members (client_id, user_id) VALUES ($1, $2) "
+        .Execute("INSERT INTO client_members (client_id, user_id) VALUES ($1, $2) "
                   "ON CONFLICT (client_id, user_id) DO NOTHING",
                   {client_id, user_id})
         .status();
@@ -466,7 +466,7 @@ Status Store::AddClientMember(const std::string& client_id, const std::string& u
 }
 
 Status Store::RemoveClientMember(const std::string& client_id, const std::string& user_id) {
-  return ExpectRow(db_->Execute("DELETE FROM client_members WHERE client_id = $1 AND user_id = $2",
+  return ExpectRow(db_.Execute("DELETE FROM client_members WHERE client_id = $1 AND user_id = $2",
                                 {client_id, user_id}),
                    "User " + Quoted(user_id) + " is not a member of client " + Quoted(client_id));
 }
@@ -474,7 +474,7 @@ Status Store::RemoveClientMember(const std::string& client_id, const std::string
 Result<std::vector<std::string>> Store::ListClientIdsForUser(const std::string& user_id) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query("SELECT client_id FROM client_members WHERE user_id = $1 ORDER BY client_id",
+      db_.Query("SELECT client_id FROM client_members WHERE user_id = $1 ORDER BY client_id",
                  {user_id}));
   std::vector<std::string> ids;
   ids.reserve(rows.size());
@@ -485,7 +485,7 @@ Result<std::vector<std::string>> Store::ListClientIdsForUser(const std::string& 
 Result<std::vector<User>> Store::ListClientMembers(const std::string& client_id) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query(Sql("SELECT ", kUserColumns,
+      db_.Query(Sql("SELECT ", kUserColumns,
                      " FROM users WHERE id IN (SELECT user_id FROM client_members WHERE "
                      "client_id = $1) ORDER BY email"),
                  {client_id}));
@@ -495,12 +495,12 @@ Result<std::vector<User>> Store::ListClientMembers(const std::string& client_id)
 // ---- Integrations ----
 
 Status Store::CreateIntegration(const Integration& i) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     if (i.client_id) {
       SL_RETURN_IF_ERROR(
           CheckExists(kClientExists, *i.client_id, "No client with id " + Quoted(*i.client_id)));
     }
-    Result<int64_t> inserted = db_->Execute(
+    Result<int64_t> inserted = db_.Execute(
         Sql("INSERT INTO integrations (", kIntegrationColumns,
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
             "$17, $18, $19)"),
@@ -518,17 +518,17 @@ Status Store::CreateIntegration(const Integration& i) {
 Result<Integration> Store::GetIntegration(const std::string& id) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query(Sql("SELECT ", kIntegrationColumns, " FROM integrations WHERE id = $1"), {id}));
+      db_.Query(Sql("SELECT ", kIntegrationColumns, " FROM integrations WHERE id = $1"), {id}));
   if (rows.empty()) return Status::NotFound("No integration with id " + Quoted(id));
   return IntegrationFromRow(rows[0]);
 }
 
 Result<std::vector<Integration>> Store::ListIntegrations(std::optional<std::string> client_id) {
   Result<Rows> rows =
-      client_id ? db_->Query(Sql("SELECT ", kIntegrationColumns,
+      client_id ? db_.Query(Sql("SELECT ", kIntegrationColumns,
                                  " FROM integrations WHERE client_id = $1 ORDER BY name, id"),
                              {*client_id})
-                : db_->Query(Sql("SELECT ", kIntegrationColumns,
+                : db_.Query(Sql("SELECT ", kIntegrationColumns,
                                  " FROM integrations ORDER BY name, id"),
                              {});
   if (!rows.ok()) return rows.status();
@@ -542,13 +542,13 @@ Result<std::vector<Integration>> Store::ListIntegrations(std::optional<std::stri
 }
 
 Status Store::UpdateIntegration(const Integration& i) {
-  return db_->Transaction([&]() -> Status {
+  return db_.Transaction([&]() -> Status {
     if (i.client_id) {
       SL_RETURN_IF_ERROR(
           CheckExists(kClientExists, *i.client_id, "No client with id " + Quoted(*i.client_id)));
     }
     return ExpectRow(
-        db_->Execute(
+        db_.Execute(
             "UPDATE integrations SET type = $2, name = $3, client_id = $4, auth_scheme = $5, "
             "credentials_sealed = $6, secret_key_masked = $7, account_id = $8, "
             "stripe_account_id = $9, stripe_account_name = $10, livemode = $11, active = $12, "
@@ -565,13 +565,13 @@ Status Store::UpdateIntegration(const Integration& i) {
 }
 
 Status Store::SetIntegrationLastSync(const std::string& id, int64_t last_sync_at) {
-  return ExpectRow(db_->Execute("UPDATE integrations SET last_sync_at = $2 WHERE id = $1",
+  return ExpectRow(db_.Execute("UPDATE integrations SET last_sync_at = $2 WHERE id = $1",
                                 {id, last_sync_at}),
                    "No integration with id " + Quoted(id));
 }
 
 Status Store::DeleteIntegration(const std::string& id) {
-  return ExpectRow(db_->Execute("DELETE FROM integrations WHERE id = $1", {id}),
+  return ExpectRow(db_.Execute("DELETE FROM integrations WHERE id = $1", {id}),
                    "No integration with id " + Quoted(id));
 }
 
@@ -580,7 +580,7 @@ Status Store::DeleteIntegration(const std::string& id) {
 Result<int64_t> Store::AppendAudit(const AuditEntry& e) {
   SL_ASSIGN_OR_RETURN(
       Rows rows,
-      db_->Query("INSERT INTO audit_log (at, actor, action, integration_id, summary, details_json) "
+      db_.Query("INSERT INTO audit_log (at, actor, action, integration_id, summary, details_json) "
                  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                  {e.at, e.actor, e.action, OptionalValue(e.integration_id), e.summary,
                   e.details_json}));
@@ -596,10 +596,10 @@ Result<std::vector<AuditEntry>> Store::ListAudit(std::optional<std::string> inte
   }
   Result<Rows> rows =
       integration_id
-          ? db_->Query(Sql("SELECT ", kAuditColumns,
+          ? db_.Query(Sql("SELECT ", kAuditColumns,
                            " FROM audit_log WHERE integration_id = $1 ORDER BY id DESC LIMIT $2"),
                        {*integration_id, int64_t{limit}})
-          : db_->Query(Sql("SELECT ", kAuditColumns, " FROM audit_log ORDER BY id DESC LIMIT $1"),
+          : db_.Query(Sql("SELECT ", kAuditColumns, " FROM audit_log ORDER BY id DESC LIMIT $1"),
                        {int64_t{limit}});
   if (!rows.ok()) return rows.status();
   std::vector<AuditEntry> out;
@@ -624,7 +624,7 @@ Status Store::CreateOAuthState(const OAuthState& state) {
                                    "No client with id '" + *state.client_id + "'"));
   }
   return db_
-      ->Execute(Sql("INSERT INTO oauth_states (", kOAuthStateColumns,
+      .Execute(Sql("INSERT INTO oauth_states (", kOAuthStateColumns,
                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
                 {state.state_hash, state.binding_hash, state.user_id, OptionalValue(state.client_id),
                  state.name, OptionalValue(state.expected_account), state.scope, state.created_at,
@@ -634,7 +634,7 @@ Status Store::CreateOAuthState(const OAuthState& state) {
 }
 
 Result<OAuthState> Store::GetOAuthState(const std::string& state_hash) {
-  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query(Sql("SELECT ", kOAuthStateColumns,
+  SL_ASSIGN_OR_RETURN(Rows rows, db_.Query(Sql("SELECT ", kOAuthStateColumns,
                                                 " FROM oauth_states WHERE state_hash = $1"),
                                             {state_hash}));
   if (rows.empty()) return Status::NotFound("No such OAuth state");
@@ -654,27 +654,27 @@ Result<OAuthState> Store::GetOAuthState(const std::string& state_hash) {
 
 Result<bool> Store::ConsumeOAuthState(const std::string& state_hash, int64_t now) {
   SL_ASSIGN_OR_RETURN(int64_t changed,
-                      db_->Execute("UPDATE oauth_states SET used_at = $2 "
+                      db_.Execute("UPDATE oauth_states SET used_at = $2 "
                                    "WHERE state_hash = $1 AND used_at IS NULL",
                                    {state_hash, now}));
   return changed == 1;
 }
 
 Result<int64_t> Store::DeleteOAuthStatesExpiredBefore(int64_t before) {
-  return db_->Execute("DELETE FROM oauth_states WHERE expires_at < $1", {before});
+  return db_.Execute("DELETE FROM oauth_states WHERE expires_at < $1", {before});
 }
 
 // ---- Settings ----
 
 Result<std::optional<std::string>> Store::GetSetting(const std::string& key) {
-  SL_ASSIGN_OR_RETURN(Rows rows, db_->Query("SELECT value FROM settings WHERE key = $1", {key}));
+  SL_ASSIGN_OR_RETURN(Rows rows, db_.Query("SELECT value FROM settings WHERE key = $1", {key}));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows[0].GetString(0));
 }
 
 Status Store::PutSetting(const std::string& key, const std::string& value) {
   return db_
-      ->Execute("INSERT INTO settings (key, value) VALUES ($1, $2) "
+      .Execute("INSERT INTO settings (key, value) VALUES ($1, $2) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 {key, value})
       .status();

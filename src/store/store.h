@@ -1,7 +1,10 @@
 #pragma once
 // Store: the typed repository of Stripeline's own records (users, sessions, API tokens, clients,
-// integrations, audit log, settings). Written once, in portable SQL, over a Database, so every
-// backend shares it. Create one with OpenStore (store/open_store.h), which also migrates.
+// integrations, audit log, settings, OAuth states). Written once, in portable SQL, over a
+// Database, so every backend shares it. It is one repository among others over the same
+// Database (sync/'s SyncStateStore, WebhookStore, reports/' ReportRepository, ...): it does not
+// hand its Database out; whoever opened it (OpenDatabase, store/open_database.h, in the
+// composition root) gives it to each repository.
 //
 // Errors: a missing record is NotFound with a message naming it ("No integration with id
 // 'int_x'"); a duplicate is AlreadyExists; a write that needs an absent parent is NotFound
@@ -12,7 +15,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,11 +28,9 @@ namespace stripeline::store {
 
 class Store {
  public:
-  // Takes ownership of a database that is already migrated.
-  explicit Store(std::unique_ptr<Database> db);
-
-  // The underlying database, for subsystems that keep their own tables (e.g. synced data).
-  Database& database() { return *db_; }
+  // Over `db`, already migrated (with StoreSchema() among its owners); `db` must outlive the
+  // Store.
+  explicit Store(Database& db);
 
   // Runs `body` atomically: commits if it returns OK, otherwise rolls back and returns its error.
   // Store calls made inside `body` (same thread) join the transaction; nested calls are allowed.
@@ -142,7 +142,7 @@ class Store {
   Status CheckExists(std::string_view exists_sql, const std::string& id,
                      std::string not_found_message);
 
-  std::unique_ptr<Database> db_;
+  Database& db_;
 };
 
 }  // namespace stripeline::store

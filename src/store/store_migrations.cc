@@ -92,37 +92,8 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql", 1},
-      // Webhook intake: per-integration signing secrets (sealed) and the durable inbox of
-      // verified events. Documented in docs/schema.md.
-      {2, "webhook intake", R"sql(
-CREATE TABLE webhook_secrets (
-  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
-  secret_sealed TEXT NOT NULL,
-  secret_masked TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  previous_sealed TEXT,
-  previous_masked TEXT,
-  previous_expires_at BIGINT
-);
-
-CREATE TABLE webhook_events (
-  integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  created BIGINT NOT NULL,
-  livemode INTEGER NOT NULL,
-  account TEXT,
-  payload TEXT NOT NULL,
-  received_at BIGINT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT NOT NULL DEFAULT '',
-  next_attempt_at BIGINT NOT NULL DEFAULT 0,
-  applied_at BIGINT,
-  PRIMARY KEY (integration_id, event_id)
-);
-CREATE INDEX webhook_events_pending ON webhook_events(state, created);
-)sql", 3},
+      // Version 2 made the webhook intake's tables until they moved to their owner, sync/
+      // (SyncSchema() version 3, which makes them unless this version already did).
       // Connect OAuth: the `state` of each authorization started, single-use and expiring,
       // bound to the browser that started it. Only hashes are kept.
       {3, "oauth states", R"sql(

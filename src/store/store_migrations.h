@@ -1,9 +1,9 @@
 #pragma once
 // The schema of store/'s own tables: the access records of the typed Store (users, sessions,
-// API tokens, clients and their members, integrations, the audit log, settings, OAuth states)
-// and, while the typed Store holds their SQL, the webhook intake's secrets and inbox.
-// The other subsystems declare theirs (sync/sync_migrations.h, reports/report_migrations.h);
-// the composition root passes them all to OpenStore.
+// API tokens, clients and their members, integrations, the audit log, settings, OAuth states).
+// The other subsystems declare theirs (sync/sync_migrations.h: the synced data, the sync state
+// and the webhook intake; reports/report_migrations.h); the composition root passes them all
+// to OpenDatabase.
 
 #include "store/migrations.h"
 

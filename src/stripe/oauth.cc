@@ -19,11 +19,9 @@ StripeError Unexpected(const ApiResponse& response, std::string what) {
   return error;
 }
 
-StripeResult<OAuthToken> TokenRequest(const Client& client, const std::string& platform_key,
-                                      const Params& params) {
-  StripeResult<ApiResponse> response =
-      client.Request("POST", client.options().connect_base + "/oauth/token", params,
-                     RequestOptions{.api_key = platform_key});
+StripeResult<OAuthToken> TokenRequest(const AccountSession& platform, const Params& params) {
+  StripeResult<ApiResponse> response = platform.Request(
+      "POST", platform.client().options().connect_base + "/oauth/token", params);
   if (!response.ok()) return std::move(response).error();
   const boost::json::value& body = response->body;
   OAuthToken token{.access_token = StringField(body, "access_token"),
@@ -56,28 +54,25 @@ std::string AuthorizeUrl(const Client& client, const std::string& connect_client
                      {"redirect_uri", redirect_uri}});
 }
 
-StripeResult<OAuthToken> ExchangeCode(const Client& client, const std::string& platform_key,
-                                      const std::string& code) {
-  return TokenRequest(client, platform_key,
-                      {{"grant_type", "authorization_code"}, {"code", code}});
+StripeResult<OAuthToken> ExchangeCode(const AccountSession& platform, const std::string& code) {
+  return TokenRequest(platform, {{"grant_type", "authorization_code"}, {"code", code}});
 }
 
-StripeResult<OAuthToken> RefreshAccessToken(const Client& client, const std::string& platform_key,
+StripeResult<OAuthToken> RefreshAccessToken(const AccountSession& platform,
                                             const std::string& connect_client_id,
                                             const std::string& refresh_token) {
-  return TokenRequest(client, platform_key,
+  return TokenRequest(platform,
                       {{"grant_type", "refresh_token"},
                        {"client_id", connect_client_id},
                        {"refresh_token", refresh_token}});
 }
 
-StripeResult<std::string> Deauthorize(const Client& client, const std::string& platform_key,
+StripeResult<std::string> Deauthorize(const AccountSession& platform,
                                       const std::string& connect_client_id,
                                       const std::string& stripe_user_id) {
   StripeResult<ApiResponse> response =
-      client.Request("POST", client.options().connect_base + "/oauth/deauthorize",
-                     {{"client_id", connect_client_id}, {"stripe_user_id", stripe_user_id}},
-                     RequestOptions{.api_key = platform_key});
+      platform.Request("POST", platform.client().options().connect_base + "/oauth/deauthorize",
+                       {{"client_id", connect_client_id}, {"stripe_user_id", stripe_user_id}});
   if (!response.ok()) return std::move(response).error();
   std::string id = StringField(response->body, "stripe_user_id");
   if (id.empty()) return Unexpected(response.value(), "to /oauth/deauthorize has no stripe_user_id");

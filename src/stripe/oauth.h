@@ -1,6 +1,9 @@
 #pragma once
-// Stripe Connect OAuth (stripe-api.md §7) over a Client: the authorize URL a user is sent to,
-// the token endpoint's two grants, and deauthorization. Calls go to the client's connect_base.
+// Stripe Connect OAuth (stripe-api.md §7): the authorize URL a user is sent to, the token
+// endpoint's two grants, and deauthorization. Calls go to the client's connect_base through
+// `platform`, the AccountSession of the Connect platform's account with its secret key (Stripe
+// counts them against the account whose key makes them): like every request to Stripe, each
+// attempt takes a slot from that account's limiter, retries included.
 // Errors are StripeErrors parsed from Stripe's OAuth shape
 // {"error":"invalid_grant","error_description":"..."}: `code` is the OAuth error
 // (invalid_grant, invalid_client, ...), `message` its description.
@@ -9,6 +12,7 @@
 
 #include <string>
 
+#include "stripe/account_session.h"
 #include "stripe/client.h"
 
 namespace stripeline::stripe {
@@ -29,18 +33,18 @@ std::string AuthorizeUrl(const Client& client, const std::string& connect_client
                          const std::string& scope, const std::string& state,
                          const std::string& redirect_uri);
 
-// grant_type=authorization_code, authenticated with the platform's secret key.
-StripeResult<OAuthToken> ExchangeCode(const Client& client, const std::string& platform_key,
-                                      const std::string& code);
+// grant_type=authorization_code, authenticated with the platform's secret key (the session's).
+StripeResult<OAuthToken> ExchangeCode(const AccountSession& platform, const std::string& code);
 
-// grant_type=refresh_token, authenticated with the platform's secret key (the "client secret");
-// `connect_client_id` is sent along so a token of another application is refused.
-StripeResult<OAuthToken> RefreshAccessToken(const Client& client, const std::string& platform_key,
+// grant_type=refresh_token, authenticated with the platform's secret key (the "client secret",
+// the session's); `connect_client_id` is sent along so a token of another application is
+// refused.
+StripeResult<OAuthToken> RefreshAccessToken(const AccountSession& platform,
                                             const std::string& connect_client_id,
                                             const std::string& refresh_token);
 
 // POST /oauth/deauthorize: the platform gives up its access to `stripe_user_id`.
-StripeResult<std::string> Deauthorize(const Client& client, const std::string& platform_key,
+StripeResult<std::string> Deauthorize(const AccountSession& platform,
                                       const std::string& connect_client_id,
                                       const std::string& stripe_user_id);
 

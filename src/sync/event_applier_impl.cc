@@ -17,11 +17,11 @@ std::string StringField(const json::object& object, std::string_view key) {
 
 }  // namespace
 
-StoreEventApplier::StoreEventApplier(store::Store& store,
+StoreEventApplier::StoreEventApplier(store::Database& db, store::Store& store,
                                      integrations::IntegrationService& integrations, Clock& clock,
                                      Refetcher refetch)
     : store_(store),
-      db_(store.database()),
+      db_(db),
       state_(db_),
       writer_(db_),
       integrations_(integrations),

@@ -60,9 +60,11 @@ class StoreEventApplier final : public EventApplier {
   using Refetcher = std::function<stripe::StripeResult<std::optional<boost::json::object>>(
       const std::string& integration_id, const StreamSpec& stream, const std::string& object_id)>;
 
-  // `store` gives the integrations and the database whose stream and sync_* tables it writes.
-  StoreEventApplier(store::Store& store, integrations::IntegrationService& integrations,
-                    Clock& clock, Refetcher refetch = {});
+  // Writes the stream and sync_* tables of `db`; `store` gives the integrations (the same
+  // database). Both must outlive the applier.
+  StoreEventApplier(store::Database& db, store::Store& store,
+                    integrations::IntegrationService& integrations, Clock& clock,
+                    Refetcher refetch = {});
 
   Status Apply(const std::string& integration_id, const boost::json::object& event) override;
   // As Apply, saying what happened. InvalidArgument for an event without id, type or created;
@@ -72,7 +74,7 @@ class StoreEventApplier final : public EventApplier {
 
  private:
   store::Store& store_;
-  store::Database& db_;  // the store's, obtained once here
+  store::Database& db_;
   SyncStateStore state_;
   ObjectWriter writer_;
   integrations::IntegrationService& integrations_;

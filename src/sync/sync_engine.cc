@@ -33,11 +33,12 @@ std::string DataAccountOf(const store::Integration& integration) {
 
 }  // namespace
 
-SyncEngine::SyncEngine(store::Store& store, integrations::IntegrationService& integrations,
+SyncEngine::SyncEngine(store::Database& db, store::Store& store,
+                       integrations::IntegrationService& integrations,
                        const stripe::Client& client, stripe::RateLimiterRegistry& limiters,
                        Clock& clock, SyncOptions options)
     : store_(store),
-      db_(store.database()),
+      db_(db),
       integrations_(integrations),
       client_(client),
       limiters_(limiters),
@@ -45,7 +46,7 @@ SyncEngine::SyncEngine(store::Store& store, integrations::IntegrationService& in
       options_(std::move(options)),
       state_(db_),
       data_(db_),
-      applier_(store, integrations, clock,
+      applier_(db_, store, integrations, clock,
                [this](const std::string& id, const StreamSpec& stream, const std::string& object) {
                  return Refetch(id, stream, object);
                }),

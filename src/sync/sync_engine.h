@@ -33,8 +33,8 @@
 // Thread-safety: thread-safe. At most one run per integration at a time: a second Run/Start
 // while one runs is FailedPrecondition (sync_running), in this process or in another one on
 // the same database (a lease, sync_lease.h, held for the run and renewed every lease_ttl/3).
-// Runs of different integrations proceed in parallel. The store, integration service, client, registry and clock must outlive the
-// engine; the destructor stops the scheduler and waits for background runs (which stop after
+// Runs of different integrations proceed in parallel. The database, store, integration service,
+// client, registry and clock must outlive the engine; the destructor stops the scheduler and waits for background runs (which stop after
 // their current page).
 
 #include <atomic>
@@ -71,8 +71,11 @@ namespace stripeline::sync {
 
 class SyncEngine {
  public:
-  // The engine's tables are read and written through `store`'s database, obtained once here.
-  SyncEngine(store::Store& store, integrations::IntegrationService& integrations,
+  // `db` holds the engine's tables (sync_migrations.h), read and written by the repositories
+  // built over it here; `store` gives the integrations and their timestamps (the same database:
+  // the composition root opens it once).
+  SyncEngine(store::Database& db, store::Store& store,
+             integrations::IntegrationService& integrations,
              const stripe::Client& client, stripe::RateLimiterRegistry& limiters, Clock& clock,
              SyncOptions options = {});
   ~SyncEngine();
@@ -151,7 +154,7 @@ class SyncEngine {
   void ReapFinished();  // requires mu_
 
   store::Store& store_;
-  store::Database& db_;  // the store's, obtained once here for every repository below
+  store::Database& db_;  // for every repository below
   integrations::IntegrationService& integrations_;
   const stripe::Client& client_;
   stripe::RateLimiterRegistry& limiters_;

@@ -97,6 +97,42 @@ CREATE TABLE sync_leases (
   expires_at BIGINT NOT NULL
 );
 )sql", 4},
+      // Webhook intake (WebhookStore, webhook_store.h): per-integration signing secrets (sealed)
+      // and the durable inbox of verified events. Until this version, store/'s version 2 made
+      // these tables (and, before issue 12, version 3 of the single history, hence its
+      // legacy_version): a database it upgraded has them already, so this migration creates
+      // only what is missing and records that sync/ owns them. The same statements otherwise,
+      // so every database ends with the same schema (SQLite keeps a statement's text without
+      // its IF NOT EXISTS).
+      {3, "webhook intake", R"sql(
+CREATE TABLE IF NOT EXISTS webhook_secrets (
+  integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+  secret_sealed TEXT NOT NULL,
+  secret_masked TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  previous_sealed TEXT,
+  previous_masked TEXT,
+  previous_expires_at BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS webhook_events (
+  integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  livemode INTEGER NOT NULL,
+  account TEXT,
+  payload TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  next_attempt_at BIGINT NOT NULL DEFAULT 0,
+  applied_at BIGINT,
+  PRIMARY KEY (integration_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS webhook_events_pending ON webhook_events(state, created);
+)sql", 3},
   }};
   return kOwner;
 }

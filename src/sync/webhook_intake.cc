@@ -69,11 +69,11 @@ struct WebhookIntake::Writer {
   std::condition_variable cv;
 };
 
-WebhookIntake::WebhookIntake(store::Store& store, integrations::IntegrationService& integrations,
-                             const SecretBox& box, EventApplier& applier, Clock& clock,
-                             WebhookIntakeOptions options)
+WebhookIntake::WebhookIntake(store::Database& db, store::Store& store,
+                             integrations::IntegrationService& integrations, const SecretBox& box,
+                             EventApplier& applier, Clock& clock, WebhookIntakeOptions options)
     : store_(store),
-      webhooks_(store.database()),
+      webhooks_(db),
       integrations_(integrations),
       box_(box),
       applier_(applier),

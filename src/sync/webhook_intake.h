@@ -21,8 +21,8 @@
 // start drains the rows a previous process left pending. Events of an inactive integration
 // wait, stored, until it is activated.
 //
-// Thread-safety: thread-safe. The store, integration service, box, applier and clock must
-// outlive the intake; the destructor stops the applier thread.
+// Thread-safety: thread-safe. The database, store, integration service, box, applier and clock
+// must outlive the intake; the destructor stops the applier thread.
 
 #include <boost/json/object.hpp>
 
@@ -117,9 +117,11 @@ struct Receipt {
 
 class WebhookIntake {
  public:
-  WebhookIntake(store::Store& store, integrations::IntegrationService& integrations,
-                const SecretBox& box, EventApplier& applier, Clock& clock,
-                WebhookIntakeOptions options = {});
+  // `db` holds the webhook tables (WebhookStore); `store` the integrations and the audit log
+  // (the same database: the composition root opens it once).
+  WebhookIntake(store::Database& db, store::Store& store,
+                integrations::IntegrationService& integrations, const SecretBox& box,
+                EventApplier& applier, Clock& clock, WebhookIntakeOptions options = {});
   ~WebhookIntake();  // Stop()
   WebhookIntake(const WebhookIntake&) = delete;
   WebhookIntake& operator=(const WebhookIntake&) = delete;
@@ -202,7 +204,7 @@ class WebhookIntake {
                const std::string& action, std::string summary);
 
   store::Store& store_;
-  WebhookStore webhooks_;  // over the store's database, obtained once in the constructor
+  WebhookStore webhooks_;
   integrations::IntegrationService& integrations_;
   const SecretBox& box_;
   EventApplier& applier_;

@@ -87,13 +87,47 @@ TEST_F(Cli, UsersAndClients) {
   ASSERT_EQ(user.exit_code, 0) << user.err;
   auto client = Run({"clients", "add", "--name", "Initech", "--json"});
   ASSERT_EQ(client.exit_code, 0) << client.err;
-  std::string client_id(boost::json::parse(client.out).at("id").as_string());
+  // As POST /api/v1/clients answers (one --json rule: README, Commands).
+  auto client_json = boost::json::parse(client.out);
+  EXPECT_EQ(client_json.at("message"), "Client added");
+  std::string client_id(client_json.at("client").at("id").as_string());
   auto grant = Run({"clients", "grant", client_id, "--user", "cli-member@example.com"});
   EXPECT_EQ(grant.exit_code, 0) << grant.err;
   auto users = Run({"users", "list"});
   EXPECT_NE(users.out.find("cli-member@example.com"), std::string::npos);
   auto bad_role = Run({"users", "add", "--email", "x@example.com", "--role", "owner"}, "password-123\n");
   EXPECT_EQ(bad_role.exit_code, 2);
+}
+
+// The one --json rule (README, Commands): what the API answers for the same action, lists and
+// errors included.
+TEST_F(Cli, JsonIsTheApisAnswerForListsObjectsAndErrors) {
+  auto added = Run({"clients", "add", "--name", "Umbrella", "--json"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  std::string id(boost::json::parse(added.out).at("client").at("id").as_string());
+
+  auto list = Run({"clients", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(boost::json::parse(list.out), stack_->api().Get("/api/v1/clients").json);
+
+  auto rename = Run({"clients", "rename", id, "--name", "Umbrella Corp", "--json"});
+  ASSERT_EQ(rename.exit_code, 0) << rename.err;
+  auto renamed = boost::json::parse(rename.out);
+  EXPECT_EQ(renamed.at("message"), "Client updated");
+  EXPECT_EQ(renamed.at("client"), stack_->api().Get("/api/v1/clients/" + id).json.at("client"));
+
+  auto missing = Run({"clients", "rename", "cli_nosuch", "--name", "X", "--json"});
+  EXPECT_NE(missing.exit_code, 0);
+  auto error = boost::json::parse(missing.out);
+  EXPECT_EQ(error,
+            stack_->api().Patch("/api/v1/clients/cli_nosuch", boost::json::object{{"name", "X"}}).json);
+  EXPECT_EQ(error.at("error").at("code"), "not_found");
+  EXPECT_FALSE(error.at("error").at("message").as_string().empty());
+
+  auto deleted = Run({"clients", "delete", id, "--json"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(boost::json::parse(deleted.out),
+            (boost::json::object{{"message", "Client deleted"}, {"id", id}}));
 }
 
 TEST_F(Cli, FirstStartPrintsAGeneratedAdminPasswordOnce) {

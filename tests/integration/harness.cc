@@ -16,6 +16,8 @@
 
 #include "common/secrets.h"
 #include "store/sqlite/sqlite_database.h"
+#include "stripe/client.h"
+#include "stripe/list_pager.h"
 
 namespace stripeline::testing {
 
@@ -268,76 +270,49 @@ namespace {
 
 std::string Canonical(const boost::json::value& object) { return boost::json::serialize(object); }
 
-// GET `url` with `key`, retrying 429, 5xx and transport failures (resets) with a short backoff;
-// the last answer, or an error text.
-std::pair<HttpResult, std::string> GetWithRetries(stripe::CurlTransport& transport,
-                                                  const std::string& url,
-                                                  const std::string& key) {
-  stripe::TransportRequest request;
-  request.method = "GET";
-  request.url = url;
-  request.timeout = std::chrono::seconds(30);
-  request.headers.emplace_back("Authorization", "Bearer " + key);
-  std::string last_error;
-  for (int attempt = 0; attempt < 40; ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(25 * attempt, 500)));
-    }
-    auto response = transport.Send(request);
-    if (!response.ok()) {
-      last_error = response.status().ToString();
-      continue;
-    }
-    if (response->status == 429 || response->status >= 500) {
-      last_error = "HTTP " + std::to_string(response->status) + ": " + response->body;
-      continue;
-    }
-    HttpResult result;
-    result.status = response->status;
-    result.body = response->body;
-    boost::system::error_code ec;
-    result.json = boost::json::parse(result.body, ec);
-    if (ec) result.json = nullptr;
-    return {std::move(result), ""};
-  }
-  return {HttpResult{}, "GET " + url + " kept failing: " + last_error};
+// A Stripe client for the emulator that insists: the emulator may run with fault flags (429s,
+// 5xx, resets), and the comparison must see every object, so it retries far longer than a sync
+// would, with short waits (the same policy as the sync's, only more of it).
+stripe::Client InsistentClient(const std::string& emulator_url) {
+  stripe::ClientOptions options;
+  options.api_base = emulator_url;
+  options.retry.max_retries = 40;
+  options.retry.initial_delay = std::chrono::milliseconds(25);
+  options.retry.max_delay = std::chrono::milliseconds(500);
+  return stripe::Client(options, std::make_shared<stripe::CurlTransport>());
 }
 
-// Every object of one stream as the emulator lists it; adds a test failure on an error.
-StreamObjects ListStream(stripe::CurlTransport& transport, const std::string& emulator_url,
-                         const std::string& key, const std::string& stream) {
+// Every object of one stream as the emulator lists it, walked with the client's ListPager;
+// adds a test failure on an error.
+StreamObjects ListStream(const stripe::Client& client, const std::string& key,
+                         const std::string& stream) {
   StreamObjects objects;
+  const stripe::RequestOptions options{.api_key = key};
   if (stream == "account") {
-    auto [result, error] = GetWithRetries(transport, emulator_url + "/v1/account", key);
-    if (!error.empty() || result.status != 200 || !result.json.is_object()) {
-      ADD_FAILURE() << "GET /v1/account: " << error << result.status << " " << result.body;
+    auto account = client.Request("GET", "/v1/account", {}, options);
+    if (!account.ok() || !account->body.is_object()) {
+      ADD_FAILURE() << "GET /v1/account: "
+                    << (account.ok() ? "not an object" : account.error().message);
       return objects;
     }
-    objects[std::string(result.json.at("id").as_string())] = Canonical(result.json);
+    objects[std::string(account->body.at("id").as_string())] = Canonical(account->body);
     return objects;
   }
-  std::string base = emulator_url + "/v1/" + stream + "?limit=100";
-  if (stream == "subscriptions") base += "&status=all";
-  std::string starting_after;
-  for (int page = 0; page < 10000; ++page) {
-    std::string url = base + (starting_after.empty() ? "" : "&starting_after=" + starting_after);
-    auto [result, error] = GetWithRetries(transport, url, key);
-    if (!error.empty() || result.status != 200 || !result.json.is_object()) {
-      ADD_FAILURE() << "listing " << stream << ": " << error << result.status << " "
-                    << result.body;
+  stripe::Params params{{"limit", "100"}};
+  if (stream == "subscriptions") params.emplace_back("status", "all");
+  stripe::ListPager pager(client, "/v1/" + stream, std::move(params), options);
+  while (auto page = pager.Next()) {
+    if (!page->ok()) {
+      ADD_FAILURE() << "listing " << stream << ": " << page->error().message;
       return objects;
     }
-    const auto& data = result.json.at("data").as_array();
-    for (const auto& item : data) {
+    for (const boost::json::object& item : page->value().data) {
       std::string id(item.at("id").as_string());
       if (!objects.emplace(id, Canonical(item)).second) {
         ADD_FAILURE() << stream << ": the emulator listed " << id << " twice";
       }
-      starting_after = id;
     }
-    if (!result.json.at("has_more").as_bool() || data.empty()) return objects;
   }
-  ADD_FAILURE() << "listing " << stream << " never ended";
   return objects;
 }
 
@@ -352,12 +327,12 @@ std::map<std::string, StreamObjects> EmulatorContent(const std::string& emulator
                                                      const std::vector<std::string>& streams) {
   // One thread per stream: the emulator may have --latency-ms, and pages of different streams
   // do not depend on each other. gtest's ADD_FAILURE is thread-safe.
-  stripe::CurlTransport transport;
+  const stripe::Client client = InsistentClient(emulator_url);
   std::vector<StreamObjects> listed(streams.size());
   {
     std::vector<std::jthread> threads;
     for (size_t i = 0; i < streams.size(); ++i) {
-      threads.emplace_back([&, i] { listed[i] = ListStream(transport, emulator_url, key, streams[i]); });
+      threads.emplace_back([&, i] { listed[i] = ListStream(client, key, streams[i]); });
     }
   }
   std::map<std::string, StreamObjects> content;

@@ -142,11 +142,11 @@ class Stack {
 
 // Content comparison of the synced tables with the emulator ("ids and content hash").
 //
-// The emulator's side is what its /v1 API lists with a key: every list stream paged with
-// limit=100 and starting_after (subscriptions with status=all, as the sync reads them; events:
-// the last 30 days, which is all Stripe lists), and `account` from GET /v1/account. Requests
-// that meet 429, 5xx or a connection reset are retried, so it works against an emulator with
-// fault flags. The local side is the stream tables' non-deleted rows of `account_id`. Each
+// The emulator's side is what its /v1 API lists with a key: every list stream walked with the
+// Stripe client's ListPager, 100 a page (subscriptions with status=all, as the sync reads them;
+// events: the last 30 days, which is all Stripe lists), and `account` from GET /v1/account. The
+// client retries 429, 5xx and connection resets by its RetryPolicy, given many more attempts
+// than a sync's, so it works against an emulator with fault flags. The local side is the stream tables' non-deleted rows of `account_id`. Each
 // object is compared as canonical JSON: boost::json re-serialisation of the emulator's item and
 // of the row's `raw`. docs/schema.md says `raw` is the object as Stripe sent it, re-serialised
 // without changes to keys, order or values, so the two texts must be identical (key order

@@ -16,7 +16,7 @@
 
 #include "common/http_message.h"
 #include "integration/harness.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "store/store_migrations.h"
 
 namespace stripeline::testing {
@@ -117,15 +117,15 @@ class SyncStack {
   }
 
   store::Database& db() {
-    if (!store_) {
+    if (!db_) {
       // The service made every table; reading them as a pipeline would needs only the store's
       // (this binary links no subsystem above it).
-      auto opened = store::OpenStore("sqlite:" + (stack_.data_dir() / "stripeline.db").string(),
-                                     {&store::StoreSchema()});
+      auto opened = store::OpenDatabase("sqlite:" + (stack_.data_dir() / "stripeline.db").string(),
+                                        {&store::StoreSchema()});
       EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-      store_ = std::move(opened).value();
+      db_ = std::move(opened).value();
     }
-    return store_->database();
+    return *db_;
   }
   int64_t Count(const std::string& sql, const std::vector<store::Value>& params = {}) {
     auto rows = db().Query(sql, params);
@@ -167,7 +167,7 @@ class SyncStack {
 
  private:
   Stack stack_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> db_;
 };
 
 const value* StreamIn(const value& streams, const std::string& name) {

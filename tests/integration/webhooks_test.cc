@@ -300,7 +300,8 @@ TEST_F(Webhooks, CliGeneratesASecretAndShowsItOnce) {
   boost::json::value out = boost::json::parse(cli.out);
   const std::string secret(out.at("secret").as_string());
   secrets_seen_.push_back(secret);
-  EXPECT_EQ(out.at("url_path").as_string(), "/webhooks/stripe/" + id);
+  // The API's answer to PUT .../webhook-secret (one --json rule: README, Commands).
+  EXPECT_EQ(out.at("webhook").at("url_path").as_string(), "/webhooks/stripe/" + id);
   EXPECT_EQ(DeliverSigned(id, Event("evt_cli_1", "Cli"), secret).status, 200);
   EXPECT_EQ(WebhookConfig(id).at("secret_masked").as_string(), stripe::MaskWebhookSecret(secret));
 }

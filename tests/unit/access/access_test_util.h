@@ -1,5 +1,5 @@
 #pragma once
-// StoreTest: a fixture with a real SQLite store in a temp dir, a FakeClock and a UserService,
+// StoreTest: a fixture with a real SQLite database in a temp dir, the typed Store over it, a FakeClock and a UserService,
 // plus helpers to add users. Base of the access/, integrations/ and http/ unit tests (they
 // include it as "unit/access/access_test_util.h"). One per test; not thread-safe.
 
@@ -10,9 +10,9 @@
 
 #include "access/user_service.h"
 #include "common/clock.h"
-#include "store/open_store.h"
 #include "store/store.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::test_util {
@@ -22,10 +22,9 @@ inline constexpr char kPassword[] = "correct horse battery";
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
-                                   test_util::TestSchemas());
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<store::Store>(*db_);
     users_ = std::make_unique<access::UserService>(*store_, clock_, session_options_);
   }
 
@@ -46,6 +45,7 @@ class StoreTest : public ::testing::Test {
   TempDir dir_;
   FakeClock clock_;
   access::SessionOptions session_options_;
+  std::unique_ptr<store::Database> db_;  // as the composition root, the one that opens it
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<access::UserService> users_;
 };

@@ -27,7 +27,7 @@ class ApiTest : public test_util::IntegrationsTest {
   void SetUp() override {
     IntegrationsTest::SetUp();
     services_ = std::make_unique<test_util::ApiTestServices>(
-        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+        *db_, *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
     api_ = std::make_unique<Api>(services_->Services());
     admin_user_ = AddUser(kAdminEmail, store::Role::kAdmin);
     auto issued = users_->CreateToken(ActorOf(admin_user_), kAdminEmail, "tests");

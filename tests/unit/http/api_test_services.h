@@ -1,7 +1,8 @@
 #pragma once
 // The services an http::Api under test acts through, built as cli::Runtime builds them for
 // `serve`: a SyncEngine over the given Stripe client, OAuthService, SyncService,
-// IntegrationRemoval and MetricsService, over a test's store and lower services.
+// IntegrationRemoval and MetricsService, over a test's database, the store over it and lower
+// services.
 
 #include "http/api.h"
 #include "integrations/oauth_service.h"
@@ -14,15 +15,15 @@ namespace stripeline::test_util {
 
 class ApiTestServices {
  public:
-  ApiTestServices(store::Store& store, const SecretBox& box, access::UserService& users,
-                  integrations::IntegrationService& integrations,
+  ApiTestServices(store::Database& db, store::Store& store, const SecretBox& box,
+                  access::UserService& users, integrations::IntegrationService& integrations,
                   integrations::ClientService& clients, stripe::Client& stripe,
                   stripe::RateLimiterRegistry& limiters, Clock& clock)
-      : engine(store, integrations, stripe, limiters, clock),
-        oauth(store, box, stripe, users, integrations, clock),
+      : engine(db, store, integrations, stripe, limiters, clock),
+        oauth(store, box, stripe, limiters, users, integrations, clock),
         sync(engine, integrations),
         removal(store, integrations, oauth, engine),
-        metrics(store, integrations, clients),
+        metrics(db, store, integrations, clients),
         users_(users),
         integrations_(integrations),
         clients_(clients) {}

@@ -26,7 +26,7 @@ class MetricsRoutesTest : public test_util::IntegrationsTest {
   void SetUp() override {
     IntegrationsTest::SetUp();
     services_ = std::make_unique<test_util::ApiTestServices>(
-        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+        *db_, *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
     api_ = std::make_unique<Api>(services_->Services());
     client_ = AddClient("Acme");
     id_ = AddIntegration("Acme US", test_util::kKeyA, client_).integration.id;

@@ -6,7 +6,8 @@
 #include <sstream>
 
 #include "http/api.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
+#include "store/store.h"
 #include "stripe/curl_transport.h"
 #include "unit/http/api_test_services.h"
 #include "unit/store/test_schemas.h"
@@ -28,17 +29,18 @@ std::vector<std::string> PathItem(const std::vector<std::string>& lines, const s
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndMethod) {
-  auto store = store::OpenStore("sqlite::memory:", test_util::TestSchemas());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto db = store::OpenDatabase("sqlite::memory:", test_util::TestSchemas());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
   SecretBox box(std::string(kMasterKeyBytes, 'k'));
   stripe::Client client({}, std::make_shared<stripe::CurlTransport>());
   stripe::RateLimiterRegistry checker_limiters;
   integrations::ConnectionChecker checker(client, checker_limiters);
-  access::UserService users(**store, Clock::Real());
-  integrations::IntegrationService service(**store, box, checker);
-  integrations::ClientService clients(**store);
+  store::Store store(**db);
+  access::UserService users(store, Clock::Real());
+  integrations::IntegrationService service(store, box, checker);
+  integrations::ClientService clients(store);
   stripe::RateLimiterRegistry limiters;
-  test_util::ApiTestServices services(**store, box, users, service, clients, client, limiters,
+  test_util::ApiTestServices services(**db, store, box, users, service, clients, client, limiters,
                                       Clock::Real());
   Api api(services.Services());
 

@@ -33,7 +33,7 @@ class SyncRoutesTest : public test_util::IntegrationsTest {
   void SetUp() override {
     IntegrationsTest::SetUp();
     services_ = std::make_unique<test_util::ApiTestServices>(
-        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+        *db_, *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
     api_ = std::make_unique<Api>(services_->Services());
     id_ = AddIntegration().integration.id;
   }

@@ -31,8 +31,8 @@ class WebhookRoutesTest : public test_util::IntegrationsTest {
   void SetUp() override {
     IntegrationsTest::SetUp();
     services_ = std::make_unique<test_util::ApiTestServices>(
-        *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
-    intake_ = std::make_unique<sync::WebhookIntake>(*store_, *integrations_, box_,
+        *db_, *store_, box_, *users_, *integrations_, *clients_, stripe_, limiters_, clock_);
+    intake_ = std::make_unique<sync::WebhookIntake>(*db_, *store_, *integrations_, box_,
                                                     services_->engine.event_applier(), clock_);
     api_ = std::make_unique<Api>(services_->Services(intake_.get()));
     admin_user_ = AddUser(kAdminEmail, store::Role::kAdmin);
@@ -85,7 +85,7 @@ TEST_F(WebhookRoutesTest, TheIntakeVerifiesTheBodyExactlyAsItCameOverHttp) {
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->status, 200) << response->body;
   EXPECT_EQ(response->body, R"({"received":true})");
-  auto stored = sync::WebhookStore(store_->database()).GetEvent(integration_id_, "evt_raw");
+  auto stored = sync::WebhookStore(*db_).GetEvent(integration_id_, "evt_raw");
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(stored->payload, body);
 }
@@ -108,7 +108,7 @@ TEST_F(WebhookRoutesTest, RejectionsAre400WithTheReasonAndUnknownEndpoints404) {
       body));
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(ErrorCodeOf(unknown), "webhook_endpoint_not_found");
-  EXPECT_EQ(sync::WebhookStore(store_->database()).CountEvents(integration_id_)->received, 0);
+  EXPECT_EQ(sync::WebhookStore(*db_).CountEvents(integration_id_)->received, 0);
 }
 
 TEST_F(WebhookRoutesTest, AGeneratedSecretIsAnsweredOnceThenOnlyMasked) {

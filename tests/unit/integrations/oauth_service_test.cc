@@ -41,7 +41,8 @@ class OAuthServiceTest : public test_util::StoreTest {
         std::make_shared<stripe::CurlTransport>(), clock_);
     checker_ = std::make_unique<ConnectionChecker>(*client_, limiters_);
     integrations_ = std::make_unique<IntegrationService>(*store_, box_, *checker_, clock_);
-    oauth_ = std::make_unique<OAuthService>(*store_, box_, *client_, *users_, *integrations_, clock_);
+    oauth_ = std::make_unique<OAuthService>(*store_, box_, *client_, limiters_, *users_,
+                                            *integrations_, clock_);
     admin_ = ActorOf(AddUser("admin@example.com", store::Role::kAdmin));
   }
   void TearDown() override {
@@ -114,7 +115,7 @@ TEST_F(OAuthServiceTest, AStartedStateExpiresUnusedAndAddsNothing) {
 TEST_F(OAuthServiceTest, ExpiredStatesAreTrimmedWhenANewOneStartsADayLater) {
   Configure();
   auto rows = [&] {
-    auto counted = store_->database().Query("SELECT COUNT(*) FROM oauth_states", {});
+    auto counted = db_->Query("SELECT COUNT(*) FROM oauth_states", {});
     EXPECT_TRUE(counted.ok());
     return counted.ok() ? (*counted)[0].GetInt(0) : -1;
   };
@@ -197,6 +198,27 @@ TEST_F(OAuthServiceTest, TheBrowsersBindingIsReusedAndCompletesAsTheStarter) {
   auto audit = store_->ListAudit(saved->integration.id, 10);
   ASSERT_TRUE(audit.ok() && !audit->empty());
   EXPECT_EQ(audit->front().actor, "admin@example.com");
+}
+
+TEST_F(OAuthServiceTest, CallsToStripeTakeSlotsFromThePlatformAccountsLimiter) {
+  Configure();
+  const std::string platform = oauth_->GetSettings(admin_)->platform_account_id;
+  ASSERT_FALSE(platform.empty());
+  const std::shared_ptr<stripe::RateLimiter> limiter = limiters_.ForAccount(platform, false);
+  // The key's check bound the key to its account: a request made with it alone shares the limiter.
+  EXPECT_EQ(limiters_.ForKey(kPlatformKey, false), limiter);
+
+  auto started = oauth_->Start(admin_, {.name = "Paced"}, "");
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::string location = Approve(started->authorize_url);
+  const int64_t before = limiter->acquired();
+  auto saved = oauth_->Complete({.state = QueryParam(location, "state"),
+                                 .code = QueryParam(location, "code"),
+                                 .binding = started->binding});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(limiter->acquired(), before + 1) << "the code exchange";
+  ASSERT_TRUE(oauth_->Deauthorize(saved->integration).ok());
+  EXPECT_EQ(limiter->acquired(), before + 2) << "the deauthorization";
 }
 
 }  // namespace

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "reports/rollup_spec.h"
-#include "store/open_store.h"
 #include "sync/stream_table.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::tools {
@@ -34,20 +34,18 @@ TEST(GeneratedDdl, CheckedInFilesAreCurrent) {
 class GeneratedSchema : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
-                                   test_util::TestSchemas());
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
   }
 
   test_util::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> db_;
 };
 
 TEST_F(GeneratedSchema, EachStreamHasItsTableColumnsAndCreatedIndex) {
   for (const sync::StreamSpec& stream : sync::Streams()) {
     const std::string table(stream.table);
-    auto columns = store_->database().Query("SELECT name, type FROM pragma_table_info($1) "
+    auto columns = db_->Query("SELECT name, type FROM pragma_table_info($1) "
                                             "ORDER BY cid",
                                             {table});
     ASSERT_TRUE(columns.ok()) << columns.status().ToString();
@@ -62,7 +60,7 @@ TEST_F(GeneratedSchema, EachStreamHasItsTableColumnsAndCreatedIndex) {
       EXPECT_EQ(row.GetString(1), ColumnTypeSql(stream.columns[i].type))
           << table << "." << row.GetString(0);
     }
-    auto index = store_->database().Query(
+    auto index = db_->Query(
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = $1 AND tbl_name = $2",
         {table + "_created", table});
     ASSERT_TRUE(index.ok());
@@ -78,7 +76,7 @@ TEST_F(GeneratedSchema, EachRollupStreamHasItsThreeTriggers) {
       expected.insert(table + "_rollup_" + event);
     }
   }
-  auto triggers = store_->database().Query(
+  auto triggers = db_->Query(
       "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_rollup_%'", {});
   ASSERT_TRUE(triggers.ok());
   std::set<std::string> found;

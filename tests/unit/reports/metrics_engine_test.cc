@@ -532,11 +532,12 @@ TEST(RollupMigration, Migration7RebuildsTheRollupFromTheRows) {
                       .ok());
     }
   }
-  auto store = store::OpenStore("sqlite:" + path, test_util::TestSchemas());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ReportRepository repository((*store)->database());
-  MetricsEngine engine(**store, repository);
-  sync::ObjectWriter writer((*store)->database());
+  auto opened = store::OpenDatabase("sqlite:" + path, test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store::Store store(**opened);
+  ReportRepository repository(**opened);
+  MetricsEngine engine(store, repository);
+  sync::ObjectWriter writer(**opened);
   ASSERT_TRUE(writer
                   .Upsert(*sync::FindStream("charges"),
                           Charge("ch_3", 500, "succeeded", Utc("2026-01-05", 18, 10)),

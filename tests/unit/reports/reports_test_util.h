@@ -10,10 +10,11 @@
 #include <string>
 
 #include "reports/metrics_engine.h"
-#include "store/open_store.h"
+#include "store/store.h"
 #include "sync/object_writer.h"
 #include "sync/stream_table.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::reports::testing {
@@ -28,17 +29,16 @@ inline int64_t Utc(std::string_view date, int hour = 0, int minute = 0) {
 class ReportsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
-                                  test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    repository_ = std::make_unique<ReportRepository>(store_->database());
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<store::Store>(*db_);
+    repository_ = std::make_unique<ReportRepository>(*db_);
     engine_ = std::make_unique<MetricsEngine>(*store_, *repository_);
   }
 
   void Put(std::string_view stream, boost::json::object object,
            const std::string& account = kAccount) {
-    sync::ObjectWriter writer(store_->database());
+    sync::ObjectWriter writer(*db_);
     auto written = writer.Upsert(*sync::FindStream(stream), object,
                                  {.account_id = account, .version = ++version_, .synced_at = 1});
     ASSERT_TRUE(written.ok()) << written.status().ToString();
@@ -109,6 +109,7 @@ class ReportsTest : public ::testing::Test {
   }
 
   test_util::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ReportRepository> repository_;
   std::unique_ptr<MetricsEngine> engine_;

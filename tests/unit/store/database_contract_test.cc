@@ -1,11 +1,11 @@
 // The Database contract: what every backend must do the same way. Runs against each backend of
-// store_test_util.h through OpenStore(...)->database().
+// store_test_util.h through OpenDatabase(...).
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "unit/store/store_test_util.h"
 #include "unit/store/test_schemas.h"
 
@@ -18,17 +18,16 @@ using test_util::TempDir;
 class DatabaseContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<Store>> store = OpenStore(GetParam().url(dir_.path()),
-                                                     test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    auto opened = OpenDatabase(GetParam().url(dir_.path()), test_util::TestSchemas());
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    db_ = std::move(opened).value();
     ASSERT_TRUE(db().ExecuteScript("CREATE TABLE things (id TEXT PRIMARY KEY, n BIGINT, "
                                    "x DOUBLE PRECISION, note TEXT);"
                                    "CREATE TABLE parts (id TEXT PRIMARY KEY, "
                                    "thing_id TEXT NOT NULL REFERENCES things(id));")
                     .ok());
   }
-  Database& db() { return store_->database(); }
+  Database& db() { return *db_; }
   int64_t CountThings() {
     Result<Rows> rows = db().Query("SELECT COUNT(*) FROM things", {});
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
@@ -36,7 +35,7 @@ class DatabaseContract : public ::testing::TestWithParam<Backend> {
   }
 
   TempDir dir_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Database> db_;
 };
 
 TEST_P(DatabaseContract, PlaceholdersMayRepeatAndComeOutOfOrder) {

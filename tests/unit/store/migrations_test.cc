@@ -5,8 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "store/sqlite/sqlite_database.h"
+#include "store/store.h"
 #include "unit/store/store_test_util.h"
 #include "unit/store/test_schemas.h"
 
@@ -28,10 +29,10 @@ class MigrationsContract : public ::testing::TestWithParam<Backend> {
   TempDir dir_;
 };
 
-TEST_P(MigrationsContract, OpenStoreAppliesAllAndRecordsThem) {
-  Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Database& db = (*store)->database();
+TEST_P(MigrationsContract, OpenDatabaseAppliesAllAndRecordsThem) {
+  Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Database& db = **opened;
   EXPECT_EQ(*SchemaVersion(db, kOwner), Latest());
   Result<Rows> rows = db.Query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version", {});
   ASSERT_TRUE(rows.ok());
@@ -43,39 +44,38 @@ TEST_P(MigrationsContract, OpenStoreAppliesAllAndRecordsThem) {
 
 TEST_P(MigrationsContract, SecondOpenIsANoOpAndKeepsData) {
   {
-    Result<std::unique_ptr<Store>> first = OpenStore(Url(), test_util::TestSchemas());
+    Result<std::unique_ptr<Database>> first = OpenDatabase(Url(), test_util::TestSchemas());
     ASSERT_TRUE(first.ok()) << first.status().ToString();
-    ASSERT_TRUE((*first)->PutSetting("k", "v").ok());
+    ASSERT_TRUE(Store(**first).PutSetting("k", "v").ok());
   }
-  Result<std::unique_ptr<Store>> second = OpenStore(Url(), test_util::TestSchemas());
+  Result<std::unique_ptr<Database>> second = OpenDatabase(Url(), test_util::TestSchemas());
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_EQ(*(*second)->GetSetting("k"), "v");
-  Result<Rows> rows = (*second)->database().Query("SELECT COUNT(*) FROM schema_migrations", {});
+  EXPECT_EQ(*Store(**second).GetSetting("k"), "v");
+  Result<Rows> rows = (*second)->Query("SELECT COUNT(*) FROM schema_migrations", {});
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ((*rows)[0].GetInt(0), static_cast<int64_t>(BackendMigrations().size()));
 }
 
 TEST_P(MigrationsContract, TwoStoresOnTheSameDatabaseAtOnce) {
-  Result<std::unique_ptr<Store>> first = OpenStore(Url(), test_util::TestSchemas());
-  Result<std::unique_ptr<Store>> second = OpenStore(Url(), test_util::TestSchemas());
+  Result<std::unique_ptr<Database>> first = OpenDatabase(Url(), test_util::TestSchemas());
+  Result<std::unique_ptr<Database>> second = OpenDatabase(Url(), test_util::TestSchemas());
   ASSERT_TRUE(first.ok() && second.ok());
-  ASSERT_TRUE((*first)->PutSetting("k", "from first").ok());
-  EXPECT_EQ(*(*second)->GetSetting("k"), "from first");
+  ASSERT_TRUE(Store(**first).PutSetting("k", "from first").ok());
+  EXPECT_EQ(*Store(**second).GetSetting("k"), "from first");
 }
 
 TEST_P(MigrationsContract, DatabaseFromANewerReleaseIsRefused) {
   {
-    Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-    ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)
-                    ->database()
-                    .Execute("INSERT INTO schema_migrations (owner, version, name, applied_at) "
+    Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE((*opened)
+                    ->Execute("INSERT INTO schema_migrations (owner, version, name, applied_at) "
                              "VALUES ($1, $2, $3, $4)",
                              {std::string(kOwner), Latest() + 7,
                               std::string("from the future"), int64_t{1}})
                     .ok());
   }
-  Result<std::unique_ptr<Store>> again = OpenStore(Url(), test_util::TestSchemas());
+  Result<std::unique_ptr<Database>> again = OpenDatabase(Url(), test_util::TestSchemas());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.status().error_code(), "schema_too_new");
@@ -86,9 +86,9 @@ TEST_P(MigrationsContract, DatabaseFromANewerReleaseIsRefused) {
 }
 
 TEST_P(MigrationsContract, AppliesPendingInOrderOnceWithTheClock) {
-  Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-  ASSERT_TRUE(store.ok());
-  Database& db = (*store)->database();
+  Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok());
+  Database& db = **opened;
   std::vector<Migration> list = BackendMigrations();
   list.push_back({Latest() + 1, "add a", "CREATE TABLE extra_a (id TEXT PRIMARY KEY);"});
   list.push_back({Latest() + 2, "fill a",
@@ -108,9 +108,9 @@ TEST_P(MigrationsContract, AppliesPendingInOrderOnceWithTheClock) {
 }
 
 TEST_P(MigrationsContract, FailedMigrationLeavesNoTrace) {
-  Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-  ASSERT_TRUE(store.ok());
-  Database& db = (*store)->database();
+  Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok());
+  Database& db = **opened;
   std::vector<Migration> list = BackendMigrations();
   list.push_back({Latest() + 1, "good", "CREATE TABLE extra_good (id TEXT);"});
   list.push_back({Latest() + 2, "bad",
@@ -125,28 +125,28 @@ TEST_P(MigrationsContract, FailedMigrationLeavesNoTrace) {
 }
 
 TEST_P(MigrationsContract, ListMustBeStrictlyIncreasing) {
-  Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-  ASSERT_TRUE(store.ok());
+  Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok());
   std::vector<Migration> list = BackendMigrations();
   list.push_back({Latest(), "same version again", "SELECT 1;"});
-  EXPECT_EQ(Migrate((*store)->database(), kOwner, list).code(), StatusCode::kInternal);
+  EXPECT_EQ(Migrate(**opened, kOwner, list).code(), StatusCode::kInternal);
 }
 
 TEST_P(MigrationsContract, UnsupportedUrls) {
-  Result<std::unique_ptr<Store>> pg = OpenStore("postgres://localhost/db",
+  Result<std::unique_ptr<Database>> pg = OpenDatabase("postgres://localhost/db",
                                                 test_util::TestSchemas());
   EXPECT_EQ(pg.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(pg.status().message(), "PostgreSQL support is not built yet");
-  EXPECT_EQ(OpenStore("mysql://localhost/db", test_util::TestSchemas()).status().code(),
+  EXPECT_EQ(OpenDatabase("mysql://localhost/db", test_util::TestSchemas()).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(OpenStore("sqlite:", test_util::TestSchemas()).status().code(),
+  EXPECT_EQ(OpenDatabase("sqlite:", test_util::TestSchemas()).status().code(),
             StatusCode::kInvalidArgument);
 }
 
 TEST_P(MigrationsContract, OwnersCountTheirVersionsApart) {
-  Result<std::unique_ptr<Store>> store = OpenStore(Url(), test_util::TestSchemas());
-  ASSERT_TRUE(store.ok());
-  Database& db = (*store)->database();
+  Result<std::unique_ptr<Database>> opened = OpenDatabase(Url(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok());
+  Database& db = **opened;
   SchemaOwner upper{"upper", {{1, "upper one", "CREATE TABLE upper_a (id TEXT);"},
                               {2, "upper two", "CREATE TABLE upper_b (id TEXT);"}}};
   ASSERT_TRUE(Migrate(db, {&upper}).ok());

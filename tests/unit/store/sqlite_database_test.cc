@@ -8,7 +8,8 @@
 
 #include <filesystem>
 
-#include "store/open_store.h"
+#include "store/open_database.h"
+#include "store/store.h"
 #include "unit/store/store_test_util.h"
 #include "unit/store/test_schemas.h"
 
@@ -79,26 +80,26 @@ TEST(SqliteDatabase, AFullDiskIsUnavailableWithAPlainMessageAndNoSql) {
   EXPECT_NE(full.message().find("disk"), std::string::npos) << full.message();
 }
 
-TEST(SqliteDatabase, OpenStoreAcceptsUrlFormsAndPlainPaths) {
+TEST(SqliteDatabase, OpenDatabaseAcceptsUrlFormsAndPlainPaths) {
   TempDir dir;
   for (const std::string& url :
        {"sqlite:" + (dir.path() / "one.db").string(), "sqlite://" + (dir.path() / "two.db").string(),
         (dir.path() / "three.db").string(), std::string("sqlite::memory:")}) {
-    Result<std::unique_ptr<Store>> store = OpenStore(url, test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << url << ": " << store.status().ToString();
-    EXPECT_TRUE((*store)->PutSetting("k", "v").ok());
+    Result<std::unique_ptr<Database>> opened = OpenDatabase(url, test_util::TestSchemas());
+    ASSERT_TRUE(opened.ok()) << url << ": " << opened.status().ToString();
+    EXPECT_TRUE(Store(**opened).PutSetting("k", "v").ok());
   }
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "one.db"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "two.db"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "three.db"));
 }
 
-TEST(SqliteDatabase, OpenStoreFileIsInWalMode) {
+TEST(SqliteDatabase, OpenDatabaseFileIsInWalMode) {
   TempDir dir;
-  Result<std::unique_ptr<Store>> store = OpenStore("sqlite:" + (dir.path() / "s.db").string(),
-                                                   test_util::TestSchemas());
-  ASSERT_TRUE(store.ok());
-  EXPECT_EQ(Pragma((*store)->database(), "journal_mode"), "wal");
+  Result<std::unique_ptr<Database>> opened =
+      OpenDatabase("sqlite:" + (dir.path() / "s.db").string(), test_util::TestSchemas());
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(Pragma(**opened, "journal_mode"), "wal");
 }
 
 TEST(SqliteDatabase, LockedByAnotherConnectionIsUnavailable) {

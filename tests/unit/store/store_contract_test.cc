@@ -5,7 +5,8 @@
 #include <atomic>
 #include <thread>
 
-#include "store/open_store.h"
+#include "store/open_database.h"
+#include "store/store.h"
 #include "unit/store/store_test_util.h"
 #include "unit/store/test_schemas.h"
 
@@ -52,14 +53,16 @@ void ExpectSameIntegration(const Integration& a, const Integration& b) {
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<Store>> store = OpenStore(GetParam().url(dir_.path()),
-                                                     test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    Result<std::unique_ptr<Database>> db = OpenDatabase(GetParam().url(dir_.path()),
+                                                        test_util::TestSchemas());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    store_ = std::make_unique<Store>(*db_);
   }
   Store& store() { return *store_; }
 
   TempDir dir_;
+  std::unique_ptr<Database> db_;
   std::unique_ptr<Store> store_;
 };
 

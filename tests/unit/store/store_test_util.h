@@ -27,7 +27,7 @@ using ::stripeline::test_util::TestSchemas;
 
 struct Backend {
   std::string name;
-  // A URL for OpenStore naming a fresh, empty database (file-based backends put it in `dir`).
+  // A URL for OpenDatabase naming a fresh, empty database (file-based backends put it in `dir`).
   std::function<std::string(const std::filesystem::path& dir)> url;
   // The backend's list of store/'s own migrations.
   std::function<const std::vector<Migration>&()> migrations;

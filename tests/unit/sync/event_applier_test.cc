@@ -10,11 +10,12 @@
 #include "common/secrets.h"
 #include "integrations/connection_check.h"
 #include "integrations/integration_service.h"
-#include "store/open_store.h"
+#include "store/store.h"
 #include "stripe/client.h"
 #include "stripe/transport.h"
 #include "sync/sync_state.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
@@ -52,10 +53,9 @@ json::object Event(const std::string& id, const std::string& type, int64_t creat
 class EventApplierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string(),
-                                  test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<store::Store>(*db_);
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},
                                                std::make_shared<NoTransport>(), clock_);
     box_ = std::make_unique<SecretBox>(std::string(32, 'k'));
@@ -75,12 +75,12 @@ class EventApplierTest : public ::testing::Test {
   }
 
   StoreEventApplier Applier(StoreEventApplier::Refetcher refetch = {}) {
-    return StoreEventApplier(*store_, *integrations_, clock_, std::move(refetch));
+    return StoreEventApplier(*db_, *store_, *integrations_, clock_, std::move(refetch));
   }
 
   // (status, amount_refunded, deleted, last_event_id) of a charge row.
   std::tuple<std::string, int64_t, bool, std::string> ChargeRow(const std::string& id) {
-    auto rows = store_->database().Query(
+    auto rows = db_->Query(
         "SELECT status, amount_refunded, deleted, last_event_id FROM stripe_charges WHERE "
         "account_id = 'acct_test' AND id = $1",
         {id});
@@ -92,6 +92,7 @@ class EventApplierTest : public ::testing::Test {
 
   test_util::TempDir dir_;
   FakeClock clock_{1'800'000'000};
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<stripe::Client> client_;
   stripe::RateLimiterRegistry limiters_{{}, clock_};
@@ -108,7 +109,7 @@ TEST_F(EventApplierTest, AppliesAnEventAndStoresIt) {
   EXPECT_EQ(*outcome, ApplyOutcome::kApplied);
   EXPECT_EQ(ChargeRow("ch_1"), std::make_tuple(std::string("succeeded"), int64_t{0}, false,
                                                std::string("evt_1")));
-  auto events = store_->database().Query(
+  auto events = db_->Query(
       "SELECT type, object_id, object_type, version FROM stripe_events WHERE id = 'evt_1'", {});
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 1u);
@@ -142,8 +143,8 @@ TEST_F(EventApplierTest, AnyOrderEndsWithTheNewestState) {
   std::vector<int> order = {0, 1, 2, 3};
   int permutations = 0;
   do {
-    ASSERT_TRUE(store_->database().Execute("DELETE FROM stripe_charges", {}).ok());
-    ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_processed_events", {}).ok());
+    ASSERT_TRUE(db_->Execute("DELETE FROM stripe_charges", {}).ok());
+    ASSERT_TRUE(db_->Execute("DELETE FROM sync_processed_events", {}).ok());
     auto applier = Applier();
     for (int i : order) ASSERT_TRUE(applier.Apply("int_test", events[i]).ok());
     EXPECT_EQ(ChargeRow("ch_1"), std::make_tuple(std::string("succeeded"), int64_t{1000}, false,
@@ -164,7 +165,7 @@ TEST_F(EventApplierTest, OlderEventNeverOverwritesNewerData) {
   EXPECT_EQ(*outcome, ApplyOutcome::kOlder);
   EXPECT_EQ(std::get<0>(ChargeRow("ch_1")), "succeeded");
   // The old event itself is still recorded.
-  EXPECT_EQ(store_->database().Query("SELECT id FROM stripe_events", {})->size(), 2u);
+  EXPECT_EQ(db_->Query("SELECT id FROM stripe_events", {})->size(), 2u);
 }
 
 TEST_F(EventApplierTest, DeletedEventsMarkTheRowDeletedAndKeepIt) {
@@ -175,7 +176,7 @@ TEST_F(EventApplierTest, DeletedEventsMarkTheRowDeletedAndKeepIt) {
   ASSERT_TRUE(applier.Apply("int_test", Event("evt_2", "customer.deleted", 70, customer)).ok());
   // A late update from before the deletion does not resurrect it.
   ASSERT_TRUE(applier.Apply("int_test", Event("evt_0", "customer.updated", 65, customer)).ok());
-  auto rows = store_->database().Query(
+  auto rows = db_->Query(
       "SELECT deleted, email, last_event_id FROM stripe_customers WHERE id = 'cus_1'", {});
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
@@ -207,8 +208,8 @@ TEST_F(EventApplierTest, TiesAreSettledByRefetchingTheObject) {
 
 TEST_F(EventApplierTest, TieWithoutRefetchIsDecidedByEventIdWhateverTheOrder) {
   for (bool reversed : {false, true}) {
-    ASSERT_TRUE(store_->database().Execute("DELETE FROM stripe_charges", {}).ok());
-    ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_processed_events", {}).ok());
+    ASSERT_TRUE(db_->Execute("DELETE FROM stripe_charges", {}).ok());
+    ASSERT_TRUE(db_->Execute("DELETE FROM sync_processed_events", {}).ok());
     auto applier = Applier();
     json::object a = Event("evt_a", "charge.updated", 100, Charge("ch_1", "pending", 0));
     json::object b = Event("evt_b", "charge.updated", 100, Charge("ch_1", "succeeded", 0));
@@ -251,7 +252,7 @@ TEST_F(EventApplierTest, DeauthorizationMarksNeedsReconnectAndKeepsData) {
 }
 
 TEST_F(EventApplierTest, StreamsMissingAPermissionAreNotHalfFilled) {
-  SyncStateStore state(store_->database());
+  SyncStateStore state(*db_);
   ASSERT_TRUE(state
                   .PutStream("int_test", {.stream = "subscriptions",
                                           .state = StreamState::kMissingPermission,
@@ -264,7 +265,7 @@ TEST_F(EventApplierTest, StreamsMissingAPermissionAreNotHalfFilled) {
       "int_test", Event("evt_1", "customer.subscription.created", 20, subscription));
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(*outcome, ApplyOutcome::kEventOnly);
-  EXPECT_TRUE(store_->database().Query("SELECT id FROM stripe_subscriptions", {})->empty());
+  EXPECT_TRUE(db_->Query("SELECT id FROM stripe_subscriptions", {})->empty());
 }
 
 TEST_F(EventApplierTest, ConnectedAccountEventsBelongToThatAccount) {
@@ -272,7 +273,7 @@ TEST_F(EventApplierTest, ConnectedAccountEventsBelongToThatAccount) {
   json::object event = Event("evt_1", "charge.succeeded", 100, Charge("ch_9", "succeeded", 0));
   event["account"] = "acct_connected";
   ASSERT_TRUE(applier.Apply("int_test", event).ok());
-  auto rows = store_->database().Query("SELECT account_id FROM stripe_charges", {});
+  auto rows = db_->Query("SELECT account_id FROM stripe_charges", {});
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].GetString(0), "acct_connected");
 }

@@ -21,7 +21,7 @@ TEST_F(SyncTest, CsvWritesDecimalColumnsInPlainNotation) {
   auto run = engine.Run(id);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
 
-  auto coupons = store_->database().Query(
+  auto coupons = db_->Query(
       "SELECT id, raw FROM stripe_coupons WHERE percent_off IS NOT NULL ORDER BY id", {});
   ASSERT_TRUE(coupons.ok());
   ASSERT_FALSE(coupons->empty()) << "the demo data has percentage coupons";
@@ -48,7 +48,7 @@ TEST_F(SyncTest, CsvTextThatWouldRunAsAFormulaIsNeutralisedAndNumbersAreNot) {
   std::string id = AddIntegration();
   SyncEngine& engine = Engine(SmallPages());
   ASSERT_TRUE(engine.Run(id).ok());
-  auto changed = store_->database().Execute(
+  auto changed = db_->Execute(
       "UPDATE stripe_customers SET name = $1, balance = -500 WHERE id = "
       "(SELECT MIN(id) FROM stripe_customers)",
       {std::string("=HYPERLINK(\"http://evil.example\",\"Click\")")});

@@ -7,8 +7,8 @@
 // code under test goes on to try (finishing its run, releasing its lease). Reads still pass
 // (they change nothing).
 //
-// So production code needs no crash seam: a test builds a store::Store over this decorator,
-// gives it to the engine, and checks what the next run finds.
+// So production code needs no crash seam: a test gives the engine this decorator as its
+// Database (and a store::Store over it), and checks what the next run finds.
 //
 // Thread-safety: thread-safe, as the wrapped database. The crash is decided inside the
 // transaction that reaches it, and autocommit writes are checked inside a transaction of their

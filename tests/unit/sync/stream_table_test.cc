@@ -5,9 +5,9 @@
 
 #include <set>
 
-#include "store/open_store.h"
 #include "sync/object_writer.h"
 #include "unit/common/temp_dir.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
@@ -46,11 +46,10 @@ TEST(StreamTable, ListsEveryStreamOnceInPlanOrder) {
 
 TEST(StreamTable, MigratedTablesHaveExactlyTheStreamColumns) {
   test_util::TempDir dir;
-  auto store = store::OpenStore("sqlite:" + (dir.path() / "db.sqlite").string(),
-                                test_util::TestSchemas());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto db = test_util::OpenTestDatabase(dir.path());
+  ASSERT_TRUE(db);
   for (const StreamSpec& s : Streams()) {
-    auto rows = (*store)->database().Query(
+    auto rows = db->Query(
         "SELECT name, type FROM pragma_table_info($1) ORDER BY cid", {std::string(s.table)});
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     std::vector<std::string> expected(CommonColumns().begin(), CommonColumns().end());
@@ -109,24 +108,22 @@ TEST(StreamTable, ListParamsPutLimitFirstThenFiltersThenExtras) {
 class ObjectWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "db.sqlite").string(),
-                                  test_util::TestSchemas());
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
   }
   std::pair<int64_t, int64_t> AmountAndVersion() {
-    auto rows = store_->database().Query(
+    auto rows = db_->Query(
         "SELECT amount, version FROM stripe_charges WHERE account_id = 'acct_1' AND id = 'ch_1'",
         {});
     EXPECT_TRUE(rows.ok());
     return {(*rows)[0].GetInt(0), (*rows)[0].GetInt(1)};
   }
   test_util::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> db_;
 };
 
 TEST_F(ObjectWriterTest, UpsertNeverWritesOlderOverNewer) {
-  ObjectWriter writer(store_->database());
+  ObjectWriter writer(*db_);
   const StreamSpec& charges = *FindStream("charges");
   auto charge = [](int64_t amount) {
     return json::object{{"id", "ch_1"}, {"object", "charge"}, {"amount", amount},
@@ -154,12 +151,12 @@ TEST_F(ObjectWriterTest, UpsertNeverWritesOlderOverNewer) {
 }
 
 TEST_F(ObjectWriterTest, KeepsRawJsonAndRefusesObjectsWithoutId) {
-  ObjectWriter writer(store_->database());
+  ObjectWriter writer(*db_);
   const StreamSpec& customers = *FindStream("customers");
   json::object customer{{"id", "cus_1"}, {"object", "customer"}, {"email", "x@example.com"},
                         {"metadata", {{"k", "v"}}}, {"created", 7}};
   ASSERT_TRUE(writer.Upsert(customers, customer, {.account_id = "a", .version = 1}).ok());
-  auto rows = store_->database().Query("SELECT raw, email, livemode FROM stripe_customers", {});
+  auto rows = db_->Query("SELECT raw, email, livemode FROM stripe_customers", {});
   EXPECT_EQ((*rows)[0].GetString(0), json::serialize(customer));
   EXPECT_EQ((*rows)[0].GetString(1), "x@example.com");
   EXPECT_EQ((*rows)[0].GetInt(2), 0);
@@ -172,7 +169,7 @@ TEST_F(ObjectWriterTest, KeepsRawJsonAndRefusesObjectsWithoutId) {
 
 TEST_F(ObjectWriterTest, RowsBuiltAheadWriteWhatUpsertWrites) {
   // The backfill builds rows outside its locks (Row), then writes them (Write).
-  ObjectWriter writer(store_->database());
+  ObjectWriter writer(*db_);
   const StreamSpec& charges = *FindStream("charges");
   json::object charge{{"id", "ch_1"}, {"object", "charge"}, {"amount", 100}, {"created", 5},
                       {"currency", "usd"}, {"paid", true}};
@@ -181,7 +178,7 @@ TEST_F(ObjectWriterTest, RowsBuiltAheadWriteWhatUpsertWrites) {
   ASSERT_TRUE(row.ok()) << row.status().ToString();
   EXPECT_EQ(row->size(), CommonColumns().size() + charges.columns.size());
   EXPECT_EQ(*writer.Write(charges, *row), 1);
-  auto stored = store_->database().Query(
+  auto stored = db_->Query(
       "SELECT raw, amount, currency, paid, version FROM stripe_charges WHERE id = 'ch_1'", {});
   ASSERT_TRUE(stored.ok() && stored->size() == 1);
   EXPECT_EQ((*stored)[0].GetString(0), json::serialize(charge));

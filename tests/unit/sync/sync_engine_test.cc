@@ -59,7 +59,7 @@ TEST_F(SyncEngineTest, FullBackfillEqualsTheEmulatorsData) {
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_slices WHERE done = 0"), 0);
 
   // Typed columns are filled from the JSON.
-  auto charge = store_->database().Query(
+  auto charge = db_->Query(
       "SELECT amount, currency, paid, raw FROM stripe_charges WHERE status = 'succeeded' "
       "LIMIT 1",
       {});
@@ -154,17 +154,18 @@ TEST_F(SyncEngineTest, ResumesFromCheckpointsAfterACrash) {
   for (int64_t crash_at : {3, 7, 12}) {
     // The process dies right after `crash_at` backfill pages were committed: the engine works
     // on a database that refuses every write from then on (its run row stays 'running').
-    store::Store dying(std::make_unique<testing::FaultInjectionDatabase>(
-        store_->database(), crash_at, testing::WritesPageCheckpoint));
+    testing::FaultInjectionDatabase dying_db(*db_, crash_at, testing::WritesPageCheckpoint);
+    store::Store dying(dying_db);
     {
-      SyncEngine engine(dying, *integrations_, *client_, *limiters_, clock_, SmallPages());
+      SyncEngine engine(dying_db, dying, *integrations_, *client_, *limiters_, clock_,
+                        SmallPages());
       auto crashed = engine.Run(id);
       ASSERT_FALSE(crashed.ok());
       EXPECT_EQ(crashed.status().error_code(), "sync_crash");
     }
     // A dead process's lease is taken over by the next process on its host (sync_lease_test);
     // this "dead process" shares the test's pid, so its lease is removed as that takeover would.
-    ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_leases", {}).ok());
+    ASSERT_TRUE(db_->Execute("DELETE FROM sync_leases", {}).ok());
   }
   // Rows written before the crash are checkpointed with them: some slices have cursors.
   EXPECT_GT(CountRows("SELECT COUNT(*) FROM sync_slices WHERE cursor IS NOT NULL"), 0);
@@ -297,15 +298,15 @@ TEST_F(SyncEngineTest, IncrementalAppliesEventsAfterTheCursorOldestFirst) {
   // backfill, and forget them.
   auto events = Remote(*FindStream("events"));
   ASSERT_GE(events.size(), 3u);
-  auto oldest = store_->database().Query(
+  auto oldest = db_->Query(
       "SELECT id, created FROM stripe_events ORDER BY created ASC, id ASC LIMIT 1", {});
   ASSERT_TRUE(oldest.ok());
   std::string oldest_id = (*oldest)[0].GetString(0);
-  ASSERT_TRUE(store_->database()
-                  .Execute("UPDATE sync_cursors SET last_event_id = $1, last_event_created = $2",
+  ASSERT_TRUE(db_
+                  ->Execute("UPDATE sync_cursors SET last_event_id = $1, last_event_created = $2",
                            {oldest_id, (*oldest)[0].GetInt(1)})
                   .ok());
-  ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_processed_events", {}).ok());
+  ASSERT_TRUE(db_->Execute("DELETE FROM sync_processed_events", {}).ok());
 
   auto result = engine.Run(id);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -314,7 +315,7 @@ TEST_F(SyncEngineTest, IncrementalAppliesEventsAfterTheCursorOldestFirst) {
   EXPECT_EQ(result->events, static_cast<int64_t>(events.size()) - 1);
   auto status = engine.Status(id);
   ASSERT_TRUE(status.ok());
-  auto newest = store_->database().Query(
+  auto newest = db_->Query(
       "SELECT id FROM stripe_events ORDER BY created DESC LIMIT 1", {});
   EXPECT_EQ(status->last_event_id, (*newest)[0].GetString(0));
   // Objects carried by events now record them.
@@ -382,11 +383,11 @@ TEST_F(SyncEngineTest, LostEventCursorReBackfillsAndSaysWhy) {
   std::string id = AddIntegration();
   SyncEngine& engine = Engine(SmallPages());
   ASSERT_TRUE(engine.Run(id).ok());
-  ASSERT_TRUE(store_->database()
-                  .Execute("UPDATE sync_cursors SET last_event_id = 'evt_expired000000000000000'",
+  ASSERT_TRUE(db_
+                  ->Execute("UPDATE sync_cursors SET last_event_id = 'evt_expired000000000000000'",
                            {})
                   .ok());
-  ASSERT_TRUE(store_->database().Execute("DELETE FROM stripe_customers", {}).ok());
+  ASSERT_TRUE(db_->Execute("DELETE FROM stripe_customers", {}).ok());
   auto result = engine.Run(id);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->status, RunStatus::kSucceeded) << result->error;
@@ -404,12 +405,12 @@ TEST_F(SyncEngineTest, CursorOlderThanTheEventsWindowReBackfills) {
   SyncEngine& engine = Engine(SmallPages());
   ASSERT_TRUE(engine.Run(id).ok());
   // Point the cursor at an existing event 40 days older than the newest one.
-  auto second = store_->database().Query(
+  auto second = db_->Query(
       "SELECT id, created FROM stripe_events ORDER BY created DESC, id LIMIT 1 OFFSET 1", {});
   ASSERT_TRUE(second.ok() && !second->empty());
-  auto newest = store_->database().Query("SELECT MAX(created) FROM stripe_events", {});
-  ASSERT_TRUE(store_->database()
-                  .Execute("UPDATE sync_cursors SET last_event_id = $1, last_event_created = $2",
+  auto newest = db_->Query("SELECT MAX(created) FROM stripe_events", {});
+  ASSERT_TRUE(db_
+                  ->Execute("UPDATE sync_cursors SET last_event_id = $1, last_event_created = $2",
                            {(*second)[0].GetString(0), (*newest)[0].GetInt(0) - 40 * 86400})
                   .ok());
   auto result = engine.Run(id);

@@ -21,12 +21,12 @@ class SyncLeaseTest : public SyncTest {
     integration_ = AddIntegration();
   }
 
-  SyncLeases Leases() { return SyncLeases(store_->database(), clock_, kTtl); }
+  SyncLeases Leases() { return SyncLeases(*db_, clock_, kTtl); }
 
   // A lease row as another holder would have written it.
   void WriteLease(const std::string& host, int64_t pid, const std::string& process_start,
                   int64_t expires_at) {
-    auto written = store_->database().Execute(
+    auto written = db_->Execute(
         "INSERT INTO sync_leases (integration_id, holder, host, pid, process_start, "
         "acquired_at, expires_at) VALUES ($1, 'someone else', $2, $3, $4, $5, $6)",
         {integration_, host, pid, process_start, clock_.NowUnix(), expires_at});
@@ -110,7 +110,7 @@ TEST_F(SyncLeaseTest, TheEngineHoldsTheLeaseForARunAndRefusesWhileAnotherProcess
   auto started = engine.Start(integration_);
   EXPECT_EQ(started.status().error_code(), "sync_running");
 
-  ASSERT_TRUE(store_->database().Execute("DELETE FROM sync_leases", {}).ok());
+  ASSERT_TRUE(db_->Execute("DELETE FROM sync_leases", {}).ok());
   auto run = engine.Run(integration_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->status, RunStatus::kSucceeded) << run->error;

@@ -26,8 +26,8 @@ class SyncServiceTest : public SyncTest {
     SyncEngine& engine = Engine(SmallPages());
     service_ = std::make_unique<SyncService>(engine, *integrations_);
     users_ = std::make_unique<access::UserService>(*store_, clock_);
-    oauth_ = std::make_unique<integrations::OAuthService>(*store_, *box_, *client_, *users_,
-                                                          *integrations_, clock_);
+    oauth_ = std::make_unique<integrations::OAuthService>(*store_, *box_, *client_, *limiters_,
+                                                          *users_, *integrations_, clock_);
     removal_ = std::make_unique<IntegrationRemoval>(*store_, *integrations_, *oauth_, engine);
   }
 

@@ -20,7 +20,6 @@
 #include "emulator/emulator.h"
 #include "integrations/connection_check.h"
 #include "integrations/integration_service.h"
-#include "store/open_store.h"
 #include "store/store.h"
 #include "stripe/client.h"
 #include "stripe/curl_transport.h"
@@ -29,6 +28,7 @@
 #include "sync/sync_engine.h"
 #include "unit/common/temp_dir.h"
 #include "unit/emulator/served_emulator.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync::testing {
@@ -43,10 +43,9 @@ using ObjectMap = std::map<std::string, std::string>;
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
-                                  test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<store::Store>(*db_);
 
     auto served = test_util::ServeEmulator(emulator_options_, /*worker_threads=*/8);
     ASSERT_TRUE(served.server);
@@ -81,8 +80,8 @@ class SyncTest : public ::testing::Test {
   }
 
   SyncEngine& Engine(SyncOptions options) {
-    engine_ = std::make_unique<SyncEngine>(*store_, *integrations_, *client_, *limiters_, clock_,
-                                           std::move(options));
+    engine_ = std::make_unique<SyncEngine>(*db_, *store_, *integrations_, *client_, *limiters_,
+                                           clock_, std::move(options));
     return *engine_;
   }
 
@@ -134,7 +133,7 @@ class SyncTest : public ::testing::Test {
   // What the sync wrote into stream's table (non-deleted rows): id -> raw.
   ObjectMap Local(const StreamSpec& stream) {
     ObjectMap out;
-    auto rows = store_->database().Query(
+    auto rows = db_->Query(
         "SELECT id, raw FROM " + std::string(stream.table) + " WHERE deleted = 0", {});
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     if (rows.ok()) {
@@ -144,7 +143,7 @@ class SyncTest : public ::testing::Test {
   }
 
   int64_t CountRows(const std::string& sql, const std::vector<store::Value>& params = {}) {
-    auto rows = store_->database().Query(sql, params);
+    auto rows = db_->Query(sql, params);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     return rows.ok() && !rows.value().empty() ? rows.value()[0].GetInt(0) : -1;
   }
@@ -173,6 +172,7 @@ class SyncTest : public ::testing::Test {
   emulator::EmulatorOptions emulator_options_;
   test_util::TempDir dir_;
   FakeClock clock_{kFakeNow};
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<emulator::Emulator> emulator_;
   std::unique_ptr<HttpServer> server_;

@@ -20,9 +20,9 @@ TEST_F(SyncTest, VerifyComparesIdsWithStripes) {
   EXPECT_TRUE(report->equal);
   for (const auto& s : report->streams) EXPECT_EQ(s.result, "equal") << s.stream;
 
-  auto gone = store_->database().Query("SELECT id FROM stripe_charges LIMIT 1", {});
+  auto gone = db_->Query("SELECT id FROM stripe_charges LIMIT 1", {});
   std::string gone_id = (*gone)[0].GetString(0);
-  ASSERT_TRUE(store_->database().Execute("DELETE FROM stripe_charges WHERE id = $1", {gone_id}).ok());
+  ASSERT_TRUE(db_->Execute("DELETE FROM stripe_charges WHERE id = $1", {gone_id}).ok());
   report = engine.Verify(id);
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->equal);

@@ -10,8 +10,9 @@
 #include <atomic>
 #include <thread>
 
-#include "store/open_store.h"
+#include "store/open_database.h"
 #include "store/sqlite/sqlite_database.h"
+#include "store/store.h"
 #include "stripe/curl_transport.h"
 #include "stripe/webhook_signature.h"
 #include "sync/event_applier_impl.h"
@@ -53,15 +54,16 @@ class WebhookIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_path_ = (dir_.path() / "stripeline.db").string();
-    auto store = store::OpenStore("sqlite:" + db_path_, test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    auto db = store::OpenDatabase("sqlite:" + db_path_, test_util::TestSchemas());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    store_ = std::make_unique<store::Store>(*db_);
     client_ = std::make_unique<stripe::Client>(stripe::ClientOptions{},
                                                std::make_shared<stripe::CurlTransport>());
     checker_ = std::make_unique<integrations::ConnectionChecker>(*client_, limiters_);
     integrations_ =
         std::make_unique<integrations::IntegrationService>(*store_, box_, *checker_, clock_);
-    applier_ = std::make_unique<StoreEventApplier>(*store_, *integrations_, clock_);
+    applier_ = std::make_unique<StoreEventApplier>(*db_, *store_, *integrations_, clock_);
     ASSERT_TRUE(store_->CreateIntegration(IntegrationRow(kIntegration)).ok());
     MakeIntake();
   }
@@ -82,8 +84,8 @@ class WebhookIntakeTest : public ::testing::Test {
 
   void MakeIntake(WebhookIntakeOptions options = {}) {
     intake_.reset();
-    intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, *applier_, clock_,
-                                              options);
+    intake_ = std::make_unique<WebhookIntake>(*db_, *store_, *integrations_, box_, *applier_,
+                                              clock_, options);
   }
 
   void SetSecret(const std::string& secret,
@@ -101,13 +103,13 @@ class WebhookIntakeTest : public ::testing::Test {
   }
 
   int64_t StoredEvents() {
-    auto rows = store_->database().Query("SELECT COUNT(*) FROM webhook_events", {});
+    auto rows = db_->Query("SELECT COUNT(*) FROM webhook_events", {});
     EXPECT_TRUE(rows.ok());
     return rows.ok() ? (*rows)[0].GetInt(0) : -1;
   }
 
   std::string CustomerName() {
-    auto rows = store_->database().Query(
+    auto rows = db_->Query(
         "SELECT name FROM stripe_customers WHERE account_id = $1 AND id = 'cus_1'",
         {std::string(kAccount)});
     EXPECT_TRUE(rows.ok());
@@ -115,7 +117,7 @@ class WebhookIntakeTest : public ::testing::Test {
   }
 
   std::string EventState(const std::string& event_id) {
-    auto event = WebhookStore(store_->database()).GetEvent(kIntegration, event_id);
+    auto event = WebhookStore(*db_).GetEvent(kIntegration, event_id);
     return event.ok() ? std::string(Name(event->state)) : "<none>";
   }
 
@@ -130,6 +132,7 @@ class WebhookIntakeTest : public ::testing::Test {
   std::string db_path_;
   FakeClock clock_{kNow};
   SecretBox box_{std::string(kMasterKeyBytes, 'k')};
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<stripe::Client> client_;
   stripe::RateLimiterRegistry limiters_{{}, clock_};
@@ -150,7 +153,7 @@ TEST_F(WebhookIntakeTest, PastedSecretIsStoredSealedAndShownMasked) {
   EXPECT_EQ(change->webhook.secret_masked, "whsec_...ghij");
   EXPECT_FALSE(dir_.AnyFileContains(kPasted));  // only sealed on disk
 
-  auto sealed = WebhookStore(store_->database()).GetSecrets(kIntegration);
+  auto sealed = WebhookStore(*db_).GetSecrets(kIntegration);
   ASSERT_TRUE(sealed.ok());
   EXPECT_TRUE(box_.Open(sealed->secret_sealed, kIntegration).ok());
   EXPECT_FALSE(box_.Open(sealed->secret_sealed, "int_other").ok());  // bound to its integration
@@ -362,7 +365,8 @@ TEST_F(WebhookIntakeTest, PendingEventsAreAppliedInCreatedOrder) {
    private:
     EventApplier& real_;
   } recording(*applier_);
-  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, recording, clock_);
+  intake_ =
+      std::make_unique<WebhookIntake>(*db_, *store_, *integrations_, box_, recording, clock_);
   SetSecret(kPasted);
   // Delivered newest first, all pending: the applier sorts by `created`.
   ASSERT_TRUE(Deliver(CustomerEvent("evt_c", kNow - 10, "third")).ok());
@@ -431,12 +435,12 @@ TEST_F(WebhookIntakeTest, AnEventTheApplierRefusesIsMarkedFailedWithTheError) {
   // Signed and event-shaped for the intake, but `created` is not an integer for the applier...
   // the intake already requires that, so break it in the stored row instead.
   ASSERT_TRUE(Deliver(CustomerEvent("evt_bad", kNow, "A")).ok());
-  ASSERT_TRUE(store_->database()
-                  .Execute("UPDATE webhook_events SET payload = '[1]' WHERE event_id = 'evt_bad'",
+  ASSERT_TRUE(db_
+                  ->Execute("UPDATE webhook_events SET payload = '[1]' WHERE event_id = 'evt_bad'",
                            {})
                   .ok());
   ASSERT_TRUE(intake_->ApplyPending().ok());
-  auto event = WebhookStore(store_->database()).GetEvent(kIntegration, "evt_bad");
+  auto event = WebhookStore(*db_).GetEvent(kIntegration, "evt_bad");
   ASSERT_TRUE(event.ok());
   EXPECT_EQ(event->state, WebhookEventState::kFailed);
   EXPECT_EQ(event->attempts, 1);
@@ -458,7 +462,7 @@ TEST_F(WebhookIntakeTest, TransientFailuresAreRetriedWithBackoffThenFail) {
     }
     int calls = 0;
   } busy;
-  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, busy, clock_,
+  intake_ = std::make_unique<WebhookIntake>(*db_, *store_, *integrations_, box_, busy, clock_,
                                             WebhookIntakeOptions{.max_apply_attempts = 3});
   SetSecret(kPasted);
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
@@ -529,7 +533,7 @@ TEST_F(WebhookIntakeTest, EventsOfADeletedIntegrationGoWithIt) {
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
   ASSERT_TRUE(store_->DeleteIntegration(kIntegration).ok());
   EXPECT_EQ(StoredEvents(), 0);
-  EXPECT_EQ(WebhookStore(store_->database()).GetSecrets(kIntegration).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(WebhookStore(*db_).GetSecrets(kIntegration).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Deliver(CustomerEvent("evt_2", kNow, "A")).status().error_code(),
             "webhook_endpoint_not_found");
 }

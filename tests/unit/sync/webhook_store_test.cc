@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "store/open_store.h"
 #include "store/store.h"
 #include "unit/common/temp_dir.h"
 #include "unit/store/store_test_util.h"
+#include "unit/store/test_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
@@ -21,15 +21,15 @@ using store::test_util::MakeIntegration;
 class WebhookStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenStore("sqlite:" + (dir_.path() / "stripeline.db").string(),
-                                  test_util::TestSchemas());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    webhooks_ = std::make_unique<WebhookStore>(store_->database());
+    db_ = test_util::OpenTestDatabase(dir_.path());
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<store::Store>(*db_);
+    webhooks_ = std::make_unique<WebhookStore>(*db_);
   }
   WebhookStore& webhooks() { return *webhooks_; }
 
   test_util::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<WebhookStore> webhooks_;
 };

@@ -1,4 +1,4 @@
-#include "store/open_store.h"
+#include "store/open_database.h"
 
 #include <string_view>
 
@@ -7,8 +7,8 @@
 
 namespace stripeline::store {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
-                                         const std::vector<const SchemaOwner*>& owners) {
+Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
+                                               const std::vector<const SchemaOwner*>& owners) {
   std::string_view rest(url);
   if (rest.starts_with("postgres://") || rest.starts_with("postgresql://")) {
     return Status::InvalidArgument("PostgreSQL support is not built yet");
@@ -27,7 +27,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
   SL_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteDatabase> db,
                       sqlite::SqliteDatabase::Open(std::string(rest)));
   SL_RETURN_IF_ERROR(Migrate(*db, owners));
-  return std::make_unique<Store>(std::move(db));
+  return std::unique_ptr<Database>(std::move(db));
 }
 
 }  // namespace stripeline::store

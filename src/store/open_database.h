@@ -1,13 +1,15 @@
 #pragma once
-// OpenStore: picks the backend from a database URL, opens it and brings its schema up to date.
+// OpenDatabase: picks the backend from a database URL, opens it and brings its schema up to
+// date. The composition root (cli::Runtime) calls it once and owns the Database; the typed
+// Store and the other subsystems' repositories are built over it.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "store/database.h"
 #include "store/migrations.h"
-#include "store/store.h"
 
 namespace stripeline::store {
 
@@ -17,7 +19,7 @@ namespace stripeline::store {
 // layers first: StoreSchema(), then sync's, then reports'; a caller passes those whose tables
 // it uses); FailedPrecondition when the database was written by a newer Stripeline (a schema
 // version unknown to this build). Thread-safe (each call opens its own connection).
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
-                                         const std::vector<const SchemaOwner*>& owners);
+Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
+                                               const std::vector<const SchemaOwner*>& owners);
 
 }  // namespace stripeline::store
