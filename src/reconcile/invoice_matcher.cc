@@ -64,15 +64,15 @@ std::vector<std::string> ReferenceTokens(std::string_view text) {
   return tokens;
 }
 
-std::string Key(std::string_view a, std::string_view b) {
-  std::string key(a);
-  key += '|';
-  key += b;
-  return key;
+// "EUR" as a number, for index keys.
+std::uint32_t CurrencyCode(std::string_view currency) {
+  std::uint32_t code = 0;
+  for (char c : currency.substr(0, 3)) code = code << 8 | static_cast<unsigned char>(c);
+  return code;
 }
 
-std::string Key(std::string_view a, std::string_view b, std::int64_t amount) {
-  return Key(Key(a, b), std::to_string(amount));
+bool Contains(const std::vector<size_t>& invoices, size_t invoice) {
+  return std::find(invoices.begin(), invoices.end(), invoice) != invoices.end();
 }
 
 std::string Amount(std::int64_t minor_units, std::string_view currency) {
@@ -121,14 +121,22 @@ std::string_view Name(MatchTier tier) { return NameIn(kTiers, tier); }
 std::string_view Name(MatchState state) { return NameIn(kMatchStates, state); }
 std::string_view Name(InvoiceState state) { return NameIn(kInvoiceStates, state); }
 
+size_t InvoiceMatcher::IndexKeyHash::operator()(const IndexKey& key) const {
+  std::uint64_t mixed = (static_cast<std::uint64_t>(key.customer) << 32 | key.currency) *
+                            0x9E3779B97F4A7C15ull ^
+                        static_cast<std::uint64_t>(key.amount) * 0xC2B2AE3D27D4EB4Full;
+  return static_cast<size_t>(mixed ^ mixed >> 29);
+}
+
 struct InvoiceMatcher::Event {
   std::chrono::sys_seconds time;
   int order;  // at the same instant a payment is received before what happens to it
-  std::string charge_id;
-  std::optional<PaymentAdjustment> adjustment;  // nullopt: the payment is received
+  PaymentRecord* record;  // a node of payments_: stable
+  const PaymentAdjustment* adjustment;  // in the batch; nullptr: the payment is received
 
   auto SortKey() const {
-    return std::tie(time, order, charge_id, adjustment ? adjustment->id : charge_id);
+    return std::tie(time, order, record->payment.charge_id,
+                    adjustment ? adjustment->id : record->payment.charge_id);
   }
 };
 
@@ -163,12 +171,19 @@ Result<InvoiceMatcher> InvoiceMatcher::Create(std::vector<Invoice> invoices,
     }
     size_t index = matcher.invoices_.size();
     std::string email = ToLower(Trim(invoice.customer_email));
-    matcher.invoices_.push_back({std::move(invoice), email, 0, 0});
+    CustomerId customer = 0;
+    if (!email.empty()) {
+      auto [known, added] = matcher.customers_.try_emplace(
+          email, static_cast<CustomerId>(matcher.customers_.size() + 1));
+      customer = known->second;
+    }
+    const std::uint32_t currency_code = CurrencyCode(*currency);
+    matcher.invoices_.push_back({std::move(invoice), customer, currency_code, 0, 0});
     InvoiceEntry& entry = matcher.invoices_.back();
     entry.remaining = entry.invoice.remaining;
     matcher.by_number_.emplace(std::move(number), index);
-    if (!email.empty()) matcher.by_customer_[Key(email, *currency)].push_back(index);
-    matcher.by_amount_[Key(*currency, "", entry.invoice.amount.minor_units)].push_back(index);
+    if (customer != 0) matcher.by_customer_[{customer, currency_code, 0}].push_back(index);
+    matcher.by_amount_[{0, currency_code, entry.invoice.amount.minor_units}].push_back(index);
     matcher.IndexOpenAmount(index);
   }
   for (auto& [key, indexes] : matcher.by_amount_) {
@@ -183,12 +198,11 @@ Result<InvoiceMatcher> InvoiceMatcher::Create(std::vector<Invoice> invoices,
 void InvoiceMatcher::IndexOpenAmount(size_t invoice) {
   const InvoiceEntry& entry = invoices_[invoice];
   if (entry.remaining <= 0) return;
-  const std::string& currency = entry.invoice.amount.currency;
-  if (!entry.email.empty()) {
-    by_customer_open_amount_[Key(entry.email, currency, entry.remaining)].push_back(invoice);
+  if (entry.customer != 0) {
+    by_customer_open_amount_[{entry.customer, entry.currency, entry.remaining}].push_back(invoice);
   }
   if (entry.remaining != entry.invoice.amount.minor_units) {
-    by_partial_open_amount_[Key(currency, "", entry.remaining)].push_back(invoice);
+    by_partial_open_amount_[{0, entry.currency, entry.remaining}].push_back(invoice);
   }
 }
 
@@ -199,6 +213,14 @@ std::optional<std::int64_t> InvoiceMatcher::AmountIn(const Payment& payment,
   const int shift = CurrencyDecimals(currency) - CurrencyDecimals(payment.amount.currency);
   return std::llround(static_cast<double>(payment.amount.minor_units) * payment.conversion->rate *
                       std::pow(10.0, shift));
+}
+
+InvoiceMatcher::CustomerId InvoiceMatcher::CustomerOf(std::string_view email) const {
+  email = Trim(email);
+  if (email.empty()) return 0;
+  const bool lower = std::none_of(email.begin(), email.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  auto found = lower ? customers_.find(email) : customers_.find(ToLower(email));
+  return found == customers_.end() ? 0 : found->second;
 }
 
 std::vector<std::string> InvoiceMatcher::Currencies(const Payment& payment) const {
@@ -214,51 +236,71 @@ std::vector<PaymentMatch> InvoiceMatcher::Match(std::span<const Payment> payment
   std::unordered_map<std::string, const Decision*> decision_of;
   for (const Decision& decision : decisions) decision_of[decision.charge_id] = &decision;
 
+  std::vector<Event> events;
+  std::vector<PaymentRecord*> batch;
+  batch.reserve(payments.size());
+  payments_.reserve(payments_.size() + payments.size());
+  for (const Payment& payment : payments) {
+    auto [it, is_new] = payments_.try_emplace(payment.charge_id);
+    PaymentRecord& record = it->second;
+    batch.push_back(&record);
+    // The texts are kept until the end of the run: a decision below may need them.
+    record.payment.charge_id = payment.charge_id;
+    record.payment.amount = payment.amount;
+    record.payment.customer_email = payment.customer_email;
+    record.payment.metadata = payment.metadata;
+    record.payment.description = payment.description;
+    record.payment.created = payment.created;
+    record.payment.conversion = payment.conversion;
+    if (is_new) {
+      if (auto decided = decision_of.find(payment.charge_id); decided != decision_of.end()) {
+        record.decision = std::make_unique<Decision>(*decided->second);
+      }
+      events.push_back({payment.created, 0, &record, nullptr});
+    }
+    for (const PaymentAdjustment& adjustment : payment.adjustments) {
+      if (std::find(record.applied_adjustments.begin(), record.applied_adjustments.end(),
+                    adjustment.id) != record.applied_adjustments.end()) {
+        continue;
+      }
+      record.applied_adjustments.push_back(adjustment.id);
+      events.push_back({adjustment.created, 1, &record, &adjustment});
+    }
+  }
   // A new decision about a payment matched before replaces what was automatic, first.
   for (const Decision& decision : decisions) {
     auto known = payments_.find(decision.charge_id);
-    if (known == payments_.end()) continue;
-    const std::optional<Decision>& previous = known->second.decision;
+    // A payment of this batch not yet received (no match yet) takes its decision then.
+    if (known == payments_.end() || known->second.match.charge_id.empty()) continue;
+    const Decision* previous = known->second.decision.get();
     bool same = previous && previous->kind == decision.kind &&
                 previous->invoice_numbers == decision.invoice_numbers;
     if (!same) Decide(known->second, decision);
   }
-
-  std::vector<Event> events;
-  for (const Payment& payment : payments) {
-    auto [it, is_new] = payments_.try_emplace(payment.charge_id);
-    PaymentRecord& record = it->second;
-    record.payment = payment;
-    if (is_new) {
-      if (auto decided = decision_of.find(payment.charge_id); decided != decision_of.end()) {
-        record.decision = *decided->second;
-      }
-      events.push_back({payment.created, 0, payment.charge_id, std::nullopt});
-    }
-    for (const PaymentAdjustment& adjustment : payment.adjustments) {
-      if (!record.applied_adjustments.insert(adjustment.id).second) continue;
-      events.push_back({adjustment.created, 1, payment.charge_id, adjustment});
-    }
-  }
   std::sort(events.begin(), events.end(),
             [](const Event& a, const Event& b) { return a.SortKey() < b.SortKey(); });
   for (const Event& event : events) {
-    PaymentRecord& record = payments_.at(event.charge_id);
     if (event.adjustment) {
-      Adjust(record, *event.adjustment);
+      Adjust(*event.record, *event.adjustment);
     } else {
-      Receive(record);
+      Receive(*event.record);
     }
   }
 
   std::vector<PaymentMatch> matches;
   matches.reserve(payments.size());
-  for (const Payment& payment : payments) matches.push_back(payments_.at(payment.charge_id).match);
+  for (PaymentRecord* record : batch) {
+    matches.push_back(record->match);
+    Payment& kept = record->payment;
+    kept.customer_email = std::string();
+    kept.description = std::string();
+    kept.metadata.clear();
+  }
   return matches;
 }
 
 const PaymentMatch* InvoiceMatcher::MatchOf(std::string_view charge_id) const {
-  auto found = payments_.find(std::string(charge_id));
+  auto found = payments_.find(charge_id);
   return found == payments_.end() ? nullptr : &found->second.match;
 }
 
@@ -313,15 +355,15 @@ void InvoiceMatcher::Adjust(PaymentRecord& record, const PaymentAdjustment& adju
 void InvoiceMatcher::Decide(PaymentRecord& record, const Decision& decision) {
   Release(record);
   record.targets.clear();
-  record.decision = decision;
+  record.decision = std::make_unique<Decision>(decision);
   const Payment& payment = record.payment;
   std::string note = decision.note.empty() ? "" : ": " + decision.note;
-  std::set<size_t> named;
+  Excluded named;
   std::vector<size_t> targets;
   for (const std::string& number : decision.invoice_numbers) {
     auto found = by_number_.find(Upper(number));
     if (found == by_number_.end()) continue;
-    named.insert(found->second);
+    named.push_back(found->second);
     if (AmountIn(payment, invoices_[found->second].invoice.amount.currency)) {
       targets.push_back(found->second);
     }
@@ -374,7 +416,7 @@ void InvoiceMatcher::Decide(PaymentRecord& record, const Decision& decision) {
   }
 }
 
-void InvoiceMatcher::MatchAutomatically(PaymentRecord& record, const std::set<size_t>& excluded) {
+void InvoiceMatcher::MatchAutomatically(PaymentRecord& record, const Excluded& excluded) {
   Release(record);
   record.targets.clear();
   const Payment& payment = record.payment;
@@ -388,8 +430,10 @@ void InvoiceMatcher::MatchAutomatically(PaymentRecord& record, const std::set<si
                               .dispute_fees = record.dispute_fees,
                               .evidence = "no invoice's number, customer or amount fits"};
   if (MatchByReference(record, excluded)) return;
-  if (MatchByEmailAndAmount(record, excluded)) return;
-  if (MatchByCustomerSum(record, excluded)) return;
+  if (CustomerId customer = CustomerOf(payment.customer_email); customer != 0) {
+    if (MatchByEmailAndAmount(record, customer, excluded)) return;
+    if (MatchByCustomerSum(record, customer, excluded)) return;
+  }
   SuggestByAmountAndDate(record, excluded);
 }
 
@@ -419,15 +463,15 @@ void InvoiceMatcher::Propose(PaymentRecord& record, MatchTier tier, MatchState s
   match.evidence = std::move(evidence);
 }
 
-bool InvoiceMatcher::MatchByReference(PaymentRecord& record, const std::set<size_t>& excluded) {
+bool InvoiceMatcher::MatchByReference(PaymentRecord& record, const Excluded& excluded) {
   const Payment& payment = record.payment;
   std::vector<size_t> found;
   std::string evidence;
   auto look_in = [&](std::string_view text, const std::string& where) {
     for (const std::string& token : ReferenceTokens(text)) {
       auto invoice = by_number_.find(token);
-      if (invoice == by_number_.end() || excluded.contains(invoice->second) ||
-          std::find(found.begin(), found.end(), invoice->second) != found.end() ||
+      if (invoice == by_number_.end() || Contains(excluded, invoice->second) ||
+          Contains(found, invoice->second) ||
           !AmountIn(payment, invoices_[invoice->second].invoice.amount.currency)) {
         continue;
       }
@@ -452,11 +496,10 @@ bool InvoiceMatcher::MatchByReference(PaymentRecord& record, const std::set<size
   return true;
 }
 
-bool InvoiceMatcher::MatchByEmailAndAmount(PaymentRecord& record,
-                                           const std::set<size_t>& excluded) {
+bool InvoiceMatcher::MatchByEmailAndAmount(PaymentRecord& record, CustomerId customer,
+                                           const Excluded& excluded) {
   const Payment& payment = record.payment;
   const std::string email = ToLower(Trim(payment.customer_email));
-  if (email.empty()) return false;
   const Date day = DayOf(payment.created);
   for (const std::string& currency : Currencies(payment)) {
     const std::int64_t amount = *AmountIn(payment, currency);
@@ -466,19 +509,19 @@ bool InvoiceMatcher::MatchByEmailAndAmount(PaymentRecord& record,
     std::vector<size_t> candidates;
     auto consider = [&](size_t invoice) {
       if (IsOpen(invoice) && std::llabs(invoices_[invoice].remaining - amount) <= tolerance &&
-          !excluded.contains(invoice) &&
-          std::find(candidates.begin(), candidates.end(), invoice) == candidates.end()) {
+          !Contains(excluded, invoice) && !Contains(candidates, invoice)) {
         candidates.push_back(invoice);
       }
     };
+    const std::uint32_t currency_code = CurrencyCode(currency);
     if (tolerance == 0) {
-      auto exact = by_customer_open_amount_.find(Key(email, currency, amount));
+      auto exact = by_customer_open_amount_.find({customer, currency_code, amount});
       if (exact != by_customer_open_amount_.end()) {
         for (size_t invoice : exact->second) consider(invoice);
       }
-    } else if (auto customer = by_customer_.find(Key(email, currency));
-               customer != by_customer_.end()) {
-      for (size_t invoice : customer->second) consider(invoice);
+    } else if (auto invoices = by_customer_.find({customer, currency_code, 0});
+               invoices != by_customer_.end()) {
+      for (size_t invoice : invoices->second) consider(invoice);
     }
     if (candidates.empty()) continue;
     auto distance = [&](size_t invoice) {
@@ -510,16 +553,16 @@ bool InvoiceMatcher::MatchByEmailAndAmount(PaymentRecord& record,
   return false;
 }
 
-bool InvoiceMatcher::MatchByCustomerSum(PaymentRecord& record, const std::set<size_t>& excluded) {
+bool InvoiceMatcher::MatchByCustomerSum(PaymentRecord& record, CustomerId customer,
+                                        const Excluded& excluded) {
   const Payment& payment = record.payment;
   const std::string email = ToLower(Trim(payment.customer_email));
-  if (email.empty()) return false;
   for (const std::string& currency : Currencies(payment)) {
-    auto customer = by_customer_.find(Key(email, currency));
-    if (customer == by_customer_.end()) continue;
+    auto invoices = by_customer_.find({customer, CurrencyCode(currency), 0});
+    if (invoices == by_customer_.end()) continue;
     std::vector<size_t> open;
-    for (size_t invoice : customer->second) {
-      if (IsOpen(invoice) && !excluded.contains(invoice)) open.push_back(invoice);
+    for (size_t invoice : invoices->second) {
+      if (IsOpen(invoice) && !Contains(excluded, invoice)) open.push_back(invoice);
     }
     if (open.empty()) continue;
     const std::int64_t amount = *AmountIn(payment, currency);
@@ -581,8 +624,7 @@ bool InvoiceMatcher::MatchByCustomerSum(PaymentRecord& record, const std::set<si
   return false;
 }
 
-bool InvoiceMatcher::SuggestByAmountAndDate(PaymentRecord& record,
-                                            const std::set<size_t>& excluded) {
+bool InvoiceMatcher::SuggestByAmountAndDate(PaymentRecord& record, const Excluded& excluded) {
   const Payment& payment = record.payment;
   const std::chrono::sys_days day(DayOf(payment.created));
   const std::chrono::sys_days earliest_due = day - std::chrono::days(options_.window_days_after_due);
@@ -592,12 +634,13 @@ bool InvoiceMatcher::SuggestByAmountAndDate(PaymentRecord& record,
     const std::int64_t amount = *AmountIn(payment, currency);
     std::vector<size_t> candidates;
     auto consider = [&](size_t invoice) {
-      if (!excluded.contains(invoice) && due(invoice) >= earliest_due && due(invoice) <= latest_due &&
-          std::find(candidates.begin(), candidates.end(), invoice) == candidates.end()) {
+      if (!Contains(excluded, invoice) && due(invoice) >= earliest_due &&
+          due(invoice) <= latest_due && !Contains(candidates, invoice)) {
         candidates.push_back(invoice);
       }
     };
-    if (auto same = by_amount_.find(Key(currency, "", amount)); same != by_amount_.end()) {
+    const std::uint32_t currency_code = CurrencyCode(currency);
+    if (auto same = by_amount_.find({0, currency_code, amount}); same != by_amount_.end()) {
       auto first = std::lower_bound(same->second.begin(), same->second.end(), earliest_due,
                                     [&](size_t invoice, std::chrono::sys_days at) {
                                       return due(invoice) < at;
@@ -609,7 +652,7 @@ bool InvoiceMatcher::SuggestByAmountAndDate(PaymentRecord& record,
         consider(*it);
       }
     }
-    if (auto partly = by_partial_open_amount_.find(Key(currency, "", amount));
+    if (auto partly = by_partial_open_amount_.find({0, currency_code, amount});
         partly != by_partial_open_amount_.end()) {
       for (size_t invoice : partly->second) {
         if (invoices_[invoice].remaining == amount) consider(invoice);

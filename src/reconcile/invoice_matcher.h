@@ -35,8 +35,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -199,21 +199,45 @@ class InvoiceMatcher {
   std::vector<InvoiceStanding> Invoices() const;
 
  private:
+  using CustomerId = std::uint32_t;  // 0: no customer
+  // An index key: (customer or 0, currency, amount or 0), packed so a lookup allocates nothing.
+  struct IndexKey {
+    CustomerId customer = 0;
+    std::uint32_t currency = 0;
+    std::int64_t amount = 0;
+    bool operator==(const IndexKey&) const = default;
+  };
+  struct IndexKeyHash {
+    size_t operator()(const IndexKey& key) const;
+  };
+  using Index = std::unordered_map<IndexKey, std::vector<size_t>, IndexKeyHash>;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename T>
+  using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+
   struct InvoiceEntry {
     Invoice invoice;
-    std::string email;  // lower case
+    CustomerId customer = 0;
+    std::uint32_t currency = 0;
     std::int64_t remaining = 0;
     std::int64_t overpaid = 0;
   };
+  // What the matcher keeps of a payment: its amounts and its match. Its texts (email,
+  // metadata, description) are dropped once it is matched, so a million payments stay small;
+  // a decision that needs them again (undone) comes with the payment.
   struct PaymentRecord {
     Payment payment;
     PaymentMatch match;
     std::vector<size_t> targets;  // the invoices it pays (tiers 1-3 and decisions)
-    std::set<std::string> applied_adjustments;
+    std::vector<std::string> applied_adjustments;
     std::int64_t refunded = 0, disputed = 0, reversed = 0, dispute_fees = 0;
-    std::optional<Decision> decision;
+    std::unique_ptr<Decision> decision;
   };
   struct Event;
+  using Excluded = std::vector<size_t>;
 
   explicit InvoiceMatcher(MatchOptions options) : options_(std::move(options)) {}
 
@@ -221,14 +245,15 @@ class InvoiceMatcher {
   void Adjust(PaymentRecord& record, const PaymentAdjustment& adjustment);
   void Decide(PaymentRecord& record, const Decision& decision);
   // Tiers 1-5 for a payment without a decision that takes it out of automatic matching.
-  void MatchAutomatically(PaymentRecord& record, const std::set<size_t>& excluded);
-  bool MatchByReference(PaymentRecord& record, const std::set<size_t>& excluded);
-  bool MatchByEmailAndAmount(PaymentRecord& record, const std::set<size_t>& excluded);
-  bool MatchByCustomerSum(PaymentRecord& record, const std::set<size_t>& excluded);
-  bool SuggestByAmountAndDate(PaymentRecord& record, const std::set<size_t>& excluded);
+  void MatchAutomatically(PaymentRecord& record, const Excluded& excluded);
+  bool MatchByReference(PaymentRecord& record, const Excluded& excluded);
+  bool MatchByEmailAndAmount(PaymentRecord& record, CustomerId customer, const Excluded& excluded);
+  bool MatchByCustomerSum(PaymentRecord& record, CustomerId customer, const Excluded& excluded);
+  bool SuggestByAmountAndDate(PaymentRecord& record, const Excluded& excluded);
   // Gives back what the payment took off its targets, then takes its effective amount off
   // them again (in order; the last takes any excess) and sets the match's state.
   void Allocate(PaymentRecord& record);
+  void Release(PaymentRecord& record);
   // Sets the match to a tier's outcome that applies nothing (ambiguous, a suggestion,
   // unmatched), its amounts in `currency`.
   void Propose(PaymentRecord& record, MatchTier tier, MatchState state,
@@ -237,25 +262,27 @@ class InvoiceMatcher {
   // `amount` of the payment's currency in `currency` (0 when it cannot be converted).
   std::int64_t InCurrency(const PaymentRecord& record, std::int64_t amount,
                           std::string_view currency) const;
-  void Release(PaymentRecord& record);
 
   std::optional<std::int64_t> AmountIn(const Payment& payment, std::string_view currency) const;
   std::vector<std::string> Currencies(const Payment& payment) const;
+  // The customer of an email (trimmed, case-insensitive); 0 when no invoice has it.
+  CustomerId CustomerOf(std::string_view email) const;
   bool IsOpen(size_t invoice) const { return invoices_[invoice].remaining > 0; }
   void IndexOpenAmount(size_t invoice);
 
   MatchOptions options_;
   std::vector<InvoiceEntry> invoices_;
-  std::unordered_map<std::string, size_t> by_number_;                   // upper-case number
-  std::unordered_map<std::string, std::vector<size_t>> by_customer_;    // email|currency
-  // email|currency|open amount; entries go stale when an invoice's remaining changes and are
-  // checked on lookup (a changed invoice is indexed again under its new amount).
-  std::unordered_map<std::string, std::vector<size_t>> by_customer_open_amount_;
-  // currency|amount (the total) sorted by due date, and currency|open amount for invoices
+  TextMap<size_t> by_number_;        // upper-case number
+  TextMap<CustomerId> customers_;    // lower-case email
+  Index by_customer_;                // (customer, currency)
+  // (customer, currency, open amount); entries go stale when an invoice's remaining changes
+  // and are checked on lookup (a changed invoice is indexed again under its new amount).
+  Index by_customer_open_amount_;
+  // (currency, amount: the total) sorted by due date, and (currency, open amount) of invoices
   // partly paid (stale entries checked on lookup): tier 4.
-  std::unordered_map<std::string, std::vector<size_t>> by_amount_;
-  std::unordered_map<std::string, std::vector<size_t>> by_partial_open_amount_;
-  std::unordered_map<std::string, PaymentRecord> payments_;
+  Index by_amount_;
+  Index by_partial_open_amount_;
+  TextMap<PaymentRecord> payments_;
 };
 
 }  // namespace stripeline::reconcile
