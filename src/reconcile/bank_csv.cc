@@ -15,8 +15,8 @@ Result<BankStatement> ReadBankCsv(std::string_view bytes, const BankCsvOptions& 
                       table.OptionalColumn("the value date", options.value_date_column));
   SL_ASSIGN_OR_RETURN(std::optional<size_t> credit_debit,
                       table.OptionalColumn("credit or debit", options.credit_debit_column));
-  SL_ASSIGN_OR_RETURN(std::optional<size_t> currency,
-                      table.OptionalColumn("the currency", options.currency_column));
+  SL_ASSIGN_OR_RETURN(CurrencySource currency,
+                      CurrencySource::Of(table, options.currency_column, options.default_currency));
   SL_ASSIGN_OR_RETURN(std::optional<size_t> reference,
                       table.OptionalColumn("the bank reference", options.reference_column));
   SL_ASSIGN_OR_RETURN(std::optional<size_t> end_to_end,
@@ -27,15 +27,6 @@ Result<BankStatement> ReadBankCsv(std::string_view bytes, const BankCsvOptions& 
   for (const std::string& column : options.text_columns) {
     SL_ASSIGN_OR_RETURN(size_t position, table.Column("the text", column));
     texts.push_back(position);
-  }
-  std::string default_currency;
-  if (!currency) {
-    Result<std::string> parsed = ParseCurrency(options.default_currency);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument(
-          "the file has no currency column and no default currency is set");
-    }
-    default_currency = *parsed;
   }
 
   BankStatement statement;
@@ -55,11 +46,7 @@ Result<BankStatement> ReadBankCsv(std::string_view bytes, const BankCsvOptions& 
     if (value_date && !Trim(row.cells[*value_date]).empty()) {
       SL_ASSIGN_OR_RETURN(line.value_date, table.DateAt(row, *value_date, "value date"));
     }
-    if (currency) {
-      SL_ASSIGN_OR_RETURN(line.amount.currency, table.CurrencyAt(row, *currency, "currency"));
-    } else {
-      line.amount.currency = default_currency;
-    }
+    SL_ASSIGN_OR_RETURN(line.amount.currency, currency.At(table, row));
     SL_ASSIGN_OR_RETURN(line.amount.minor_units,
                         table.Amount(row, amount, "amount", line.amount.currency));
     if (credit_debit) {

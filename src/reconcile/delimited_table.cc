@@ -248,4 +248,24 @@ Result<std::string> DelimitedTable::Text(const DelimitedRow& row, size_t column,
   return std::string(text);
 }
 
+Result<CurrencySource> CurrencySource::Of(const DelimitedTable& table, std::string_view column,
+                                          std::string_view default_currency) {
+  CurrencySource source;
+  SL_ASSIGN_OR_RETURN(source.column_, table.OptionalColumn("the currency", column));
+  if (!source.column_) {
+    Result<std::string> parsed = ParseCurrency(default_currency);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(
+          "the file has no currency column and no default currency is set");
+    }
+    source.default_currency_ = *parsed;
+  }
+  return source;
+}
+
+Result<std::string> CurrencySource::At(const DelimitedTable& table, const DelimitedRow& row) const {
+  if (!column_) return default_currency_;
+  return table.CurrencyAt(row, *column_, "currency");
+}
+
 }  // namespace stripeline::reconcile

@@ -79,6 +79,21 @@ class DelimitedTable {
   std::vector<DelimitedRow> rows_;
 };
 
+// Where the rows' currency comes from: a column, or one currency for the whole file.
+class CurrencySource {
+ public:
+  // The column named `column` (empty: none) or else `default_currency`; an error when the
+  // column is missing from the header or neither is given.
+  static Result<CurrencySource> Of(const DelimitedTable& table, std::string_view column,
+                                   std::string_view default_currency);
+  // The currency of `row`: its cell, or the default.
+  Result<std::string> At(const DelimitedTable& table, const DelimitedRow& row) const;
+
+ private:
+  std::optional<size_t> column_;
+  std::string default_currency_;
+};
+
 // "line 14: " + what.message(): the error of a cell, for readers that check more than a cell.
 Status LineError(int line, std::string_view what);
 

@@ -13,30 +13,17 @@ Result<std::vector<Invoice>> ReadInvoiceCsv(std::string_view bytes,
   SL_ASSIGN_OR_RETURN(size_t amount, table.Column("the amount", options.amount_column));
   SL_ASSIGN_OR_RETURN(size_t email, table.Column("the customer's email", options.email_column));
   SL_ASSIGN_OR_RETURN(size_t due_date, table.Column("the due date", options.due_date_column));
-  SL_ASSIGN_OR_RETURN(std::optional<size_t> currency,
-                      table.OptionalColumn("the currency", options.currency_column));
+  SL_ASSIGN_OR_RETURN(CurrencySource currency,
+                      CurrencySource::Of(table, options.currency_column, options.default_currency));
   SL_ASSIGN_OR_RETURN(std::optional<size_t> remaining,
                       table.OptionalColumn("the open amount", options.remaining_column));
-  std::string default_currency;
-  if (!currency) {
-    Result<std::string> parsed = ParseCurrency(options.default_currency);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument(
-          "the file has no currency column and no default currency is set");
-    }
-    default_currency = *parsed;
-  }
 
   std::vector<Invoice> invoices;
   std::unordered_map<std::string, std::pair<size_t, int>> seen;  // number → (invoice, line)
   for (const DelimitedRow& row : table.rows()) {
     Invoice invoice;
     SL_ASSIGN_OR_RETURN(invoice.number, table.Text(row, number, "invoice number"));
-    if (currency) {
-      SL_ASSIGN_OR_RETURN(invoice.amount.currency, table.CurrencyAt(row, *currency, "currency"));
-    } else {
-      invoice.amount.currency = default_currency;
-    }
+    SL_ASSIGN_OR_RETURN(invoice.amount.currency, currency.At(table, row));
     SL_ASSIGN_OR_RETURN(invoice.amount.minor_units,
                         table.Amount(row, amount, "amount", invoice.amount.currency));
     if (invoice.amount.minor_units <= 0) {

@@ -187,9 +187,11 @@ class InvoiceMatcher {
   static Result<InvoiceMatcher> Create(std::vector<Invoice> invoices, MatchOptions options = {});
 
   // Applies `payments` — new ones, or ones seen before with new refunds, disputes or
-  // reversals, or with a new decision — after everything applied before, and returns the
-  // match of each payment of the batch, in the batch's order. `decisions` may name payments of
-  // this or of earlier batches; a payment's decision is applied before any automatic step.
+  // reversals — after everything applied before, and returns the match of each payment of the
+  // batch, in the batch's order. `decisions` may name payments of this or of earlier batches;
+  // a decision is applied before any automatic step. The matcher keeps no payment texts
+  // (email, metadata, description) after a run, so an `undone` decision about a payment of an
+  // earlier batch needs that payment in `payments` to match it anew by reference or customer.
   std::vector<PaymentMatch> Match(std::span<const Payment> payments,
                                   std::span<const Decision> decisions = {});
 
