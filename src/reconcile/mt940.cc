@@ -101,7 +101,8 @@ void ReadRemittance(const Field& field, StatementLine& line) {
     size_t end = text.find_first_of(" ", eref + 5);
     // The next SEPA keyword ("KREF+", "SVWZ+") ends it too.
     size_t keyword = text.find('+', eref + 5);
-    if (keyword != std::string::npos && keyword >= 4 && (end == std::string::npos || keyword - 4 < end)) {
+    if (keyword != std::string::npos && keyword >= eref + 9 &&
+        (end == std::string::npos || keyword - 4 < end)) {
       end = keyword - 4;
     }
     line.end_to_end_id = text.substr(eref + 5, end == std::string::npos ? std::string::npos
