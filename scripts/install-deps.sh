@@ -12,6 +12,7 @@ packages=(
   libsodium-dev             # encryption at rest, argon2id, HMAC
   libspdlog-dev libfmt-dev
   libcli11-dev
+  libpugixml-dev            # CAMT.053 bank statements (ISO 20022 XML)
   libhowardhinnant-date-dev tzdata  # time zones of reports (GCC 12's <chrono> has none)
   libgtest-dev libgmock-dev
   libbenchmark-dev

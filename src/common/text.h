@@ -13,6 +13,8 @@ namespace stripeline {
 std::string_view Trim(std::string_view text);
 // `text` with A-Z mapped to a-z.
 std::string ToLower(std::string_view text);
+// `text` with a-z mapped to A-Z.
+std::string ToUpper(std::string_view text);
 // Equal when compared with A-Z mapped to a-z.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);

@@ -29,6 +29,12 @@ TEST(ToLower, FoldsAsciiLettersAndKeepsOtherBytes) {
   }
 }
 
+TEST(ToUpper, FoldsAsciiLettersAndKeepsOtherBytes) {
+  for (const auto& [text, raised] : Pairs{{"inv-1001", "INV-1001"}, {"école 42", "éCOLE 42"}}) {
+    EXPECT_EQ(ToUpper(text), raised);
+  }
+}
+
 TEST(EqualsIgnoreCase, ComparesWholeStringsWithoutCase) {
   const Pairs equal = {{"Retry-After", "retry-after"}, {"", ""}};
   const Pairs different = {{"retry-after", "retry-afte"}, {"a", "b"}};
