@@ -16,7 +16,6 @@ packages=(
   libhowardhinnant-date-dev tzdata  # time zones of reports (GCC 12's <chrono> has none)
   libgtest-dev libgmock-dev
   libbenchmark-dev
-  libpugixml-dev            # CAMT.053 (ISO 20022 XML) bank statements
   curl ca-certificates
   chromium                  # the browser tests (web/tests/) drive Debian's headless Chromium
 )
