@@ -25,7 +25,9 @@ int HttpStatusFor(const Status& status) {
   return 500;
 }
 
-HttpResponse ErrorResponse(const Status& status) {
+HttpResponse ErrorResponse(const Status& status) { return ErrorResponse(status, {}); }
+
+HttpResponse ErrorResponse(const Status& status, boost::json::object details) {
   // Internal errors may carry details meant for the log (SQL, file paths), not for the
   // caller: those of the generic codes are logged and replaced. Codes of their own
   // (credentials_unreadable, ...) carry a message written for the user.
@@ -33,7 +35,9 @@ HttpResponse ErrorResponse(const Status& status) {
                       (status.error_code() == "internal" || status.error_code() == "database_error");
   if (hidden) log::Error("http.internal_error", {{"error", status.ToString()}});
   std::string message = hidden ? "Internal error; see the server log." : status.message();
-  boost::json::object error{{"code", status.error_code()}, {"message", message}};
+  boost::json::object error = std::move(details);
+  error["code"] = status.error_code();
+  error["message"] = message;
   HttpResponse response =
       HttpResponse::Json(HttpStatusFor(status), boost::json::object{{"error", error}});
   // An error describes this moment (a missing session, a route not yet there): never cache it.
