@@ -208,7 +208,7 @@ std::string JsonString(const std::string& json, const std::string& field) {
 int VerifyFlood(int seconds, int threads, int integrations, int latency_ms) {
   const std::filesystem::path dir = FreshDataDir("verify-flood");
   auto emulator = ServerProcess::Start({STRIPELINE_BINARY, "emulator", "--listen", "127.0.0.1:0",
-                                        "--objects", "2000", "--latency-ms",
+                                        "--objects", "500", "--latency-ms",
                                         std::to_string(latency_ms)});
   if (!emulator.ok()) {
     std::fprintf(stderr, "emulator: %s\n", emulator.status().ToString().c_str());
