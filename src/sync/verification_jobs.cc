@@ -1,6 +1,7 @@
 #include "sync/verification_jobs.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "common/log.h"
 #include "common/secrets.h"
@@ -33,7 +34,7 @@ VerificationJobs::VerificationJobs(VerificationStore& store, Verifier& verifier,
       clock_(clock),
       workers_wanted_(std::max(1, workers)),
       holder_(LeaseHolder::ForThisProcess()) {
-  Result<int64_t> interrupted = store_.MarkInterrupted(clock_.NowUnix());
+  Result<int64_t> interrupted = store_.MarkInterrupted(holder_.host, clock_.NowUnix());
   if (!interrupted.ok()) {
     log::Warn("sync.verify_interrupted_unmarked", {{"error", interrupted.status().ToString()}});
   } else if (*interrupted > 0) {
@@ -129,7 +130,19 @@ void VerificationJobs::Work() {
     }
     log::Info("sync.verify_started",
               {{"integration", job->target.integration_id}, {"verification", id}});
-    Finish(job, verifier_.Verify(job->target, job->streams, &job->canceled));
+    Finish(job, VerifyCatching(*job));
+  }
+}
+
+Result<VerifyReport> VerificationJobs::VerifyCatching(Job& job) {
+  try {
+    return verifier_.Verify(job.target, job.streams, &job.canceled);
+  } catch (const std::exception& e) {
+    // A bug (e.g. an answer of an unexpected shape): on a request thread the server caught it;
+    // here it must not take the process down.
+    log::Error("sync.verify_exception", {{"verification", job.verification.id}, {"what", e.what()}});
+    return Status::Internal("The verification stopped on an unexpected error; see the server log.",
+                            "verify_error");
   }
 }
 

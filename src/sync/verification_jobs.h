@@ -68,6 +68,8 @@ class VerificationJobs {
   struct Job;
 
   void Work();
+  // The Verifier's answer for `job`, an exception turned into an error.
+  Result<VerifyReport> VerifyCatching(Job& job);
   // Records how `job` ended (canceled when asked to, whatever `report` says) and forgets it;
   // returns the ended verification. Takes mu_ itself.
   Verification Finish(const std::shared_ptr<Job>& job, Result<VerifyReport> report);

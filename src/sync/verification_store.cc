@@ -118,8 +118,7 @@ Status VerificationStore::Finish(const Verification& v) {
   });
 }
 
-Result<int64_t> VerificationStore::MarkInterrupted(int64_t now) {
-  const std::string this_host = LeaseHolder::ForThisProcess().host;
+Result<int64_t> VerificationStore::MarkInterrupted(const std::string& this_host, int64_t now) {
   int64_t marked = 0;
   SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
     SL_ASSIGN_OR_RETURN(

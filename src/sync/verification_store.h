@@ -31,9 +31,9 @@ class VerificationStore {
   Status SetState(const std::string& id, VerificationState state);
   // Writes the end of a verification: state, finished_at, error and the report's streams.
   Status Finish(const Verification& verification);
-  // Every verification left queued or running by a process of this host that no longer runs
+  // Every verification left queued or running by a process of `this_host` that no longer runs
   // becomes failed ("interrupted"); returns how many.
-  Result<int64_t> MarkInterrupted(int64_t now);
+  Result<int64_t> MarkInterrupted(const std::string& this_host, int64_t now);
   // The newest verification of the integration (its report included), if any.
   Result<std::optional<Verification>> Latest(const std::string& integration_id);
   // Removes the integration's verifications (its synced data is being deleted).
