@@ -93,6 +93,23 @@ void ApiRoutes::Authenticated(std::string method, std::string pattern, CallHandl
               });
 }
 
+Result<WorkGate::Ticket> ApiRoutes::EnterStripeCall() {
+  std::optional<WorkGate::Ticket> ticket = stripe_calls_.Enter();
+  if (!ticket) {
+    return Status::Unavailable("Too many requests to Stripe at once; try again in a moment.",
+                               "busy")
+        .WithRetryAfter(std::chrono::seconds(1));
+  }
+  return *std::move(ticket);
+}
+
+CallHandler ApiRoutes::CallsStripe(CallHandler handler) {
+  return [this, handler = std::move(handler)](const Call& call) -> Result<HttpResponse> {
+    SL_ASSIGN_OR_RETURN(WorkGate::Ticket ticket, EnterStripeCall());
+    return handler(call);
+  };
+}
+
 void ApiRoutes::Public(
     std::string method, std::string pattern,
     std::function<Result<HttpResponse>(const HttpRequest&, const PathParams&)> handler) {

@@ -16,6 +16,7 @@
 #include "access/user_service.h"
 #include "common/http_message.h"
 #include "common/router.h"
+#include "common/work_gate.h"
 #include "http/status_mapping.h"
 #include "http/web_assets.h"
 #include "integrations/client_service.h"
@@ -46,6 +47,12 @@ struct ApiServices {
 };
 
 struct ApiOptions {
+  // Requests that call Stripe on their request thread — adding, editing, testing or deleting
+  // an integration, saving the Connect settings, the OAuth callback — pass this gate: at most
+  // `max_running` at once and `max_waiting` waiting; more are answered 503 busy with
+  // Retry-After at once. Long work of other kinds never runs on a request thread
+  // (verification and syncs are background jobs).
+  WorkGate::Options stripe_calls{.max_running = 8, .max_waiting = 8};
   // Adds `Secure` to the session cookie; turn on when served over HTTPS.
   bool secure_cookies = false;
   std::chrono::seconds session_idle_timeout{std::chrono::hours(12)};
@@ -54,7 +61,10 @@ struct ApiOptions {
 
 // Worker threads of the server that runs the Api (HttpServerOptions::worker_threads). Handlers
 // block — on Stripe, and webhook deliveries on their group commit — so more threads mean more
-// deliveries sharing each disk flush; the threads mostly wait.
+// deliveries sharing each disk flush; the threads mostly wait. The kinds of long work bounded
+// by a WorkGate take at most 8 (password hashes: access::SignInLimits, 2 running + 6 waiting)
+// and 16 (calls to Stripe: ApiOptions::stripe_calls) of them, so at least 8 always remain for
+// everything else — /healthz, /readyz and every quick request.
 inline constexpr int kApiWorkerThreads = 32;
 
 inline constexpr char kSessionCookie[] = "sl_session";
@@ -77,13 +87,20 @@ using CallHandler = std::function<Result<HttpResponse>(const Call&)>;
 class ApiRoutes {
  public:
   ApiRoutes(Router& router, ApiServices services, const ApiOptions& options)
-      : router_(router), services_(services), options_(options) {}
+      : router_(router), services_(services), options_(options),
+        stripe_calls_(options.stripe_calls) {}
 
   // A route that needs a signed-in user or an API token.
   void Authenticated(std::string method, std::string pattern, CallHandler handler);
   // A route anyone may call (login, health).
   void Public(std::string method, std::string pattern,
               std::function<Result<HttpResponse>(const HttpRequest&, const PathParams&)> handler);
+
+  // A place for a request that calls Stripe on its thread (ApiOptions::stripe_calls), or
+  // Unavailable "busy" with Retry-After when the gate is full.
+  Result<WorkGate::Ticket> EnterStripeCall();
+  // `handler`, run only with such a place: for the routes whose service calls Stripe.
+  CallHandler CallsStripe(CallHandler handler);
 
   ApiServices& services() { return services_; }
   const ApiOptions& options() const { return options_; }
@@ -94,6 +111,7 @@ class ApiRoutes {
   Router& router_;
   ApiServices services_;
   const ApiOptions& options_;
+  WorkGate stripe_calls_;
 };
 
 class Api {

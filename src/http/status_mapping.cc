@@ -25,7 +25,9 @@ int HttpStatusFor(const Status& status) {
   return 500;
 }
 
-HttpResponse ErrorResponse(const Status& status) {
+HttpResponse ErrorResponse(const Status& status) { return ErrorResponse(status, {}); }
+
+HttpResponse ErrorResponse(const Status& status, boost::json::object details) {
   // Internal errors may carry details meant for the log (SQL, file paths), not for the
   // caller: those of the generic codes are logged and replaced. Codes of their own
   // (credentials_unreadable, ...) carry a message written for the user.
@@ -34,7 +36,7 @@ HttpResponse ErrorResponse(const Status& status) {
   if (hidden) log::Error("http.internal_error", {{"error", status.ToString()}});
   std::string message = hidden ? "Internal error; see the server log." : status.message();
   HttpResponse response =
-      HttpResponse::Json(HttpStatusFor(status), ErrorJson(status.error_code(), message));
+      HttpResponse::Json(HttpStatusFor(status), ErrorJson(status.error_code(), message, std::move(details)));
   // An error describes this moment (a missing session, a route not yet there): never cache it.
   response.SetHeader("Cache-Control", "no-store");
   if (status.retry_after()) {
@@ -44,8 +46,12 @@ HttpResponse ErrorResponse(const Status& status) {
   return response;
 }
 
-boost::json::object ErrorJson(std::string_view code, std::string_view message) {
-  return {{"error", boost::json::object{{"code", code}, {"message", message}}}};
+boost::json::object ErrorJson(std::string_view code, std::string_view message,
+                              boost::json::object details) {
+  boost::json::object error = std::move(details);
+  error["code"] = code;
+  error["message"] = message;
+  return {{"error", std::move(error)}};
 }
 
 HttpResponse NoRouteResponse(const HttpRequest& request, const std::string& allowed) {

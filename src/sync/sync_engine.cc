@@ -52,6 +52,8 @@ SyncEngine::SyncEngine(store::Database& db, store::Store& store,
                }),
       verifier_(data_, clock),
       exporter_(data_),
+      verification_store_(db_),
+      verifications_(verification_store_, verifier_, clock, options_.verify_workers),
       services_{.store = store,
                 .db = db_,
                 .state = state_,
@@ -333,6 +335,7 @@ Result<std::vector<std::string>> SyncEngine::SyncActiveIntegrations() {
 
 void SyncEngine::Stop() {
   scheduler_.Stop();
+  verifications_.Stop();
   {
     std::lock_guard lock(mu_);
     shutdown_.store(true);
@@ -344,6 +347,26 @@ void SyncEngine::Stop() {
 Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {
   SL_ASSIGN_OR_RETURN(Prepared prepared, Prepare(integration_id));
   return verifier_.Verify(prepared.target, SelectedStreams());
+}
+
+Result<VerificationStart> SyncEngine::StartVerification(const std::string& integration_id) {
+  SL_ASSIGN_OR_RETURN(Prepared prepared, Prepare(integration_id));
+  if (IsRunning(integration_id)) {
+    return ::stripeline::Status::FailedPrecondition(
+        "A sync of integration " + integration_id +
+            " is running; verify once it has finished (the tables are changing).",
+        "sync_running");
+  }
+  return verifications_.Start(std::move(prepared.target), SelectedStreams());
+}
+
+Result<std::optional<Verification>> SyncEngine::LatestVerification(
+    const std::string& integration_id) {
+  return verification_store_.Latest(integration_id);
+}
+
+Result<Verification> SyncEngine::CancelVerification(const std::string& integration_id) {
+  return verifications_.Cancel(integration_id);
 }
 
 ::stripeline::Status SyncEngine::Export(const std::string& integration_id,
@@ -366,6 +389,10 @@ Result<std::string> SyncEngine::DeleteSyncedData(const store::Integration& integ
     ~ReleaseOnExit() { engine->Release(id); }
   } release{this, integration.id};
 
+  // A verification still running would write its result after the rows below are gone.
+  if (Result<Verification> canceled = verifications_.Cancel(integration.id); canceled.ok()) {
+    log::Info("sync.verify_canceled_by_delete", {{"integration", integration.id}});
+  }
   const std::string account_id = DataAccountOf(integration);
   std::vector<std::string> sharing;  // other integrations whose rows are the same rows
   if (!account_id.empty()) {
@@ -374,6 +401,7 @@ Result<std::string> SyncEngine::DeleteSyncedData(const store::Integration& integ
   int64_t rows_removed = 0;
   SL_RETURN_IF_ERROR(db_.Transaction([&]() -> ::stripeline::Status {
     SL_RETURN_IF_ERROR(state_.DeleteIntegration(integration.id));
+    SL_RETURN_IF_ERROR(verification_store_.DeleteIntegration(integration.id));
     if (!sharing.empty() || account_id.empty()) return ::stripeline::Status::OK();
     SL_ASSIGN_OR_RETURN(rows_removed, data_.DeleteAccount(account_id));
     return state_.DeleteProcessedEvents(account_id);

@@ -2,8 +2,9 @@
 // SyncEngine: keeps a local copy of each integration's Stripe data — the façade the REST
 // handlers, the CLI and the scheduler call. It holds which integration runs where (one run at
 // a time, leases) and delegates each job: a run to SyncRun (sync_run.h), the schedule to
-// Scheduler (scheduler.h), verification to Verifier (verifier.h), exports to Exporter
-// (exporter.h); the SQL is in the repositories SyncStateStore, SyncedData and ObjectWriter.
+// Scheduler (scheduler.h), verification to Verifier (verifier.h) — in the background through
+// VerificationJobs (verification_jobs.h) —, exports to Exporter (exporter.h); the SQL is in the
+// repositories SyncStateStore, SyncedData, ObjectWriter and VerificationStore.
 // A run of an integration is:
 //
 //   1. a backfill (backfill.h) of every stream not yet synced — all of them the first time,
@@ -34,8 +35,8 @@
 // while one runs is FailedPrecondition (sync_running), in this process or in another one on
 // the same database (a lease, sync_lease.h, held for the run and renewed every lease_ttl/3).
 // Runs of different integrations proceed in parallel. The database, store, integration service,
-// client, registry and clock must outlive the engine; the destructor stops the scheduler and waits for background runs (which stop after
-// their current page).
+// client, registry and clock must outlive the engine; the destructor stops the scheduler,
+// cancels the verifications and waits for background runs (which stop after their current page).
 
 #include <atomic>
 #include <chrono>
@@ -65,6 +66,8 @@
 #include "sync/sync_state.h"
 #include "sync/synced_data.h"
 #include "sync/sync_types.h"
+#include "sync/verification_jobs.h"
+#include "sync/verification_store.h"
 #include "sync/verifier.h"
 
 namespace stripeline::sync {
@@ -106,14 +109,27 @@ class SyncEngine {
   // One scheduler tick: starts a background run of every active integration not already
   // running; returns their ids. Inactive integrations are never called.
   Result<std::vector<std::string>> SyncActiveIntegrations();
-  // Stops the scheduler, asks every run to stop after its current page, and waits for the
-  // background ones. Idempotent; afterwards Run/Start refuse (FailedPrecondition). Runs stopped
+  // Stops the scheduler, cancels every verification, asks every run to stop after its current
+  // page, and waits for the background ones. Idempotent; afterwards Run/Start refuse (FailedPrecondition). Runs stopped
   // this way end `failed` ("stopped: ... shutting down") with their checkpoints kept, so the
   // next run resumes.
   void Stop();
 
-  // Compares the local ids of every stream with Stripe's (Verifier, verifier.h).
+  // Compares the local ids of every stream with Stripe's (Verifier, verifier.h), in the calling
+  // thread (the CLI's `verify`); nothing is recorded.
   Result<VerifyReport> Verify(const std::string& integration_id);
+
+  // Starts a verification of `integration_id` in the background (VerificationJobs): the new
+  // one, or the one of it that has not ended (not started). Errors: those of Run's checks;
+  // FailedPrecondition sync_running while a sync of it runs in this process (its tables are
+  // changing, so differences would mean nothing), verify_stopping after Stop.
+  Result<VerificationStart> StartVerification(const std::string& integration_id);
+  // The integration's newest verification, if any (a running one included).
+  Result<std::optional<Verification>> LatestVerification(const std::string& integration_id);
+  // Cancels the integration's verification in progress (VerificationJobs::Cancel).
+  Result<Verification> CancelVerification(const std::string& integration_id);
+  // Blocks until no verification of this process is queued or running.
+  void WaitForVerifications() { verifications_.WaitUntilIdle(); }
 
   // Writes the non-deleted rows of `stream` for the integration's account to `out` (Exporter,
   // exporter.h). InvalidArgument for an unknown stream.
@@ -165,6 +181,8 @@ class SyncEngine {
   StoreEventApplier applier_;
   Verifier verifier_;
   Exporter exporter_;
+  VerificationStore verification_store_;
+  VerificationJobs verifications_;
 
   std::atomic<bool> shutdown_{false};
   const RunServices services_;

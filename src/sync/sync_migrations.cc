@@ -133,6 +133,38 @@ CREATE TABLE IF NOT EXISTS webhook_events (
 );
 CREATE INDEX IF NOT EXISTS webhook_events_pending ON webhook_events(state, created);
 )sql", 3},
+      // Verifications run in the background (verification_jobs.h); their results outlive the
+      // process. The holder columns name the process that runs one (as sync_leases do), so a
+      // verification left queued or running by a process that died is recognised at start-up.
+      {4, "sync verifications", R"sql(
+CREATE TABLE sync_verifications (
+  id TEXT PRIMARY KEY,
+  integration_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  error TEXT NOT NULL DEFAULT '',
+  holder TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  process_start TEXT NOT NULL
+);
+CREATE INDEX sync_verifications_integration ON sync_verifications(integration_id, started_at);
+CREATE INDEX sync_verifications_state ON sync_verifications(state);
+
+CREATE TABLE sync_verification_streams (
+  verification_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  result TEXT NOT NULL,
+  local_count BIGINT NOT NULL DEFAULT 0,
+  remote_count BIGINT NOT NULL DEFAULT 0,
+  missing_locally TEXT NOT NULL DEFAULT '',
+  extra_locally TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (verification_id, position)
+);
+)sql"},
   }};
   return kOwner;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The schema of sync/'s tables: one `stripe_<stream>` table per stream of the stream table
-// (generated: tools/ddl_generator.h), the sync state (`sync_*`), the sync leases and the webhook
-// intake's secrets and inbox (`webhook_*`, whose SQL is WebhookStore's). Documented in
-// docs/schema.md.
+// (generated: tools/ddl_generator.h), the sync state (`sync_*`), the sync leases, the
+// verifications' results and the webhook intake's secrets and inbox (`webhook_*`, whose SQL is
+// WebhookStore's). Documented in docs/schema.md.
 
 #include "store/migrations.h"
 

@@ -22,18 +22,31 @@ Result<std::vector<SyncRunResult>> SyncService::Runs(const access::Actor& actor,
   return engine_.Runs(integration_id, limit);
 }
 
-Result<VerifyReport> SyncService::Verify(const access::Actor& actor,
-                                         const std::string& integration_id) {
+Result<VerificationStart> SyncService::StartVerification(const access::Actor& actor,
+                                                         const std::string& integration_id) {
   SL_RETURN_IF_ERROR(access::RequireMember(actor, "verifying synced data"));
   SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
-  SL_ASSIGN_OR_RETURN(SyncStatus status, engine_.Status(integration_id));
-  if (status.running) {
-    return ::stripeline::Status::FailedPrecondition(
-        "A sync of integration " + integration_id +
-            " is running; verify once it has finished (the tables are changing).",
-        "sync_running");
+  return engine_.StartVerification(integration_id);
+}
+
+Result<Verification> SyncService::LatestVerification(const access::Actor& actor,
+                                                     const std::string& integration_id) {
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  SL_ASSIGN_OR_RETURN(std::optional<Verification> latest,
+                      engine_.LatestVerification(integration_id));
+  if (!latest) {
+    return ::stripeline::Status::NotFound(
+        "Integration " + integration_id + " has not been verified yet.",
+        "verification_not_found");
   }
-  return engine_.Verify(integration_id);
+  return *std::move(latest);
+}
+
+Result<Verification> SyncService::CancelVerification(const access::Actor& actor,
+                                                     const std::string& integration_id) {
+  SL_RETURN_IF_ERROR(access::RequireMember(actor, "canceling a verification"));
+  SL_RETURN_IF_ERROR(integrations_.Get(actor, integration_id).status());
+  return engine_.CancelVerification(integration_id);
 }
 
 std::optional<SyncRunResult> SyncService::LastRun(const store::Integration& integration) {

@@ -16,6 +16,9 @@ constexpr std::array kRunStatuses{RunStatus::kRunning, RunStatus::kSucceeded,
                                   RunStatus::kSucceededWithErrors, RunStatus::kFailed,
                                   RunStatus::kPaused};
 constexpr std::array kRunKinds{RunKind::kBackfill, RunKind::kIncremental};
+constexpr std::array kVerificationStates{
+    VerificationState::kQueued, VerificationState::kRunning, VerificationState::kSucceeded,
+    VerificationState::kFailed, VerificationState::kCanceled};
 
 template <typename Enum, size_t N>
 Result<Enum> ParseIn(const std::array<Enum, N>& values, std::string_view text,
@@ -61,6 +64,21 @@ std::string_view Name(RunKind kind) {
   return "unknown";
 }
 
+std::string_view Name(VerificationState state) {
+  switch (state) {
+    case VerificationState::kQueued: return "queued";
+    case VerificationState::kRunning: return "running";
+    case VerificationState::kSucceeded: return "succeeded";
+    case VerificationState::kFailed: return "failed";
+    case VerificationState::kCanceled: return "canceled";
+  }
+  return "unknown";
+}
+
+bool IsActive(VerificationState state) {
+  return state == VerificationState::kQueued || state == VerificationState::kRunning;
+}
+
 Result<StreamState> ParseStreamState(std::string_view name) {
   return ParseIn(kStreamStates, name, "stream state");
 }
@@ -69,6 +87,9 @@ Result<RunStatus> ParseRunStatus(std::string_view name) {
 }
 Result<RunKind> ParseRunKind(std::string_view name) {
   return ParseIn(kRunKinds, name, "run kind");
+}
+Result<VerificationState> ParseVerificationState(std::string_view name) {
+  return ParseIn(kVerificationStates, name, "verification state");
 }
 
 }  // namespace stripeline::sync

@@ -46,13 +46,27 @@ enum class RunKind {
   kIncremental,  // "incremental"
 };
 
+// Where a verification (a background comparison with Stripe, verification_jobs.h) stands
+// (sync_verifications.state).
+enum class VerificationState {
+  kQueued,     // "queued": accepted, waiting for a verification worker
+  kRunning,    // "running": listing Stripe now
+  kSucceeded,  // "succeeded": compared every stream (the report says equal or different)
+  kFailed,     // "failed": could not compare (a database error, or the process stopped)
+  kCanceled,   // "canceled": stopped on request, or because the server shut down
+};
+
 std::string_view Name(StreamState state);
 std::string_view Name(RunStatus status);
 std::string_view Name(RunKind kind);
+std::string_view Name(VerificationState state);
 // The inverse of Name; InvalidArgument for any other text.
 Result<StreamState> ParseStreamState(std::string_view name);
 Result<RunStatus> ParseRunStatus(std::string_view name);
 Result<RunKind> ParseRunKind(std::string_view name);
+Result<VerificationState> ParseVerificationState(std::string_view name);
+// Queued or running: the verification has not ended.
+bool IsActive(VerificationState state);
 
 struct SyncOptions {
   // Worker threads per run: parallel requests to Stripe (a page takes 0.2-1 s, so reaching
@@ -78,6 +92,10 @@ struct SyncOptions {
   std::chrono::seconds lease_ttl{60};
   // Streams to sync; empty means every stream of the stream table.
   std::vector<std::string> streams;
+  // Threads that run verifications (verification_jobs.h), each one at a time; more wait in
+  // their queue. Verifications are paced by their accounts' limiters, so more threads would
+  // mostly wait too, while each holds a whole stream's ids in memory.
+  int verify_workers = 4;
 };
 
 struct StreamProgress {
@@ -144,6 +162,17 @@ struct VerifyReport {
   std::string integration_id;
   bool equal = true;  // every readable stream equal
   std::vector<StreamVerification> streams;
+};
+
+// One verification of an integration, as kept in sync_verifications: what it compared once it
+// succeeded (`report`), or why it failed or was canceled (`error`).
+struct Verification {
+  std::string id, integration_id;
+  VerificationState state = VerificationState::kQueued;
+  int64_t started_at = 0;  // when it was asked for
+  std::optional<int64_t> finished_at;
+  std::string error;
+  std::optional<VerifyReport> report;  // set when succeeded
 };
 
 enum class ExportFormat { kCsv, kJsonLines };

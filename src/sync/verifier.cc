@@ -9,11 +9,22 @@ namespace stripeline::sync {
 
 namespace json = boost::json;
 
+namespace {
+
+Status Canceled() {
+  return Status::FailedPrecondition("The verification was canceled.", "verify_canceled");
+}
+
+}  // namespace
+
 Result<VerifyReport> Verifier::Verify(const SyncTarget& target,
-                                      const std::vector<const StreamSpec*>& streams) {
+                                      const std::vector<const StreamSpec*>& streams,
+                                      const std::atomic<bool>* canceled) {
+  auto is_canceled = [canceled] { return canceled != nullptr && canceled->load(); };
   VerifyReport report;
   report.integration_id = target.integration_id;
   for (const StreamSpec* stream : streams) {
+    if (is_canceled()) return Canceled();
     StreamVerification v;
     v.stream = std::string(stream->name);
     std::set<std::string> remote;
@@ -30,7 +41,10 @@ Result<VerifyReport> Verifier::Verify(const SyncTarget& target,
     } else {
       stripe::ListPager pager =
           target.session->Pager(std::string(stream->endpoint), ListParams(*stream, 100, {}));
-      while (std::optional<stripe::StripeResult<stripe::ListPage>> page = pager.Next()) {
+      while (true) {
+        if (is_canceled()) return Canceled();
+        std::optional<stripe::StripeResult<stripe::ListPage>> page = pager.Next();
+        if (!page) break;
         if (!page->ok()) {
           error = page->error();
           break;

@@ -5,10 +5,12 @@
 // 30 days; older local events are expected). A stream the key cannot read is "unreadable",
 // with the reason.
 //
-// Every request goes through the target's AccountSession (paced, retried by the client).
+// Every request goes through the target's AccountSession (paced, retried by the client). A
+// verification can be canceled: it stops before its next request to Stripe.
 //
 // Thread-safety: thread-safe (holds no state of its own); the data and clock must outlive it.
 
+#include <atomic>
 #include <vector>
 
 #include "common/clock.h"
@@ -26,9 +28,11 @@ class Verifier {
   Verifier(SyncedData& data, Clock& clock) : data_(data), clock_(clock) {}
 
   // Counts and up to 20 differing ids each way for every stream of `streams`. Errors are
-  // database errors (Stripe errors make a stream unreadable instead).
+  // database errors (Stripe errors make a stream unreadable instead), and FailedPrecondition
+  // verify_canceled once `canceled` (when given) is set: checked before every request.
   Result<VerifyReport> Verify(const SyncTarget& target,
-                              const std::vector<const StreamSpec*>& streams);
+                              const std::vector<const StreamSpec*>& streams,
+                              const std::atomic<bool>* canceled = nullptr);
 
  private:
   SyncedData& data_;

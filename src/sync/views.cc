@@ -81,7 +81,9 @@ json::object SyncStatusJson(const SyncStatus& status) {
           {"backfill_completed_at", OrNull(status.backfill_completed_at)}};
 }
 
-json::object VerifyReportJson(const VerifyReport& report) {
+namespace {
+
+json::array StreamVerificationsJson(const VerifyReport& report) {
   json::array streams;
   for (const StreamVerification& v : report.streams) {
     streams.push_back(json::object{{"stream", v.stream},
@@ -92,9 +94,27 @@ json::object VerifyReportJson(const VerifyReport& report) {
                                    {"extra_locally", Ids(v.extra_locally)},
                                    {"error", v.error}});
   }
+  return streams;
+}
+
+}  // namespace
+
+json::object VerifyReportJson(const VerifyReport& report) {
   return {{"integration_id", report.integration_id},
           {"equal", report.equal},
-          {"streams", std::move(streams)}};
+          {"streams", StreamVerificationsJson(report)}};
+}
+
+json::object VerificationJson(const Verification& verification) {
+  const std::optional<VerifyReport>& report = verification.report;
+  return {{"id", verification.id},
+          {"integration_id", verification.integration_id},
+          {"state", Name(verification.state)},
+          {"started_at", verification.started_at},
+          {"finished_at", OrNull(verification.finished_at)},
+          {"error", verification.error},
+          {"equal", report ? json::value(report->equal) : json::value(nullptr)},
+          {"streams", report ? StreamVerificationsJson(*report) : json::array()}};
 }
 
 json::object IntegrationJson(const store::Integration& integration,

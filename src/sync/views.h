@@ -1,7 +1,7 @@
 #pragma once
 // JSON views of the sync engine's values (sync_types.h), shared by the REST API and the CLI's
 // --json output so both show the same shape (documented in docs/openapi.yaml: SyncStatus,
-// SyncRun, VerifyReport, Integration.last_sync, WebhookConfig). Pure functions.
+// SyncRun, VerifyReport, Verification, Integration.last_sync, WebhookConfig). Pure functions.
 
 #include <boost/json/object.hpp>
 
@@ -18,6 +18,9 @@ boost::json::object StreamProgressJson(const StreamProgress& stream);
 boost::json::object SyncRunJson(const SyncRunResult& run);
 boost::json::object SyncStatusJson(const SyncStatus& status);
 boost::json::object VerifyReportJson(const VerifyReport& report);
+// A verification: id, integration_id, state, started_at, finished_at, error, and once it
+// succeeded `equal` and `streams` (as in VerifyReportJson; null and [] before).
+boost::json::object VerificationJson(const Verification& verification);
 
 // integrations::IntegrationJson plus `last_sync`: the status, kind and times of the
 // integration's newest run (a running one included: SyncService::LastRun), or null before its

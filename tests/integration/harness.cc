@@ -221,24 +221,43 @@ Stack::Stack(const StackOptions& options) : data_dir_(MakeTempDir()) {
   if (!emulator_line) return;
   emulator_url_ = UrlFromLine(*emulator_line);
 
-  std::vector<std::string> serve_argv{STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0",
-                                      "--data-dir", data_dir_.string(), "--stripe-api-base",
-                                      emulator_url_, "--stripe-connect-base", emulator_url_,
-                                      "--log-level", "debug"};
-  serve_argv.insert(serve_argv.end(), options.serve_args.begin(), options.serve_args.end());
+  serve_argv_ = {STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0",
+                 "--data-dir", data_dir_.string(), "--stripe-api-base",
+                 emulator_url_, "--stripe-connect-base", emulator_url_,
+                 "--log-level", "debug"};
+  serve_argv_.insert(serve_argv_.end(), options.serve_args.begin(), options.serve_args.end());
+  StartServer();
+  if (server_url_.empty()) return;
+
+  auto token = RunCli(CliArgs({"tokens", "create", "--user", "admin@localhost"}));
+  EXPECT_EQ(token.exit_code, 0) << token.err;
+  admin_token_ = token.out.substr(0, token.out.find('\n'));
+  api_->set_token(admin_token_);
+  emulator_ = std::make_unique<HttpClient>(emulator_url_);
+}
+
+void Stack::StartServer() {
+  server_url_.clear();
   server_process_ = std::make_unique<ChildProcess>(
-      serve_argv, std::map<std::string, std::string>{{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}},
+      serve_argv_,
+      std::map<std::string, std::string>{{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}},
       server_log_);
   auto server_line = server_process_->WaitForLine("listening on");
   if (!server_line) return;
   server_url_ = UrlFromLine(*server_line);
-
-  auto token = RunCli(CliArgs({"tokens", "create", "--user", "admin@localhost"}));
-  EXPECT_EQ(token.exit_code, 0) << token.err;
-  std::string value = token.out.substr(0, token.out.find('\n'));
   api_ = std::make_unique<HttpClient>(server_url_);
-  api_->set_token(value);
-  emulator_ = std::make_unique<HttpClient>(emulator_url_);
+  api_->set_token(admin_token_);
+}
+
+void Stack::RestartServer(bool crash) {
+  if (server_process_) {
+    if (crash) {
+      server_process_->Kill();
+    } else {
+      server_process_->Stop();
+    }
+  }
+  StartServer();
 }
 
 Stack::~Stack() {

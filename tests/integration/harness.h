@@ -129,13 +129,21 @@ class Stack {
   std::string ReadServerLog() const;
   // SIGTERM to the service; its exit status (0 after a graceful shutdown).
   int StopServer() { return server_process_ ? server_process_->Stop() : -1; }
+  // Stops the service — with kill -9 when `crash`, else SIGTERM — and starts it again on the
+  // same data directory (a new port: server_url() and api() follow it).
+  void RestartServer(bool crash);
 
   static constexpr char kAdminPassword[] = "correct-horse-battery";
 
  private:
   std::filesystem::path data_dir_;
   std::filesystem::path server_log_;
+  // Starts `serve` (serve_argv_) and points server_url_ and api_ at it.
+  void StartServer();
+
   std::string emulator_url_, server_url_;
+  std::vector<std::string> serve_argv_;
+  std::string admin_token_;
   std::unique_ptr<ChildProcess> emulator_process_, server_process_;
   std::unique_ptr<HttpClient> api_, emulator_;
 };

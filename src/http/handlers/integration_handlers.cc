@@ -61,6 +61,8 @@ boost::json::object IntegrationWithLastSync(sync::SyncService& sync_service,
 
 }  // namespace
 
+// The routes whose service may call Stripe (validating a key, testing, revoking an OAuth grant)
+// pass routes.CallsStripe, which bounds how many request threads such calls hold.
 void RegisterIntegrationRoutes(ApiRoutes& routes) {
   auto& service = routes.services().integrations;
   auto& syncs = routes.services().sync;  // the integrations' last sync
@@ -82,7 +84,7 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", data}});
   });
 
-  routes.Authenticated("POST", "/api/v1/integrations", [&routes, &service, &syncs](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations", routes.CallsStripe([&routes, &service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto scheme, OptionalString(call.body, "auth_scheme"));
     if (scheme == integrations::kOAuthScheme && routes.services().oauth != nullptr) {
       SL_ASSIGN_OR_RETURN(auto request, ReadManualOAuth(call.body));
@@ -92,20 +94,20 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, false));
     SL_ASSIGN_OR_RETURN(auto saved, service.Add(call.actor, request));
     return SavedAnswer(syncs, 201, saved);
-  });
+  }));
 
-  routes.Authenticated("POST", "/api/v1/integrations/test", [&service](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations/test", routes.CallsStripe([&service](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto request, ReadNewIntegration(call.body, true));
     SL_ASSIGN_OR_RETURN(auto check, service.TestCredentials(call.actor, request));
     return JsonAnswer(200, integrations::ConnectionCheckJson(check));
-  });
+  }));
 
   routes.Authenticated("GET", "/api/v1/integrations/{id}", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
     return JsonAnswer(200, {{"integration", IntegrationWithLastSync(syncs, integration)}});
   });
 
-  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("PATCH", "/api/v1/integrations/{id}", routes.CallsStripe([&service, &syncs](const Call& call) -> Result<HttpResponse> {
     integrations::IntegrationEdit edit;
     SL_ASSIGN_OR_RETURN(edit.name, OptionalString(call.body, "name"));
     SL_ASSIGN_OR_RETURN(edit.secret_key, OptionalString(call.body, "secret_key"));
@@ -115,9 +117,9 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
     SL_ASSIGN_OR_RETURN(edit.client_id, NullableString(call.body, "client_id"));
     SL_ASSIGN_OR_RETURN(auto saved, service.Edit(call.actor, call.Param("id"), edit));
     return SavedAnswer(syncs, 200, saved);
-  });
+  }));
 
-  routes.Authenticated("DELETE", "/api/v1/integrations/{id}", [&removal](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("DELETE", "/api/v1/integrations/{id}", routes.CallsStripe([&removal](const Call& call) -> Result<HttpResponse> {
     // Keeping the synced data is the default: deleting data must be asked for.
     std::string keep = call.request.Query("keep_data").value_or("true");
     if (keep != "true" && keep != "false") {
@@ -127,7 +129,7 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
                         removal.Delete(call.actor, call.Param("id"), keep == "true"));
     return JsonAnswer(200, {{"message", message}, {"id", call.Param("id")},
                             {"data_kept", keep == "true"}});
-  });
+  }));
 
   for (bool active : {true, false}) {
     routes.Authenticated("POST", active ? "/api/v1/integrations/{id}/activate"
@@ -139,13 +141,13 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
                          });
   }
 
-  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", [&service, &syncs](const Call& call) -> Result<HttpResponse> {
+  routes.Authenticated("POST", "/api/v1/integrations/{id}/test", routes.CallsStripe([&service, &syncs](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto check, service.Test(call.actor, call.Param("id")));
     SL_ASSIGN_OR_RETURN(auto integration, service.Get(call.actor, call.Param("id")));
     boost::json::object body = integrations::ConnectionCheckJson(check);
     body["integration"] = IntegrationWithLastSync(syncs, integration);
     return JsonAnswer(200, std::move(body));
-  });
+  }));
 
   routes.Authenticated("GET", "/api/v1/integrations/{id}/audit", [&service](const Call& call) -> Result<HttpResponse> {
     SL_ASSIGN_OR_RETURN(auto entries, service.Audit(call.actor, call.Param("id")));

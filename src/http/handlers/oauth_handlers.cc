@@ -83,8 +83,9 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
                          return JsonAnswer(200, integrations::ConnectSettingsJson(view));
                        });
 
+  // Saving checks the platform key with Stripe, on the request thread: bounded (CallsStripe).
   routes.Authenticated("PUT", "/api/v1/settings/stripe-connect",
-                       [oauth, require](const Call& call) -> Result<HttpResponse> {
+                       routes.CallsStripe([oauth, require](const Call& call) -> Result<HttpResponse> {
                          SL_RETURN_IF_ERROR(require());
                          integrations::ConnectSettings settings;
                          SL_ASSIGN_OR_RETURN(settings.client_id,
@@ -99,7 +100,7 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
                          boost::json::object body = integrations::ConnectSettingsJson(view);
                          body["message"] = "Stripe Connect settings saved";
                          return JsonAnswer(200, std::move(body));
-                       });
+                       }));
 
   routes.Authenticated(
       "POST", "/api/v1/oauth/stripe/start",
@@ -131,10 +132,14 @@ void RegisterOAuthRoutes(ApiRoutes& routes) {
   // Not under /api: Stripe sends the browser here. No session needed (the binding cookie and
   // the state say who started it), and never cached.
   routes.Public("GET", "/oauth/stripe/callback",
-                [oauth](const HttpRequest& request, const PathParams&) -> Result<HttpResponse> {
+                [&routes, oauth](const HttpRequest& request, const PathParams&) -> Result<HttpResponse> {
                   if (oauth == nullptr) {
                     return CallbackPage(Status::Unavailable("Stripe Connect is not available here."));
                   }
+                  // The code exchange calls Stripe on this thread. A busy answer consumes
+                  // nothing: the state stays valid, so reloading the page completes it.
+                  Result<WorkGate::Ticket> ticket = routes.EnterStripeCall();
+                  if (!ticket.ok()) return CallbackPage(ticket.status());
                   integrations::OAuthCallback callback{
                       .state = request.Query("state").value_or(""),
                       .code = request.Query("code").value_or(""),

@@ -1,4 +1,5 @@
-// /api/v1/integrations/{id}/sync...: start a sync, its progress and history, verification.
+// /api/v1/integrations/{id}/sync...: start a sync, its progress and history; start, read and
+// cancel a verification.
 // The role rules are SyncService's (sync/sync_service.h).
 #include <boost/json.hpp>
 
@@ -58,11 +59,41 @@ void RegisterSyncRoutes(ApiRoutes& routes) {
                          return JsonAnswer(200, {{"data", std::move(data)}});
                        });
 
-  routes.Authenticated("POST", "/api/v1/integrations/{id}/sync/verify",
+  // Verification runs in the background (sync/verification_jobs.h): POST starts it (202), or
+  // answers 409 verify_running with the id of the one that has not ended; GET reads the newest
+  // one; DELETE cancels the one in progress.
+  routes.Authenticated(
+      "POST", "/api/v1/integrations/{id}/sync/verify",
+      [service](const Call& call) -> Result<HttpResponse> {
+        SL_ASSIGN_OR_RETURN(sync::VerificationStart start,
+                            service->StartVerification(call.actor, call.Param("id")));
+        if (!start.started) {
+          const std::string& running = start.verification.id;
+          return ErrorResponse(
+              Status::FailedPrecondition("A verification of this integration is already " +
+                                             std::string(Name(start.verification.state)) +
+                                             " (" + running +
+                                             "); follow it with GET, or cancel it with DELETE.",
+                                         "verify_running"),
+              {{"verification_id", running}});
+        }
+        return JsonAnswer(202, sync::VerificationJson(start.verification));
+      });
+
+  routes.Authenticated("GET", "/api/v1/integrations/{id}/sync/verify",
                        [service](const Call& call) -> Result<HttpResponse> {
-                         SL_ASSIGN_OR_RETURN(sync::VerifyReport report,
-                                             service->Verify(call.actor, call.Param("id")));
-                         return JsonAnswer(200, sync::VerifyReportJson(report));
+                         SL_ASSIGN_OR_RETURN(
+                             sync::Verification latest,
+                             service->LatestVerification(call.actor, call.Param("id")));
+                         return JsonAnswer(200, sync::VerificationJson(latest));
+                       });
+
+  routes.Authenticated("DELETE", "/api/v1/integrations/{id}/sync/verify",
+                       [service](const Call& call) -> Result<HttpResponse> {
+                         SL_ASSIGN_OR_RETURN(
+                             sync::Verification canceled,
+                             service->CancelVerification(call.actor, call.Param("id")));
+                         return JsonAnswer(202, sync::VerificationJson(canceled));
                        });
 }
 

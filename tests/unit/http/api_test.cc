@@ -6,8 +6,11 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "unit/http/api_test_services.h"
 #include "unit/http/http_test_util.h"
@@ -264,6 +267,71 @@ TEST_F(ApiTest, ExpiredSessionAnswers401) {
   EXPECT_EQ(response.status, 401);
   EXPECT_EQ(ErrorCodeOf(response), "session_expired");
   EXPECT_EQ(Call("GET", "/api/v1/integrations", Bearer()).status, 200);
+}
+
+// A connection check that holds its caller (as a slow Stripe would) until released.
+class BlockingChecker final : public integrations::ConnectionChecker {
+ public:
+  BlockingChecker()
+      : ConnectionChecker(test_util::UnusableStripeClient(), test_util::UnusedLimiters()) {}
+  integrations::ConnectionCheck Check(const std::string&,
+                                      const std::optional<std::string>&) const override {
+    std::unique_lock lock(mu_);
+    ++inside_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    return test_util::AvailableCheck();
+  }
+  void WaitUntilInside(int callers) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return inside_ >= callers; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  mutable int inside_ = 0;
+  bool released_ = false;
+};
+
+// Regression (issue 13): requests that wait on Stripe could take every request thread. They
+// pass a gate; beyond it they are refused at once, and other requests are still answered.
+TEST_F(ApiTest, RequestsThatCallStripeAreBoundedAndTheRestStillAnswered) {
+  BlockingChecker checker;
+  integrations::IntegrationService slow(*store_, box_, checker, clock_);
+  ApiOptions options;
+  options.stripe_calls = {.max_running = 1, .max_waiting = 0};
+  Api api({.users = *users_,
+           .integrations = slow,
+           .clients = *clients_,
+           .removal = services_->removal,
+           .sync = services_->sync,
+           .metrics = services_->metrics},
+          options);
+  auto test_key = [&] {
+    return api.Handle(MakeRequest("POST", "/api/v1/integrations/test", Bearer(),
+                                  NewIntegrationBody()));
+  };
+  HttpResponse first;
+  std::thread holder([&] { first = test_key(); });
+  checker.WaitUntilInside(1);
+
+  HttpResponse refused = test_key();
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(ErrorCodeOf(refused), "busy");
+  EXPECT_EQ(refused.Header("Retry-After"), "1");
+  EXPECT_EQ(api.Handle(MakeRequest("GET", "/healthz")).status, 200);
+  EXPECT_EQ(api.Handle(MakeRequest("GET", "/api/v1/integrations", Bearer())).status, 200);
+
+  checker.Release();
+  holder.join();
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(test_key().status, 200) << "the place is free again";
 }
 
 TEST(CookieValue, FindsTheNamedCookieAmongSeveral) {

@@ -99,6 +99,41 @@ TEST_F(SyncRoutesTest, MembersStartARunThatShowsInHistoryAndInTheIntegration) {
   EXPECT_EQ(JsonOf(listed).at("data").at(0).at("last_sync").at("status"), "failed");
 }
 
+TEST_F(SyncRoutesTest, AVerificationStartsWith202AndItsResultIsReadLater) {
+  Fields member = TokenOf("member@example.com", store::Role::kMember);
+  Fields viewer = TokenOf("viewer@example.com", store::Role::kViewer);
+  const std::string path = "/api/v1/integrations/" + id_ + "/sync/verify";
+  HttpResponse none = Call("GET", path, viewer);
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(ErrorCodeOf(none), "verification_not_found");
+  HttpResponse idle = Call("DELETE", path, member);
+  EXPECT_EQ(idle.status, 409);
+  EXPECT_EQ(ErrorCodeOf(idle), "verify_not_running");
+  EXPECT_EQ(Call("DELETE", path, viewer).status, 403);
+
+  HttpResponse start = Call("POST", path, member);
+  ASSERT_EQ(start.status, 202) << start.body;
+  const boost::json::value started = JsonOf(start);
+  EXPECT_EQ(started.at("state"), "queued");
+  EXPECT_EQ(started.at("integration_id"), id_.c_str());
+  EXPECT_TRUE(started.at("started_at").is_int64());
+  EXPECT_EQ(started.at("finished_at"), nullptr);
+  EXPECT_EQ(started.at("equal"), nullptr);
+  services_->engine.WaitForVerifications();
+
+  HttpResponse read = Call("GET", path, viewer);
+  ASSERT_EQ(read.status, 200) << read.body;
+  const boost::json::value done = JsonOf(read);
+  EXPECT_EQ(done.at("id"), started.at("id"));
+  EXPECT_EQ(done.at("state"), "succeeded") << read.body;
+  EXPECT_TRUE(done.at("finished_at").is_int64());
+  const auto& streams = done.at("streams").as_array();
+  ASSERT_EQ(streams.size(), sync::Streams().size());
+  // Stripe is unreachable here: every stream is unreadable, with the reason.
+  EXPECT_EQ(streams.at(0).at("result"), "unreadable");
+  EXPECT_NE(streams.at(0).at("error").as_string(), "");
+}
+
 TEST_F(SyncRoutesTest, InactiveIntegrationsAnswer409AndBadLimits422) {
   Fields admin = TokenOf("admin2@example.com", store::Role::kAdmin);
   ASSERT_EQ(Call("POST", "/api/v1/integrations/" + id_ + "/deactivate", admin).status, 200);

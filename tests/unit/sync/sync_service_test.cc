@@ -76,10 +76,17 @@ TEST_F(SyncServiceTest, ViewersReadButNeitherStartNorVerify) {
   std::string id = AddIntegration();
   const access::Actor viewer = ActorWithRole(store::Role::kViewer);
   EXPECT_EQ(service_->Start(viewer, id).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(service_->Verify(viewer, id).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->StartVerification(viewer, id).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->CancelVerification(viewer, id).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->LatestVerification(viewer, id).status().error_code(),
+            "verification_not_found")
+      << "viewers may read a verification; there is none yet";
   EXPECT_TRUE(service_->Status(viewer, id).ok());
   EXPECT_TRUE(service_->Runs(viewer, id, 5).ok());
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs"), 0) << "nothing was started";
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_verifications"), 0);
 }
 
 TEST_F(SyncServiceTest, MembersStartSyncsOfIntegrationsTheyCanSee) {

@@ -48,5 +48,18 @@ TEST(SyncTypes, RunKindsReadBackAsThemselves) {
                        ParseRunKind);
 }
 
+TEST(SyncTypes, VerificationStatesReadBackAsThemselves) {
+  ExpectNames<VerificationState>({{VerificationState::kQueued, "queued"},
+                                  {VerificationState::kRunning, "running"},
+                                  {VerificationState::kSucceeded, "succeeded"},
+                                  {VerificationState::kFailed, "failed"},
+                                  {VerificationState::kCanceled, "canceled"}},
+                                 ParseVerificationState);
+  EXPECT_TRUE(IsActive(VerificationState::kQueued));
+  EXPECT_TRUE(IsActive(VerificationState::kRunning));
+  EXPECT_FALSE(IsActive(VerificationState::kSucceeded));
+  EXPECT_FALSE(IsActive(VerificationState::kCanceled));
+}
+
 }  // namespace
 }  // namespace stripeline::sync
