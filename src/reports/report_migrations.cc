@@ -12,6 +12,29 @@ namespace {
 #include "reports/generated/rollup_hours.sql.inc"
 #include "reports/generated/rollup_quarter_hours.sql.inc"
 
+// The sums of a quarter-hour rollup row (reports migrations 2 and 4), in column order.
+constexpr std::string_view kRollupSumColumns = R"sql(  n BIGINT NOT NULL DEFAULT 0,
+  amount BIGINT NOT NULL DEFAULT 0,
+  fee BIGINT NOT NULL DEFAULT 0,
+  net BIGINT NOT NULL DEFAULT 0,
+  abs_net BIGINT NOT NULL DEFAULT 0,
+  n_15 BIGINT NOT NULL DEFAULT 0,
+  amount_15 BIGINT NOT NULL DEFAULT 0,
+  fee_15 BIGINT NOT NULL DEFAULT 0,
+  net_15 BIGINT NOT NULL DEFAULT 0,
+  abs_net_15 BIGINT NOT NULL DEFAULT 0,
+  n_30 BIGINT NOT NULL DEFAULT 0,
+  amount_30 BIGINT NOT NULL DEFAULT 0,
+  fee_30 BIGINT NOT NULL DEFAULT 0,
+  net_30 BIGINT NOT NULL DEFAULT 0,
+  abs_net_30 BIGINT NOT NULL DEFAULT 0,
+  n_45 BIGINT NOT NULL DEFAULT 0,
+  amount_45 BIGINT NOT NULL DEFAULT 0,
+  fee_45 BIGINT NOT NULL DEFAULT 0,
+  net_45 BIGINT NOT NULL DEFAULT 0,
+  abs_net_45 BIGINT NOT NULL DEFAULT 0,
+)sql";
+
 }  // namespace
 
 const store::SchemaOwner& ReportSchema() {
@@ -122,27 +145,7 @@ CREATE TABLE report_rollup (
   slot BIGINT NOT NULL,
   kind TEXT NOT NULL,
   currency TEXT NOT NULL,
-  n BIGINT NOT NULL DEFAULT 0,
-  amount BIGINT NOT NULL DEFAULT 0,
-  fee BIGINT NOT NULL DEFAULT 0,
-  net BIGINT NOT NULL DEFAULT 0,
-  abs_net BIGINT NOT NULL DEFAULT 0,
-  n_15 BIGINT NOT NULL DEFAULT 0,
-  amount_15 BIGINT NOT NULL DEFAULT 0,
-  fee_15 BIGINT NOT NULL DEFAULT 0,
-  net_15 BIGINT NOT NULL DEFAULT 0,
-  abs_net_15 BIGINT NOT NULL DEFAULT 0,
-  n_30 BIGINT NOT NULL DEFAULT 0,
-  amount_30 BIGINT NOT NULL DEFAULT 0,
-  fee_30 BIGINT NOT NULL DEFAULT 0,
-  net_30 BIGINT NOT NULL DEFAULT 0,
-  abs_net_30 BIGINT NOT NULL DEFAULT 0,
-  n_45 BIGINT NOT NULL DEFAULT 0,
-  amount_45 BIGINT NOT NULL DEFAULT 0,
-  fee_45 BIGINT NOT NULL DEFAULT 0,
-  net_45 BIGINT NOT NULL DEFAULT 0,
-  abs_net_45 BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (account_id, stream, slot, kind, currency)
+)sql" + std::string(kRollupSumColumns) + R"sql(  PRIMARY KEY (account_id, stream, slot, kind, currency)
 ) WITHOUT ROWID;
 )sql" +
            std::string(kRollupQuarterHoursSql),
@@ -192,27 +195,7 @@ CREATE TABLE report_rollup (
   slot BIGINT NOT NULL,
   kind TEXT NOT NULL,
   currency TEXT NOT NULL,
-  n BIGINT NOT NULL DEFAULT 0,
-  amount BIGINT NOT NULL DEFAULT 0,
-  fee BIGINT NOT NULL DEFAULT 0,
-  net BIGINT NOT NULL DEFAULT 0,
-  abs_net BIGINT NOT NULL DEFAULT 0,
-  n_15 BIGINT NOT NULL DEFAULT 0,
-  amount_15 BIGINT NOT NULL DEFAULT 0,
-  fee_15 BIGINT NOT NULL DEFAULT 0,
-  net_15 BIGINT NOT NULL DEFAULT 0,
-  abs_net_15 BIGINT NOT NULL DEFAULT 0,
-  n_30 BIGINT NOT NULL DEFAULT 0,
-  amount_30 BIGINT NOT NULL DEFAULT 0,
-  fee_30 BIGINT NOT NULL DEFAULT 0,
-  net_30 BIGINT NOT NULL DEFAULT 0,
-  abs_net_30 BIGINT NOT NULL DEFAULT 0,
-  n_45 BIGINT NOT NULL DEFAULT 0,
-  amount_45 BIGINT NOT NULL DEFAULT 0,
-  fee_45 BIGINT NOT NULL DEFAULT 0,
-  net_45 BIGINT NOT NULL DEFAULT 0,
-  abs_net_45 BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (account_id, livemode, stream, slot, kind, currency)
+)sql" + std::string(kRollupSumColumns) + R"sql(  PRIMARY KEY (account_id, livemode, stream, slot, kind, currency)
 ) WITHOUT ROWID;
 )sql" + std::string(kRollupByModeSql) + R"sql(
 DROP TRIGGER IF EXISTS stripe_subscriptions_report_insert;
