@@ -35,6 +35,7 @@
 #include "store/open_database.h"
 #include "store/store_migrations.h"
 #include "store/store.h"
+#include "sync/data_scope.h"
 #include "sync/sync_migrations.h"
 
 namespace stripeline::bench {
@@ -43,6 +44,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr char kAccount[] = "acct_bench_metrics";
+// The dataset's rows are test-mode rows (livemode 0) of kAccount.
+const sync::DataScope kScope{kAccount, false};
 constexpr int64_t kStart = 1698796800;  // 2023-11-01 00:00 UTC
 constexpr int64_t kSpan = 3 * 365 * 86400;
 
@@ -215,10 +218,10 @@ void PrintHeader() {
 void CheckKolkataAgainstTheRows(store::Database& db, reports::MetricsEngine& engine) {
   auto period = reports::MakePeriod("2025-11-01", "2026-11-01", "day", "Asia/Kolkata");
   Check(period.status(), "period");
-  auto result = engine.Compute("gross_volume", {kAccount}, *period);
+  auto result = engine.Compute("gross_volume", {kScope}, *period);
   Check(result.status(), "Asia/Kolkata");
   auto rows = db.Query("SELECT (created + 19800) / 86400, SUM(amount_captured) FROM "
-                       "stripe_charges WHERE account_id = $1 AND created >= $2 AND created < $3 "
+                       "stripe_charges WHERE account_id = $1 AND livemode = 0 AND created >= $2 AND created < $3 "
                        "AND deleted = 0 AND status = 'succeeded' AND currency = 'usd' GROUP BY 1",
                        {std::string(kAccount), period->from, period->to});
   Check(rows.status(), "rows");
@@ -273,7 +276,7 @@ int Run() {
 
     reports::ReportRepository repository(db);
     reports::MetricsEngine engine(*store, repository);
-    const std::vector<std::string> accounts{kAccount};
+    const std::vector<sync::DataScope> accounts{kScope};
     t0 = Clock::now();
     Check(engine.RefreshSubscriptionFacts(accounts), "derive facts");
     std::printf("deriving the 100,000 subscriptions' facts (once after they all changed): "

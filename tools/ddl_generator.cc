@@ -45,6 +45,7 @@ struct Part {
 
 std::vector<Part> Parts(RollupLayout layout) {
   if (layout == RollupLayout::kHours) return {{"", 0}};
+  // kQuarterHours and kQuarterHoursByMode
   return {{"", 0}, {"_15", 900}, {"_30", 1800}, {"_45", 2700}};
 }
 
@@ -90,8 +91,8 @@ class RollupWriter {
       }
     }
     return Insert(columns) + " SELECT " + Join(values, ", ") + " FROM " + table_ +
-           " WHERE deleted = 0 AND " + std::string(r_.time_column) +
-           " IS NOT NULL GROUP BY 1, 2, 3, 4, 5;\n";
+           " WHERE deleted = 0 AND " + std::string(r_.time_column) + " IS NOT NULL GROUP BY " +
+           (by_mode() ? "1, 2, 3, 4, 5, 6" : "1, 2, 3, 4, 5") + ";\n";
   }
 
   std::string Triggers() const {
@@ -99,6 +100,7 @@ class RollupWriter {
     std::string when_changed = "OLD." + time + " IS NOT NEW." + time +
                                " OR OLD.deleted IS NOT NEW.deleted OR OLD.account_id IS NOT "
                                "NEW.account_id";
+    if (by_mode()) when_changed += " OR OLD.livemode IS NOT NEW.livemode";
     std::vector<std::string_view> watched;
     if (!r_.kind_column.empty()) watched.push_back(r_.kind_column);
     if (r_.per_currency) watched.push_back("currency");
@@ -124,15 +126,19 @@ class RollupWriter {
     return out;
   }
 
-  std::string Drops() const {
+  // `if_exists`: the triggers may be gone already (sync migration 3 rebuilt their tables).
+  std::string Drops(bool if_exists) const {
     std::string out;
     for (std::string_view event : {"insert", "update", "delete"}) {
-      out += "DROP TRIGGER " + table_ + "_rollup_" + std::string(event) + ";\n";
+      out += std::string("DROP TRIGGER ") + (if_exists ? "IF EXISTS " : "") + table_ +
+             "_rollup_" + std::string(event) + ";\n";
     }
     return out;
   }
 
  private:
+  bool by_mode() const { return layout_ == RollupLayout::kQuarterHoursByMode; }
+
   const RollupSum* Find(std::string_view rollup_column) const {
     for (const RollupSum& s : r_.sums) {
       if (s.rollup_column == rollup_column) return &s;
@@ -141,10 +147,21 @@ class RollupWriter {
   }
 
   std::vector<std::string> Key(const std::string& p) const {
-    return {p + "account_id", "'" + std::string(r_.stream) + "'",
-            p + std::string(r_.time_column) + " / 3600",
-            r_.kind_column.empty() ? "''" : "COALESCE(" + p + std::string(r_.kind_column) + ", '')",
-            r_.per_currency ? "COALESCE(" + p + "currency, '')" : "''"};
+    std::vector<std::string> key{p + "account_id"};
+    if (by_mode()) key.push_back(p + "livemode");
+    for (std::string part :
+         {"'" + std::string(r_.stream) + "'", p + std::string(r_.time_column) + " / 3600",
+          r_.kind_column.empty() ? "''" : "COALESCE(" + p + std::string(r_.kind_column) + ", '')",
+          r_.per_currency ? "COALESCE(" + p + "currency, '')" : std::string("''")}) {
+      key.push_back(std::move(part));
+    }
+    return key;
+  }
+
+  // The rollup's key columns, as in its PRIMARY KEY.
+  std::string KeyColumns() const {
+    return by_mode() ? "account_id, livemode, stream, slot, kind, currency"
+                     : "account_id, stream, slot, kind, currency";
   }
 
   std::string Value(const std::string& p, const RollupSum& sum) const {
@@ -156,9 +173,8 @@ class RollupWriter {
     return p + std::string(r_.time_column) + " % 3600 < " + std::to_string(part.bound);
   }
 
-  static std::string Insert(const std::vector<std::string>& columns) {
-    return "INSERT INTO report_rollup (account_id, stream, slot, kind, currency, " +
-           Join(columns, ", ") + ")";
+  std::string Insert(const std::vector<std::string>& columns) const {
+    return "INSERT INTO report_rollup (" + KeyColumns() + ", " + Join(columns, ", ") + ")";
   }
 
   // The upsert that adds (NEW.) or takes away (OLD.) one row; `guarded` for the update
@@ -192,7 +208,7 @@ class RollupWriter {
                       std::string(r_.time_column) + " IS NOT NULL"
                 : " VALUES (" + Join(values, ", ") + ")";
     return Insert(columns) + row +
-           " ON CONFLICT (account_id, stream, slot, kind, currency) DO UPDATE SET " +
+           " ON CONFLICT (" + KeyColumns() + ") DO UPDATE SET " +
            Join(updates, ", ") + ";";
   }
 
@@ -200,6 +216,19 @@ class RollupWriter {
   RollupLayout layout_;
   std::string table_;
 };
+
+// CREATE TABLE `table` with the common columns, then `stream`'s typed ones, keyed by `key`.
+std::string CreateStreamTable(const std::string& table, const sync::StreamSpec& stream,
+                              std::string_view key) {
+  std::string out = "CREATE TABLE " + table + " (\n";
+  for (std::string_view c : sync::CommonColumns()) {
+    out += "  " + std::string(c) + " " + std::string(CommonColumnType(c)) + ",\n";
+  }
+  for (const sync::Column& c : stream.columns) {
+    out += "  " + std::string(c.name) + " " + std::string(ColumnTypeSql(c.type)) + ",\n";
+  }
+  return out + "  PRIMARY KEY (" + std::string(key) + ")\n);\n";
+}
 
 std::string IncludeFile(std::string_view source, std::string_view constant,
                         const std::string& sql) {
@@ -230,15 +259,27 @@ std::string StreamTablesSql(const std::vector<sync::StreamSpec>& streams) {
   std::string out;
   for (const sync::StreamSpec& s : streams) {
     const std::string table(s.table);
-    out += "CREATE TABLE " + table + " (\n";
-    for (std::string_view c : sync::CommonColumns()) {
-      out += "  " + std::string(c) + " " + std::string(CommonColumnType(c)) + ",\n";
-    }
-    for (const sync::Column& c : s.columns) {
-      out += "  " + std::string(c.name) + " " + std::string(ColumnTypeSql(c.type)) + ",\n";
-    }
-    out += "  PRIMARY KEY (account_id, id)\n);\n";
+    out += CreateStreamTable(table, s, "account_id, id");
     out += "CREATE INDEX " + table + "_created ON " + table + "(account_id, created);\n";
+  }
+  return out;
+}
+
+std::string StreamTablesByModeSql(const std::vector<sync::StreamSpec>& streams) {
+  std::string out;
+  for (const sync::StreamSpec& s : streams) {
+    const std::string table(s.table);
+    const std::string rebuilt = table + "_by_mode";
+    std::vector<std::string> columns;
+    for (std::string_view c : sync::CommonColumns()) columns.emplace_back(c);
+    for (const sync::Column& c : s.columns) columns.emplace_back(c.name);
+    const std::string list = Join(columns, ", ");
+    out += CreateStreamTable(rebuilt, s, "account_id, livemode, id");
+    out += "INSERT INTO " + rebuilt + " (" + list + ") SELECT " + list + " FROM " + table +
+           ";\n";
+    out += "DROP TABLE " + table + ";\n";
+    out += "ALTER TABLE " + rebuilt + " RENAME TO " + table + ";\n";
+    out += "CREATE INDEX " + table + "_created ON " + table + "(account_id, livemode, created);\n";
   }
   return out;
 }
@@ -252,9 +293,11 @@ std::string RollupSql(const std::vector<RollupStream>& rollups, RollupLayout lay
   return out;
 }
 
-std::string RollupDropTriggersSql(const std::vector<RollupStream>& rollups) {
+std::string RollupDropTriggersSql(const std::vector<RollupStream>& rollups, bool if_exists) {
   std::string out;
-  for (const RollupStream& r : rollups) out += RollupWriter(r, RollupLayout::kHours).Drops();
+  for (const RollupStream& r : rollups) {
+    out += RollupWriter(r, RollupLayout::kHours).Drops(if_exists);
+  }
   return out;
 }
 
@@ -269,10 +312,17 @@ std::vector<GeneratedFile> GeneratedFiles() {
                    RollupSql(rollups, RollupLayout::kHours))},
       {"src/reports/generated/rollup_drop_triggers.sql.inc",
        IncludeFile("src/reports/rollup_spec.h", "kRollupDropTriggersSql",
-                   RollupDropTriggersSql(rollups))},
+                   RollupDropTriggersSql(rollups, false))},
       {"src/reports/generated/rollup_quarter_hours.sql.inc",
        IncludeFile("src/reports/rollup_spec.h", "kRollupQuarterHoursSql",
                    RollupSql(rollups, RollupLayout::kQuarterHours))},
+      {"src/sync/generated/stream_tables_by_mode.sql.inc",
+       IncludeFile("src/sync/stream_table.cc", "kStreamTablesByModeSql",
+                   StreamTablesByModeSql(streams))},
+      {"src/reports/generated/rollup_by_mode.sql.inc",
+       IncludeFile("src/reports/rollup_spec.h", "kRollupByModeSql",
+                   RollupDropTriggersSql(rollups, true) +
+                       RollupSql(rollups, RollupLayout::kQuarterHoursByMode))},
   };
 }
 

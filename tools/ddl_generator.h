@@ -24,20 +24,29 @@ namespace stripeline::tools {
 // The DDL type of a typed column: BIGINT, TEXT, DOUBLE PRECISION or INTEGER (0/1).
 std::string_view ColumnTypeSql(sync::ColumnType type);
 
-// CREATE TABLE and its `_created` index for each stream, in order (sync migration 1).
+// CREATE TABLE and its `_created` index for each stream, in order (sync migration 1), keyed by
+// (account_id, id).
 std::string StreamTablesSql(const std::vector<sync::StreamSpec>& streams);
 
+// For each stream (sync migration 3): its table rebuilt keyed by (account_id, livemode, id),
+// rows copied, and its `_created` index on (account_id, livemode, created). Dropping the old
+// table drops what other owners made on it (the reports' indexes and triggers): reports
+// migration 4 makes them again.
+std::string StreamTablesByModeSql(const std::vector<sync::StreamSpec>& streams);
+
 enum class RollupLayout {
-  kHours,         // reports migration 1: per hour (n, amount, fee, net, abs_net)
-  kQuarterHours,  // reports migration 2: also each hour's first 15, 30 and 45 minutes
+  kHours,               // reports migration 1: per hour (n, amount, fee, net, abs_net)
+  kQuarterHours,        // reports migration 2: also each hour's first 15, 30 and 45 minutes
+  kQuarterHoursByMode,  // reports migration 4: the same, keyed by account AND livemode
 };
 
 // For each rollup stream: the INSERT that sums its existing rows, then its insert, update and
 // delete triggers, which keep `report_rollup` equal to those sums.
 std::string RollupSql(const std::vector<reports::RollupStream>& rollups, RollupLayout layout);
 
-// DROP TRIGGER for each trigger RollupSql makes.
-std::string RollupDropTriggersSql(const std::vector<reports::RollupStream>& rollups);
+// DROP TRIGGER (IF EXISTS with `if_exists`) for each trigger RollupSql makes.
+std::string RollupDropTriggersSql(const std::vector<reports::RollupStream>& rollups,
+                                  bool if_exists);
 
 struct GeneratedFile {
   std::string path;  // relative to the source tree

@@ -12,6 +12,17 @@ namespace stripeline::integrations {
 
 namespace {
 
+// The refusal of a key of the other mode than `integration`'s (422 mode_change_refused).
+Status ModeChangeRefused(const store::Integration& integration) {
+  const std::string mode = integration.livemode ? "live" : "test";
+  const std::string other = integration.livemode ? "test" : "live";
+  return Status::InvalidArgument(
+      "This integration syncs " + mode + " data; a " + other +
+          " key belongs to a new integration. Add one with the " + other +
+          " key: this integration and its " + mode + " data stay as they are.",
+      "mode_change_refused");
+}
+
 std::string ReasonText(const ConnectionCheck& check) {
   static constexpr std::string_view kPrefix = "Connection unavailable: ";
   std::string_view message = check.message;
@@ -358,6 +369,16 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
         "key or Account ID.",
         "oauth_credentials_fixed");
   }
+  if (edit.secret_key) {
+    // A key's mode is its integration's for good: the synced rows, the reports and the webhook
+    // endpoint are its mode's (sync/data_scope.h). A key of the other mode is another
+    // integration, so this one's data is neither mixed with nor replaced by the other mode's.
+    // A malformed key is left to Validate, which says what is wrong with it.
+    if (Result<stripe::ApiKeyInfo> key = stripe::ClassifyApiKey(*edit.secret_key);
+        key.ok() && key->livemode != integration.livemode) {
+      return ModeChangeRefused(integration);
+    }
+  }
   std::optional<std::string> account_id = integration.account_id;
   if (edit.account_id) {
     SL_RETURN_IF_ERROR(ValidateAccountId(*edit.account_id));
@@ -391,9 +412,9 @@ Result<Saved> IntegrationService::Edit(const access::Actor& actor, const std::st
       integration.secret_key_masked = stripe::MaskKey(secret_key);
       changed.push_back("secret_key");
     }
+    if (check.livemode != integration.livemode) return ModeChangeRefused(integration);
     if (account_id != integration.account_id) changed.push_back("account_id");
     integration.account_id = account_id;
-    integration.livemode = check.livemode;
     ApplyCheck(integration, check);
     if (!check.missing_permissions.empty()) {
       saved.warnings.push_back("The key is missing permissions: " +

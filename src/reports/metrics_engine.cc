@@ -143,7 +143,7 @@ std::string MetricNames() {
 }
 
 Result<MetricResult> MetricsEngine::Compute(std::string_view metric,
-                                            const std::vector<std::string>& accounts,
+                                            const std::vector<sync::DataScope>& scopes,
                                             const ReportPeriod& period,
                                             const MetricOptions& options) {
   const MetricInfo* info = FindMetric(metric);
@@ -155,20 +155,24 @@ Result<MetricResult> MetricsEngine::Compute(std::string_view metric,
   if (options.churn_window_days < 1 || options.churn_window_days > 365) {
     return Status::InvalidArgument("churn_window_days must be from 1 to 365.", "invalid_field");
   }
-  if (accounts.empty()) {
+  // Integrations of one scope share its rows: each scope is counted once.
+  std::vector<sync::DataScope> unique(scopes);
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  if (unique.empty()) {
     MetricResult empty{.metric = std::string(metric), .period = period, .options = options};
     empty.approximate_reasons.push_back("No synced Stripe account: nothing to count yet.");
     return empty;
   }
   SL_ASSIGN_OR_RETURN(MetricResult result,
-                      info->at_instant ? Subscriptions(*info, accounts, period, options)
-                                       : Volume(*info, accounts, period));
+                      info->at_instant ? Subscriptions(*info, unique, period, options)
+                                       : Volume(*info, unique, period));
   result.options = options;
   return result;
 }
 
 Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
-                                           const std::vector<std::string>& accounts,
+                                           const std::vector<sync::DataScope>& scopes,
                                            const ReportPeriod& period) {
   const bool per_currency = ReportRepository::PerCurrency(info.name);
   MetricResult result{.metric = std::string(info.name), .period = period};
@@ -206,13 +210,13 @@ Result<MetricResult> MetricsEngine::Volume(const MetricInfo& info,
     count += n;
   };
   const SpanAdder add_span = add, add_status_span = add_status;
-  SL_RETURN_IF_ERROR(repository_.ReadVolume(info.name, accounts, period, add_span,
+  SL_RETURN_IF_ERROR(repository_.ReadVolume(info.name, scopes, period, add_span,
                                             info.name == "payouts" ? &add_status_span : nullptr));
   for (auto& [c, v] : by_currency) result.values.push_back(std::move(v));
   return result;
 }
 
-Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<std::string>& accounts) {
+Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<sync::DataScope>& scopes) {
   // Facts derived by older rules are derived again.
   SL_ASSIGN_OR_RETURN(std::optional<std::string> rules,
                       store_.GetSetting("reports.subscription_rules_version"));
@@ -226,36 +230,36 @@ Status MetricsEngine::RefreshSubscriptionFacts(const std::vector<std::string>& a
   // In one transaction, so a subscription queued again meanwhile is not lost with the queue.
   return store_.InTransaction([&]() -> Status {
     SL_ASSIGN_OR_RETURN(std::vector<QueuedSubscription> queued,
-                        repository_.QueuedSubscriptions(accounts));
+                        repository_.QueuedSubscriptions(scopes));
     if (queued.empty()) return Status::OK();
     for (const QueuedSubscription& row : queued) {
       boost::system::error_code ec;
       json::value raw;
       if (row.raw && !row.deleted) raw = json::parse(*row.raw, ec);
       if (!row.raw || row.deleted || ec || !raw.is_object()) {
-        SL_RETURN_IF_ERROR(repository_.DeleteFacts(row.account_id, row.id));
+        SL_RETURN_IF_ERROR(repository_.DeleteFacts(row.scope, row.id));
         continue;
       }
-      SL_RETURN_IF_ERROR(repository_.PutFacts(FactsFromJson(row.account_id, raw.get_object())));
+      SL_RETURN_IF_ERROR(repository_.PutFacts(FactsFromJson(row.scope, raw.get_object())));
     }
-    std::set<std::string> changed;
-    for (const QueuedSubscription& row : queued) changed.insert(row.account_id);
-    for (const std::string& account : changed) {
-      SL_RETURN_IF_ERROR(repository_.AdvanceGeneration(account));
+    std::set<sync::DataScope> changed;
+    for (const QueuedSubscription& row : queued) changed.insert(row.scope);
+    for (const sync::DataScope& scope : changed) {
+      SL_RETURN_IF_ERROR(repository_.AdvanceGeneration(scope));
     }
-    return repository_.ClearQueue(accounts);
+    return repository_.ClearQueue(scopes);
   });
 }
 
 Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
-    const std::vector<std::string>& accounts, int64_t first_point,
+    const std::vector<sync::DataScope>& scopes, int64_t first_point,
     const std::vector<Facts>& facts) {
   std::vector<std::string> reasons;
   size_t never = 0, unknown_discount = 0, total = 0;
   int64_t oldest_start = kForever;
-  for (const Facts& account : facts) {
-    total += account->size();
-    for (const SubscriptionFacts& f : *account) {
+  for (const Facts& scope : facts) {
+    total += scope->size();
+    for (const SubscriptionFacts& f : *scope) {
       if (f.status == "unpaid" || f.status == "paused") ++never;
       if (f.discount_unknown) ++unknown_discount;
       oldest_start = std::min(oldest_start, f.start);
@@ -272,7 +276,7 @@ Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
   }
   if (total == 0) return reasons;
   SL_ASSIGN_OR_RETURN(SubscriptionEventHistory history,
-                      repository_.SubscriptionEvents(accounts, first_point));
+                      repository_.SubscriptionEvents(scopes, first_point));
   const int64_t updates = history.updates_since;
   const std::optional<int64_t> oldest_event = history.oldest_event;
   if (updates > 0) {
@@ -294,37 +298,37 @@ Result<std::vector<std::string>> MetricsEngine::HistoryReasons(
 }
 
 Result<std::vector<MetricsEngine::Facts>> MetricsEngine::LoadFacts(
-    const std::vector<std::string>& accounts) {
-  SL_RETURN_IF_ERROR(RefreshSubscriptionFacts(accounts));
-  SL_ASSIGN_OR_RETURN(AccountGenerations current, repository_.Generations(accounts));
+    const std::vector<sync::DataScope>& scopes) {
+  SL_RETURN_IF_ERROR(RefreshSubscriptionFacts(scopes));
+  SL_ASSIGN_OR_RETURN(ScopeGenerations current, repository_.Generations(scopes));
   std::vector<Facts> out;
-  for (const std::string& account : accounts) {
-    const int64_t generation = current.count(account) ? current[account] : 0;
+  for (const sync::DataScope& scope : scopes) {
+    const int64_t generation = current.count(scope) ? current[scope] : 0;
     {
       std::lock_guard lock(cache_mu_);
-      auto it = cache_.find(account);
+      auto it = cache_.find(scope);
       if (it != cache_.end() && it->second.first == generation) {
         out.push_back(it->second.second);
         continue;
       }
     }
-    SL_ASSIGN_OR_RETURN(std::vector<SubscriptionFacts> rows, repository_.Facts(account));
+    SL_ASSIGN_OR_RETURN(std::vector<SubscriptionFacts> rows, repository_.Facts(scope));
     auto facts = std::make_shared<std::vector<SubscriptionFacts>>(std::move(rows));
     std::sort(facts->begin(), facts->end(), [](const auto& a, const auto& b) {
       return std::tie(a.currency, a.customer, a.id) < std::tie(b.currency, b.customer, b.id);
     });
     std::lock_guard lock(cache_mu_);
-    cache_[account] = {generation, facts};
+    cache_[scope] = {generation, facts};
     out.push_back(std::move(facts));
   }
   return out;
 }
 
 Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
-                                                  const std::vector<std::string>& accounts,
+                                                  const std::vector<sync::DataScope>& scopes,
                                                   const ReportPeriod& period,
                                                   const MetricOptions& options) {
-  SL_ASSIGN_OR_RETURN(std::vector<Facts> facts, LoadFacts(accounts));
+  SL_ASSIGN_OR_RETURN(std::vector<Facts> facts, LoadFacts(scopes));
   const std::string_view name = info.name;
   // Only what the metric needs is swept.
   const bool revenue = name == "revenue_churn" || name == "net_revenue_churn_rate";
@@ -415,9 +419,9 @@ Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
     customer.segments.clear();
   };
 
-  for (const Facts& account : facts) {
+  for (const Facts& scope : facts) {
     const std::string* current_customer = nullptr;
-    for (const SubscriptionFacts& f : *account) {
+    for (const SubscriptionFacts& f : *scope) {
       if (per_customer && (current_customer == nullptr || *current_customer != f.customer ||
                            customer.currency != f.currency)) {
         flush();
@@ -437,7 +441,7 @@ Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
 
   MetricResult result{.metric = std::string(info.name), .period = period};
   SL_ASSIGN_OR_RETURN(result.approximate_reasons,
-                      HistoryReasons(accounts, std::min(period.from, points.front()) - window,
+                      HistoryReasons(scopes, std::min(period.from, points.front()) - window,
                                      facts));
   for (auto& [currency, s] : sweeps) {
     const std::vector<double> mrr = Accumulate(s.mrr);

@@ -1,6 +1,7 @@
 #pragma once
 // MetricsEngine: the metrics of metrics-and-reconciliation.md over the synced stream tables of
-// one or more Stripe accounts, per currency, over a ReportPeriod: a total, the previous period's
+// one or more data scopes (sync::DataScope: a Stripe account in one mode, test or live), per
+// currency, over a ReportPeriod: a total, the previous period's
 // total and a series by day / week / month.
 //
 //   - Volume metrics (gross_volume, net_volume, fees, refunds, disputes, successful_payments,
@@ -98,33 +99,33 @@ class MetricsEngine {
   MetricsEngine(store::Store& store, ReportRepository& repository)
       : store_(store), repository_(repository) {}
 
-  // Computes `metric` over the rows of `accounts` (Stripe account ids). InvalidArgument for an
-  // unknown metric or a bad option.
-  Result<MetricResult> Compute(std::string_view metric, const std::vector<std::string>& accounts,
+  // Computes `metric` over the rows of `scopes` (each an account in one mode; a scope given
+  // twice counts once). InvalidArgument for an unknown metric or a bad option.
+  Result<MetricResult> Compute(std::string_view metric, const std::vector<sync::DataScope>& scopes,
                                const ReportPeriod& period, const MetricOptions& options = {});
 
-  // Derives the facts of every queued subscription of `accounts` (done by Compute as needed).
-  Status RefreshSubscriptionFacts(const std::vector<std::string>& accounts);
+  // Derives the facts of every queued subscription of `scopes` (done by Compute as needed).
+  Status RefreshSubscriptionFacts(const std::vector<sync::DataScope>& scopes);
 
  private:
-  Result<MetricResult> Volume(const MetricInfo& info, const std::vector<std::string>& accounts,
+  Result<MetricResult> Volume(const MetricInfo& info, const std::vector<sync::DataScope>& scopes,
                               const ReportPeriod& period);
   Result<MetricResult> Subscriptions(const MetricInfo& info,
-                                     const std::vector<std::string>& accounts,
+                                     const std::vector<sync::DataScope>& scopes,
                                      const ReportPeriod& period, const MetricOptions& options);
-  // One account's facts, ordered by (currency, customer): a customer's subscriptions are
+  // One scope's facts, ordered by (currency, customer): a customer's subscriptions are
   // adjacent.
   using Facts = std::shared_ptr<const std::vector<SubscriptionFacts>>;
-  // The facts of each account, from the cache when its generation is unchanged.
-  Result<std::vector<Facts>> LoadFacts(const std::vector<std::string>& accounts);
-  Result<std::vector<std::string>> HistoryReasons(const std::vector<std::string>& accounts,
+  // The facts of each scope, from the cache when its generation is unchanged.
+  Result<std::vector<Facts>> LoadFacts(const std::vector<sync::DataScope>& scopes);
+  Result<std::vector<std::string>> HistoryReasons(const std::vector<sync::DataScope>& scopes,
                                                   int64_t first_point,
                                                   const std::vector<Facts>& facts);
 
   store::Store& store_;
   ReportRepository& repository_;
   std::mutex cache_mu_;
-  std::map<std::string, std::pair<int64_t, Facts>> cache_;  // account -> (generation, facts)
+  std::map<sync::DataScope, std::pair<int64_t, Facts>> cache_;  // scope -> (generation, facts)
 };
 
 }  // namespace stripeline::reports

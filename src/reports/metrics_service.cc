@@ -9,16 +9,12 @@
 #include "common/csv.h"
 #include "common/secrets.h"
 #include "reports/views.h"
+#include "sync/data_scope.h"
 #include "sync/sync_state.h"
 
 namespace stripeline::reports {
 
 namespace {
-
-// The Stripe account whose rows an integration's sync writes (as the sync engine keys them).
-std::string DataAccountOf(const store::Integration& integration) {
-  return integration.account_id.value_or(integration.stripe_account_id);
-}
 
 Result<bool> Choice(const std::function<std::optional<std::string>(std::string_view)>& lookup,
                     std::string_view name, std::string_view yes, std::string_view no,
@@ -82,7 +78,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
   }
 
   MetricAnswer answer;
-  std::vector<std::string> accounts;
+  std::vector<sync::DataScope> scopes;  // each integration's own rows: its account, its mode
   std::vector<std::string> reasons;
   sync::SyncStateStore state(db_);
   for (const store::Integration& integration : sources) {
@@ -98,10 +94,8 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
     if (integration.health == store::Health::kNeedsReconnect) {
       reasons.push_back(who + " needs reconnecting: its data stops at its last sync.");
     }
-    const std::string account = DataAccountOf(integration);
-    if (!account.empty() &&
-        std::find(accounts.begin(), accounts.end(), account) == accounts.end()) {
-      accounts.push_back(account);
+    if (sync::DataScope scope = sync::DataScopeOf(integration); !scope.account_id.empty()) {
+      scopes.push_back(std::move(scope));
     }
     SL_ASSIGN_OR_RETURN(std::vector<sync::StreamRecord> streams, state.Streams(integration.id));
     for (std::string_view needed : info->streams) {
@@ -121,7 +115,7 @@ Result<MetricAnswer> MetricsService::Compute(const access::Actor& actor,
   }
   if (sources.empty()) reasons.push_back("The client has no integration.");
   SL_ASSIGN_OR_RETURN(answer.result,
-                      engine_.Compute(request.metric, accounts, period, request.options));
+                      engine_.Compute(request.metric, scopes, period, request.options));
   answer.approximate_reasons = std::move(reasons);
   for (const std::string& r : answer.result.approximate_reasons) {
     answer.approximate_reasons.push_back(r);

@@ -85,23 +85,14 @@ std::string WithSuffix(std::string_view expr, std::string_view suffix) {
   return out;
 }
 
-std::string Placeholders(size_t first, size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) {
-    out += (i == 0 ? "$" : ", $") + std::to_string(first + i);
-  }
-  return out;
+// A scope's key values: $1 is the account, $2 the mode.
+std::vector<store::Value> ScopeParams(const sync::DataScope& scope) {
+  return {scope.account_id, int64_t{scope.livemode}};
 }
 
-std::vector<store::Value> AccountParams(const std::vector<std::string>& accounts) {
-  std::vector<store::Value> params;
-  for (const std::string& a : accounts) params.emplace_back(a);
-  return params;
-}
-
-SubscriptionFacts FactsFromRow(const store::Row& r) {
+SubscriptionFacts FactsFromRow(const sync::DataScope& scope, const store::Row& r) {
   SubscriptionFacts f;
-  f.account_id = r.GetString(0);
+  f.scope = scope;
   f.id = r.GetString(1);
   f.customer = r.GetString(2);
   f.currency = r.GetString(3);
@@ -123,8 +114,7 @@ SubscriptionFacts FactsFromRow(const store::Row& r) {
 
 // Hands the rollup's sums of `stream` over the period to `add`: `value` is a row's value
 // (VolumeSql::rollup_value), `filter` which rows count.
-Status ReadRollup(store::Database& db, const std::vector<std::string>& accounts,
-                  std::string_view stream, std::string_view value, std::string_view filter,
+Status ReadRollup(store::Database& db, const sync::DataScope& scope, std::string_view stream, std::string_view value, std::string_view filter,
                   const ReportPeriod& period, const SpanAdder& add) {
   // The hours that overlap [previous_from, to), and each hour's value and row count; when a
   // bound falls inside an hour (a zone 30 or 45 minutes off UTC) also those of its first 15, 30
@@ -133,10 +123,9 @@ Status ReadRollup(store::Database& db, const std::vector<std::string>& accounts,
   // per span in SQL would need a GROUP BY over an expression, a sort of every row: in the sqlite3
   // shell 16 ms against 7.5 ms for the scan alone (docs/PERFORMANCE.md).
   const bool cut = !Aligned(period, kSlot);
-  std::vector<store::Value> params = AccountParams(accounts);
+  std::vector<store::Value> params = ScopeParams(scope);
   params.emplace_back(period.previous_from / kSlot);
   params.emplace_back((period.to + kSlot - 1) / kSlot);
-  const size_t n = accounts.size();
   std::string columns = "r.slot, r.currency, r.kind";
   for (size_t part = 0; part < (cut ? kPartSuffix.size() : 1); ++part) {
     columns += ", " + WithSuffix(value, kPartSuffix[part]) + ", r.n" +
@@ -144,10 +133,10 @@ Status ReadRollup(store::Database& db, const std::vector<std::string>& accounts,
   }
   SL_ASSIGN_OR_RETURN(
       store::Rows rows,
-      db.Query("SELECT " + columns + " FROM report_rollup r WHERE r.account_id IN (" +
-                    Placeholders(1, n) + ") AND r.stream = '" + std::string(stream) +
-                    "' AND r.slot >= $" + std::to_string(n + 1) + " AND r.slot < $" +
-                    std::to_string(n + 2) + " AND r.n > 0 AND " + std::string(filter),
+      db.Query("SELECT " + columns +
+                    " FROM report_rollup r WHERE r.account_id = $1 AND r.livemode = $2 AND "
+                    "r.stream = '" + std::string(stream) +
+                    "' AND r.slot >= $3 AND r.slot < $4 AND r.n > 0 AND " + std::string(filter),
                 params));
 
   // bounds[0] starts the previous period, bounds[k] bucket k - 1; the last is `to`.
@@ -183,15 +172,13 @@ Status ReadRollup(store::Database& db, const std::vector<std::string>& accounts,
 // Hands the rows' sums of a volume metric over the period to `add`, and, with `statuses`, the
 // period's sums per status of every row to `add_status` (span 1), for zones whose bounds are
 // not on a quarter hour.
-Status ReadRows(store::Database& db, const std::vector<std::string>& accounts,
-                const VolumeSql& q, const ReportPeriod& period, bool statuses,
+Status ReadRows(store::Database& db, const sync::DataScope& scope, const VolumeSql& q, const ReportPeriod& period, bool statuses,
                 const SpanAdder& add, const SpanAdder& add_status) {
   // The rows are summed per local date in SQL: the date of an instant is (t + the zone's offset
   // at t) / 86400, the offset taken from the zone's spans over the period (a CASE of a few
   // branches, one per DST change). (A join with the bucket bounds would read less, but SQLite's
   // planner then drops the range and scans the whole account once per bucket.)
-  const std::string accounts_in = "account_id IN (" + Placeholders(1, accounts.size()) + ")";
-  std::vector<store::Value> params = AccountParams(accounts);
+  std::vector<store::Value> params = ScopeParams(scope);
   auto param = [&](int64_t v) {
     params.emplace_back(v);
     return "$" + std::to_string(params.size());
@@ -205,8 +192,8 @@ Status ReadRows(store::Database& db, const std::vector<std::string>& accounts,
   }
   offset += " ELSE 0 END";
   const std::string local_day = "(" + time + " + " + offset + ") / 86400";
-  const std::string where = " FROM stripe_" + std::string(q.stream) + " t WHERE t." +
-                            accounts_in + " AND " + time + " >= " + lo + " AND " + time +
+  const std::string where = " FROM stripe_" + std::string(q.stream) +
+                            " t WHERE t.account_id = $1 AND t.livemode = $2 AND " + time + " >= " + lo + " AND " + time +
                             " < " + hi + " AND t.deleted = 0";
   SL_ASSIGN_OR_RETURN(
       store::Rows rows,
@@ -224,9 +211,9 @@ Status ReadRows(store::Database& db, const std::vector<std::string>& accounts,
     add(k - 1, row.GetString(1), "", static_cast<double>(row.GetInt(2)), row.GetInt(3));
   }
   if (statuses) {
-    // The period itself: the accounts, then lo (from) and hi (to).
-    std::vector<store::Value> range(params.begin(), params.begin() + accounts.size() + 2);
-    range[accounts.size()] = period.from;
+    // The period itself: the scope ($1, $2), then lo (from) and hi (to).
+    std::vector<store::Value> range(params.begin(), params.begin() + 4);
+    range[2] = period.from;
     SL_ASSIGN_OR_RETURN(store::Rows rows,
                         db.Query("SELECT t.currency, t.status, SUM(t.amount), COUNT(*)" +
                                       where + " GROUP BY t.currency, t.status",
@@ -246,47 +233,51 @@ bool ReportRepository::PerCurrency(std::string_view metric) {
 }
 
 Status ReportRepository::ReadVolume(std::string_view metric,
-                                    const std::vector<std::string>& accounts,
+                                    const std::vector<sync::DataScope>& scopes,
                                     const ReportPeriod& period, const SpanAdder& add,
                                     const SpanAdder* add_status) {
   const VolumeSql& q = VolumeQueries().at(metric);
-  if (Aligned(period, kQuarter)) {
-    SL_RETURN_IF_ERROR(
-        ReadRollup(db_, accounts, q.stream, q.rollup_value, q.rollup_filter, period, add));
-    if (add_status != nullptr) {
+  for (const sync::DataScope& scope : scopes) {
+    if (Aligned(period, kQuarter)) {
       SL_RETURN_IF_ERROR(
-          ReadRollup(db_, accounts, q.stream, "r.amount{cut}", "1 = 1", period, *add_status));
+          ReadRollup(db_, scope, q.stream, q.rollup_value, q.rollup_filter, period, add));
+      if (add_status != nullptr) {
+        SL_RETURN_IF_ERROR(
+            ReadRollup(db_, scope, q.stream, "r.amount{cut}", "1 = 1", period, *add_status));
+      }
+      continue;
     }
-    return Status::OK();
+    SL_RETURN_IF_ERROR(ReadRows(db_, scope, q, period, add_status != nullptr, add,
+                                add_status != nullptr ? *add_status : add));
   }
-  return ReadRows(db_, accounts, q, period, add_status != nullptr, add,
-                  add_status != nullptr ? *add_status : add);
+  return Status::OK();
 }
 
 Status ReportRepository::QueueEverySubscription() {
-  return db_.Execute("INSERT INTO report_subscription_queue (account_id, id) "
-                     "SELECT account_id, id FROM stripe_subscriptions WHERE 1 = 1 "
+  return db_.Execute("INSERT INTO report_subscription_queue (account_id, livemode, id) "
+                     "SELECT account_id, livemode, id FROM stripe_subscriptions WHERE 1 = 1 "
                      "ON CONFLICT DO NOTHING",
                      {})
       .status();
 }
 
 Result<std::vector<QueuedSubscription>> ReportRepository::QueuedSubscriptions(
-    const std::vector<std::string>& accounts) {
-  const std::string in = " IN (" + Placeholders(1, accounts.size()) + ")";
-  SL_ASSIGN_OR_RETURN(
-      store::Rows rows,
-      db_.Query("SELECT q.account_id, q.id, s.raw, s.deleted FROM report_subscription_queue q "
-                "LEFT JOIN stripe_subscriptions s ON s.account_id = q.account_id AND "
-                "s.id = q.id WHERE q.account_id" + in,
-                AccountParams(accounts)));
+    const std::vector<sync::DataScope>& scopes) {
   std::vector<QueuedSubscription> queued;
-  queued.reserve(rows.size());
-  for (const store::Row& row : rows) {
-    queued.push_back({.account_id = row.GetString(0),
-                      .id = row.GetString(1),
-                      .raw = row.GetOptionalString(2),
-                      .deleted = !row.IsNull(3) && row.GetBool(3)});
+  for (const sync::DataScope& scope : scopes) {
+    SL_ASSIGN_OR_RETURN(
+        store::Rows rows,
+        db_.Query("SELECT q.id, s.raw, s.deleted FROM report_subscription_queue q "
+                  "LEFT JOIN stripe_subscriptions s ON s.account_id = q.account_id AND "
+                  "s.livemode = q.livemode AND s.id = q.id "
+                  "WHERE q.account_id = $1 AND q.livemode = $2",
+                  ScopeParams(scope)));
+    for (const store::Row& row : rows) {
+      queued.push_back({.scope = scope,
+                        .id = row.GetString(0),
+                        .raw = row.GetOptionalString(1),
+                        .deleted = !row.IsNull(2) && row.GetBool(2)});
+    }
   }
   return queued;
 }
@@ -295,12 +286,12 @@ Status ReportRepository::PutFacts(const SubscriptionFacts& f) {
   auto opt_int = [](const std::optional<int64_t>& v) { return store::OptionalValue(v); };
   return db_
       .Execute(
-          "INSERT INTO report_subscriptions (account_id, id, customer, currency, status, "
-          "start_at, end_at, trial_start, trial_end, monthly, interval_months, "
+          "INSERT INTO report_subscriptions (account_id, livemode, id, customer, currency, "
+          "status, start_at, end_at, trial_start, trial_end, monthly, interval_months, "
           "discount_percent_off, discount_amount_off, discount_currency, discount_start, "
           "discount_end, discount_unknown, rules_version) VALUES ($1, $2, $3, $4, $5, $6, "
-          "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT "
-          "(account_id, id) DO UPDATE SET customer = excluded.customer, currency = "
+          "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) ON CONFLICT "
+          "(account_id, livemode, id) DO UPDATE SET customer = excluded.customer, currency = "
           "excluded.currency, status = excluded.status, start_at = excluded.start_at, "
           "end_at = excluded.end_at, trial_start = excluded.trial_start, trial_end = "
           "excluded.trial_end, monthly = excluded.monthly, interval_months = "
@@ -310,7 +301,7 @@ Status ReportRepository::PutFacts(const SubscriptionFacts& f) {
           "discount_start = excluded.discount_start, discount_end = "
           "excluded.discount_end, discount_unknown = excluded.discount_unknown, "
           "rules_version = excluded.rules_version",
-          {f.account_id, f.id, f.customer, f.currency, f.status, f.start, opt_int(f.end),
+          {f.scope.account_id, int64_t{f.scope.livemode}, f.id, f.customer, f.currency, f.status, f.start, opt_int(f.end),
            opt_int(f.trial_start), opt_int(f.trial_end), f.monthly, f.interval_months,
            f.discount_percent_off ? store::Value(*f.discount_percent_off)
                                   : store::Value(std::monostate{}),
@@ -320,71 +311,81 @@ Status ReportRepository::PutFacts(const SubscriptionFacts& f) {
       .status();
 }
 
-Status ReportRepository::DeleteFacts(const std::string& account_id, const std::string& id) {
+Status ReportRepository::DeleteFacts(const sync::DataScope& scope, const std::string& id) {
+  std::vector<store::Value> params = ScopeParams(scope);
+  params.emplace_back(id);
   return db_
-      .Execute("DELETE FROM report_subscriptions WHERE account_id = $1 AND id = $2",
-               {account_id, id})
+      .Execute("DELETE FROM report_subscriptions WHERE account_id = $1 AND livemode = $2 AND "
+               "id = $3",
+               params)
       .status();
 }
 
-Status ReportRepository::AdvanceGeneration(const std::string& account_id) {
+Status ReportRepository::AdvanceGeneration(const sync::DataScope& scope) {
   return db_
-      .Execute("INSERT INTO report_state (account_id, generation) VALUES "
-               "($1, 1) ON CONFLICT (account_id) DO UPDATE SET "
+      .Execute("INSERT INTO report_state (account_id, livemode, generation) VALUES "
+               "($1, $2, 1) ON CONFLICT (account_id, livemode) DO UPDATE SET "
                "generation = report_state.generation + 1",
-               {account_id})
+               ScopeParams(scope))
       .status();
 }
 
-Status ReportRepository::ClearQueue(const std::vector<std::string>& accounts) {
-  const std::string in = " IN (" + Placeholders(1, accounts.size()) + ")";
-  return db_.Execute("DELETE FROM report_subscription_queue WHERE account_id" + in,
-                     AccountParams(accounts))
-      .status();
+Status ReportRepository::ClearQueue(const std::vector<sync::DataScope>& scopes) {
+  for (const sync::DataScope& scope : scopes) {
+    SL_RETURN_IF_ERROR(db_.Execute("DELETE FROM report_subscription_queue WHERE account_id = $1 "
+                                   "AND livemode = $2",
+                                   ScopeParams(scope))
+                           .status());
+  }
+  return Status::OK();
 }
 
-Result<AccountGenerations> ReportRepository::Generations(
-    const std::vector<std::string>& accounts) {
-  SL_ASSIGN_OR_RETURN(store::Rows generations,
-                      db_.Query("SELECT account_id, generation FROM report_state WHERE "
-                                "account_id IN (" + Placeholders(1, accounts.size()) + ")",
-                                AccountParams(accounts)));
-  AccountGenerations current;
-  for (const store::Row& r : generations) current[r.GetString(0)] = r.GetInt(1);
+Result<ScopeGenerations> ReportRepository::Generations(
+    const std::vector<sync::DataScope>& scopes) {
+  ScopeGenerations current;
+  for (const sync::DataScope& scope : scopes) {
+    SL_ASSIGN_OR_RETURN(store::Rows rows,
+                        db_.Query("SELECT generation FROM report_state WHERE account_id = $1 "
+                                  "AND livemode = $2",
+                                  ScopeParams(scope)));
+    if (!rows.empty()) current[scope] = rows[0].GetInt(0);
+  }
   return current;
 }
 
-Result<std::vector<SubscriptionFacts>> ReportRepository::Facts(const std::string& account_id) {
+Result<std::vector<SubscriptionFacts>> ReportRepository::Facts(const sync::DataScope& scope) {
   SL_ASSIGN_OR_RETURN(
       store::Rows rows,
       db_.Query("SELECT account_id, id, customer, currency, status, start_at, end_at, "
                 "trial_start, trial_end, monthly, interval_months, discount_percent_off, "
                 "discount_amount_off, discount_currency, discount_start, discount_end, "
-                "discount_unknown FROM report_subscriptions WHERE account_id = $1",
-                {account_id}));
+                "discount_unknown FROM report_subscriptions WHERE account_id = $1 AND "
+                "livemode = $2",
+                ScopeParams(scope)));
   std::vector<SubscriptionFacts> facts;
   facts.reserve(rows.size());
-  for (const store::Row& r : rows) facts.push_back(FactsFromRow(r));
+  for (const store::Row& r : rows) facts.push_back(FactsFromRow(scope, r));
   return facts;
 }
 
 Result<SubscriptionEventHistory> ReportRepository::SubscriptionEvents(
-    const std::vector<std::string>& accounts, int64_t since) {
-  const size_t n = accounts.size();
-  std::vector<store::Value> p = AccountParams(accounts);
-  p.emplace_back(since);
-  SL_ASSIGN_OR_RETURN(
-      store::Rows rows,
-      db_.Query("SELECT (SELECT COUNT(*) FROM stripe_events WHERE account_id IN (" +
-                    Placeholders(1, n) + ") AND type = 'customer.subscription.updated' AND "
-                    "created >= $" + std::to_string(n + 1) +
-                    "), (SELECT MIN(created) FROM stripe_events WHERE account_id IN (" +
-                    Placeholders(1, n) + "))",
-                p));
+    const std::vector<sync::DataScope>& scopes, int64_t since) {
   SubscriptionEventHistory history;
-  if (!rows.empty()) {
-    history.updates_since = rows[0].GetInt(0);
-    history.oldest_event = rows[0].GetOptionalInt(1);
+  for (const sync::DataScope& scope : scopes) {
+    std::vector<store::Value> p = ScopeParams(scope);
+    p.emplace_back(since);
+    SL_ASSIGN_OR_RETURN(
+        store::Rows rows,
+        db_.Query("SELECT (SELECT COUNT(*) FROM stripe_events WHERE account_id = $1 AND "
+                  "livemode = $2 AND type = 'customer.subscription.updated' AND created >= $3), "
+                  "(SELECT MIN(created) FROM stripe_events WHERE account_id = $1 AND "
+                  "livemode = $2)",
+                  p));
+    if (rows.empty()) continue;
+    history.updates_since += rows[0].GetInt(0);
+    if (std::optional<int64_t> oldest = rows[0].GetOptionalInt(1)) {
+      history.oldest_event = std::min(history.oldest_event.value_or(*oldest), *oldest);
+    }
   }
   return history;
 }

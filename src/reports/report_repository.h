@@ -3,7 +3,11 @@
 // (report_migrations.h: the rollup, the subscription facts with their queue and generations,
 // the dashboards) and its reads of the synced stream tables. MetricsEngine and MetricsService
 // hold the rules; this class only reads and writes rows. The statements are fixed text chosen
-// by metric name, never built from input.
+// by metric name, never built from input. Every read of synced or derived data names the
+// scopes (sync::DataScope: an account in one mode) it covers, and touches no other row: a test
+// integration's numbers never include live data of its account, nor the reverse. Over several
+// scopes a read is the sum of one read per scope (each keyed like the tables, so each is as
+// cheap as a single account's).
 //
 // Thread-safety: thread-safe (the Database is). Single calls are atomic; several calls are made
 // atomic together by the caller's transaction (Store::InTransaction on the same Database).
@@ -22,6 +26,7 @@
 #include "reports/time_range.h"
 #include "reports/widget.h"
 #include "store/database.h"
+#include "sync/data_scope.h"
 
 namespace stripeline::reports {
 
@@ -32,13 +37,14 @@ using SpanAdder = std::function<void(size_t span, const std::string& currency,
 
 // A subscription queued for its facts to be derived again, with its row (none when it is gone).
 struct QueuedSubscription {
-  std::string account_id, id;
+  sync::DataScope scope;
+  std::string id;
   std::optional<std::string> raw;  // the stored object's JSON; none: no row
   bool deleted = false;
 };
 
-// account -> generation (report_state).
-using AccountGenerations = std::map<std::string, int64_t>;
+// scope -> generation (report_state).
+using ScopeGenerations = std::map<sync::DataScope, int64_t>;
 
 // What the synced events say about subscription history (MetricsEngine's approximation notes).
 struct SubscriptionEventHistory {
@@ -54,11 +60,12 @@ class ReportRepository {
 
   // Whether the sums of volume metric `metric` are per currency (all but new_customers).
   static bool PerCurrency(std::string_view metric);
-  // Hands the sums of volume metric `metric` over `period` for `accounts` to `add`: from the
+  // Hands the sums of volume metric `metric` over `period` for `scopes` to `add`: from the
   // rollup when every bound of the period is on a quarter hour, else from the rows. With
   // `add_status` (payouts), also the period's sums per status of every row (span 1).
   // Precondition: `metric` is a volume metric (MetricInfo::at_instant false).
-  [[nodiscard]] Status ReadVolume(std::string_view metric, const std::vector<std::string>& accounts,
+  [[nodiscard]] Status ReadVolume(std::string_view metric,
+                                  const std::vector<sync::DataScope>& scopes,
                                   const ReportPeriod& period, const SpanAdder& add,
                                   const SpanAdder* add_status);
 
@@ -66,23 +73,22 @@ class ReportRepository {
 
   // Queues every synced subscription (facts derived by older rules are derived again).
   [[nodiscard]] Status QueueEverySubscription();
-  // The queued subscriptions of `accounts`.
+  // The queued subscriptions of `scopes`.
   [[nodiscard]] Result<std::vector<QueuedSubscription>> QueuedSubscriptions(
-      const std::vector<std::string>& accounts);
+      const std::vector<sync::DataScope>& scopes);
   // Inserts or replaces the facts of one subscription, marked with kSubscriptionRulesVersion.
   [[nodiscard]] Status PutFacts(const SubscriptionFacts& facts);
-  [[nodiscard]] Status DeleteFacts(const std::string& account_id, const std::string& id);
-  // Tells every process that the account's cached facts are stale.
-  [[nodiscard]] Status AdvanceGeneration(const std::string& account_id);
-  // Empties the queue of `accounts`.
-  [[nodiscard]] Status ClearQueue(const std::vector<std::string>& accounts);
-  // account -> generation, for those of `accounts` that have one.
-  [[nodiscard]] Result<AccountGenerations> Generations(
-      const std::vector<std::string>& accounts);
-  // The facts of one account, unordered.
-  [[nodiscard]] Result<std::vector<SubscriptionFacts>> Facts(const std::string& account_id);
+  [[nodiscard]] Status DeleteFacts(const sync::DataScope& scope, const std::string& id);
+  // Tells every process that the scope's cached facts are stale.
+  [[nodiscard]] Status AdvanceGeneration(const sync::DataScope& scope);
+  // Empties the queue of `scopes`.
+  [[nodiscard]] Status ClearQueue(const std::vector<sync::DataScope>& scopes);
+  // scope -> generation, for those of `scopes` that have one.
+  [[nodiscard]] Result<ScopeGenerations> Generations(const std::vector<sync::DataScope>& scopes);
+  // The facts of one scope, unordered.
+  [[nodiscard]] Result<std::vector<SubscriptionFacts>> Facts(const sync::DataScope& scope);
   [[nodiscard]] Result<SubscriptionEventHistory> SubscriptionEvents(
-      const std::vector<std::string>& accounts, int64_t since);
+      const std::vector<sync::DataScope>& scopes, int64_t since);
 
   // ---- Dashboards ----
 

@@ -114,9 +114,9 @@ bool StatusNeverCounted(const std::string& status) {
          status == "paused";
 }
 
-SubscriptionFacts FactsFromJson(const std::string& account_id, const json::object& sub) {
+SubscriptionFacts FactsFromJson(const sync::DataScope& scope, const json::object& sub) {
   SubscriptionFacts f;
-  f.account_id = account_id;
+  f.scope = scope;
   f.id = Text(sub, "id");
   f.customer = Text(sub, "customer");
   f.currency = Text(sub, "currency");

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "sync/data_scope.h"
 
 namespace stripeline::reports {
 
@@ -33,7 +34,8 @@ inline constexpr int64_t kSubscriptionRulesVersion = 1;
 inline constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
 struct SubscriptionFacts {
-  std::string account_id, id, customer, currency, status;
+  sync::DataScope scope;  // whose subscription: an account in one mode
+  std::string id, customer, currency, status;
   int64_t start = 0;
   std::optional<int64_t> end;  // when it stopped counting; none while it runs
   std::optional<int64_t> trial_start, trial_end;
@@ -49,7 +51,7 @@ struct SubscriptionFacts {
 };
 
 // The facts of a subscription object (as Stripe sends it, API 2025-03-31.basil or older).
-SubscriptionFacts FactsFromJson(const std::string& account_id, const boost::json::object& sub);
+SubscriptionFacts FactsFromJson(const sync::DataScope& scope, const boost::json::object& sub);
 
 // Contested choices of the subscription metrics (options of the API and CLI).
 struct SubscriptionRules {

@@ -1,5 +1,7 @@
 #include "store/migrations.h"
 
+#include <limits>
+
 namespace stripeline::store {
 namespace {
 
@@ -91,8 +93,12 @@ Result<int64_t> SchemaVersion(Database& db, std::string_view owner_name) {
   return rows[0].GetInt(0);
 }
 
-Status Migrate(Database& db, std::string_view owner_name,
-               const std::vector<Migration>& migrations, const Clock& clock) {
+namespace {
+
+// Migrate, applying only the migrations up to version `limit`.
+Status MigrateUpTo(Database& db, std::string_view owner_name,
+                   const std::vector<Migration>& migrations, const Clock& clock,
+                   int64_t limit) {
   int64_t previous = 0;
   for (const Migration& m : migrations) {
     if (m.version <= previous) {
@@ -118,7 +124,7 @@ Status Migrate(Database& db, std::string_view owner_name,
   }
 
   for (const Migration& m : migrations) {
-    if (m.version <= current) continue;
+    if (m.version <= current || m.version > limit) continue;
     Status status = db.Transaction([&]() -> Status {
       // Re-checked inside the transaction: another process may have applied it meanwhile.
       SL_ASSIGN_OR_RETURN(bool applied, IsApplied(db, owner_name, m.version));
@@ -140,11 +146,35 @@ Status Migrate(Database& db, std::string_view owner_name,
   return Status::OK();
 }
 
+// The last version of `migrations` that was part of the single pre-issue-12 history; 0 if none.
+int64_t LastLegacyVersion(const std::vector<Migration>& migrations) {
+  int64_t last = 0;
+  for (const Migration& m : migrations) {
+    if (m.legacy_version != 0) last = m.version;
+  }
+  return last;
+}
+
+}  // namespace
+
+Status Migrate(Database& db, std::string_view owner_name,
+               const std::vector<Migration>& migrations, const Clock& clock) {
+  return MigrateUpTo(db, owner_name, migrations, clock, std::numeric_limits<int64_t>::max());
+}
+
 Status Migrate(Database& db, const std::vector<const SchemaOwner*>& owners, const Clock& clock) {
-  for (const SchemaOwner* owner : owners) {
-    SL_ASSIGN_OR_RETURN(const std::vector<Migration>* migrations,
-                        MigrationsFor(*owner, db.BackendName()));
-    SL_RETURN_IF_ERROR(Migrate(db, owner->name, *migrations, clock));
+  // First every owner to the end of the single history, then each owner's later migrations: a
+  // later migration of a lower layer may rebuild its tables (sync 5 rebuilt the stream tables,
+  // dropping the reports' triggers on them), which an older migration of a higher layer, still
+  // to run on a database of before issue 12, expects to find as that history left them.
+  for (bool history : {true, false}) {
+    for (const SchemaOwner* owner : owners) {
+      SL_ASSIGN_OR_RETURN(const std::vector<Migration>* migrations,
+                          MigrationsFor(*owner, db.BackendName()));
+      SL_RETURN_IF_ERROR(MigrateUpTo(db, owner->name, *migrations, clock,
+                                     history ? LastLegacyVersion(*migrations)
+                                             : std::numeric_limits<int64_t>::max()));
+    }
   }
   return Status::OK();
 }

@@ -61,7 +61,11 @@ struct SchemaOwner {
 
 // Migrates each owner in turn (their lists for db.BackendName()), in the order given: pass
 // lower layers first (store, sync, reports), since a subsystem's tables may refer to those of
-// the layers below it, never above.
+// the layers below it, never above. Two rounds: first each owner up to its last migration of
+// the single pre-issue-12 history (`legacy_version`), then each owner's later ones, so a
+// database of before issue 12 completes that history as it was before a newer migration of a
+// lower layer rebuilds tables an older one of a higher layer changes (sync 5 rebuilt the
+// stream tables, dropping the reports' triggers on them that reports 2 replaces).
 [[nodiscard]] Status Migrate(Database& db, const std::vector<const SchemaOwner*>& owners,
                              const Clock& clock = Clock::Real());
 

@@ -230,7 +230,7 @@ void Backfill::ReportSlices(const std::string& stream) {
 
 Result<int64_t> Backfill::SweepDeleted(const StreamSpec& stream, int64_t version) {
   if (stream.kind != StreamKind::kList || version <= 0) return int64_t{0};
-  return data_.MarkDeletedBelowVersion(stream, target_.account_id, version, clock_.NowUnix());
+  return data_.MarkDeletedBelowVersion(stream, target_.scope(), version, clock_.NowUnix());
 }
 
 int64_t Backfill::EstimatedRemaining(const LiveSlice& slice) const {

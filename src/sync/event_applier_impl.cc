@@ -43,18 +43,28 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   }
   const int64_t created = created_value->get_int64();
   SL_ASSIGN_OR_RETURN(store::Integration integration, store_.GetIntegration(integration_id));
-  std::string account_id = StringField(event, "account");
-  if (account_id.empty()) {
-    account_id = integration.account_id.value_or(integration.stripe_account_id);
+  DataScope scope = DataScopeOf(integration);
+  if (std::string account = StringField(event, "account"); !account.empty()) {
+    scope.account_id = std::move(account);
+  }
+  // An event of the other mode (a live endpoint posting to a test integration's URL) would
+  // write rows that are not this integration's: refused, never stored.
+  if (const json::value* live = event.if_contains("livemode");
+      live != nullptr && live->is_bool() && live->get_bool() != scope.livemode) {
+    return Status::InvalidArgument(
+        std::string("Event ") + event_id + " is a " + (live->get_bool() ? "live" : "test") +
+            "-mode event, but this integration syncs " + scope.ModeName() +
+            " data; it was not applied",
+        "sync_event_other_mode");
   }
 
-  SL_ASSIGN_OR_RETURN(bool seen, state_.IsProcessed(account_id, event_id));
+  SL_ASSIGN_OR_RETURN(bool seen, state_.IsProcessed(scope, event_id));
   if (seen) return ApplyOutcome::kDuplicate;
 
   const StreamSpec* events_stream = FindStream("events");
   const int64_t now = clock_.NowUnix();
-  WriteMeta event_meta{.account_id = account_id,
-                       .default_livemode = integration.livemode,
+  WriteMeta event_meta{.account_id = scope.account_id,
+                       .default_livemode = scope.livemode,
                        .version = created,
                        .event_id = event_id,
                        .synced_at = now};
@@ -62,7 +72,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   if (type == "account.application.deauthorized") {
     SL_RETURN_IF_ERROR(integrations_.RecordDeauthorization(integration_id, event_id));
     SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
-      SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(account_id, event_id, created, now));
+      SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(scope, event_id, created, now));
       if (!fresh) return Status::OK();
       return writer_.Upsert(*events_stream, event, event_meta).status();
     }));
@@ -97,7 +107,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   bool skip_object = stream == nullptr;
   if (stream != nullptr) {
     SL_ASSIGN_OR_RETURN(std::optional<RowVersion> stored,
-                        writer_.Version(*stream, account_id, object_id));
+                        writer_.Version(*stream, scope, object_id));
     if (stored && stored->version == created && stored->last_event_id &&
         *stored->last_event_id != event_id) {
       bool decided = false;
@@ -122,7 +132,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
 
   ApplyOutcome outcome = ApplyOutcome::kEventOnly;
   SL_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
-    SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(account_id, event_id, created, now));
+    SL_ASSIGN_OR_RETURN(bool fresh, state_.MarkProcessed(scope, event_id, created, now));
     if (!fresh) {
       outcome = ApplyOutcome::kDuplicate;
       return Status::OK();

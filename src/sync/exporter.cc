@@ -28,10 +28,10 @@ std::string CsvCell(const store::Row& row, size_t i) {
 
 }  // namespace
 
-Status Exporter::Export(const std::string& account_id, const StreamSpec& stream,
+Status Exporter::Export(const DataScope& scope, const StreamSpec& stream,
                         ExportFormat format, std::ostream& out) {
   const std::vector<std::string> columns = SyncedData::ExportColumns(stream);
-  SL_ASSIGN_OR_RETURN(store::Rows rows, data_.ExportRows(stream, account_id));
+  SL_ASSIGN_OR_RETURN(store::Rows rows, data_.ExportRows(stream, scope));
   if (format == ExportFormat::kJsonLines) {
     for (const store::Row& row : rows) out << row.GetString(0) << '\n';
   } else {

@@ -18,11 +18,12 @@ class Exporter {
  public:
   explicit Exporter(SyncedData& data) : data_(data) {}
 
-  // Writes the non-deleted rows of `stream` for `account_id` to `out`, oldest first: CSV
+  // Writes the non-deleted rows of `stream` of `scope` (one account in one mode) to `out`,
+  // oldest first: CSV
   // (header: id, livemode, created, the typed columns, version; RFC 4180 quoting, CRLF) or
   // JSON lines (the raw objects). Internal "export_failed" when writing to `out` fails;
   // database errors.
-  Status Export(const std::string& account_id, const StreamSpec& stream, ExportFormat format,
+  Status Export(const DataScope& scope, const StreamSpec& stream, ExportFormat format,
                 std::ostream& out);
 
  private:

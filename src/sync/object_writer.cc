@@ -25,11 +25,11 @@ std::string BuildUpsertSql(const StreamSpec& stream) {
     }
     sql += columns[i];
     values += "$" + std::to_string(i + 1);
-    if (columns[i] == "account_id" || columns[i] == "id") continue;
+    if (columns[i] == "account_id" || columns[i] == "livemode" || columns[i] == "id") continue;
     if (!updates.empty()) updates += ", ";
     updates += std::string(columns[i]) + " = excluded." + std::string(columns[i]);
   }
-  sql += ") VALUES (" + values + ") ON CONFLICT (account_id, id) DO UPDATE SET " + updates +
+  sql += ") VALUES (" + values + ") ON CONFLICT (account_id, livemode, id) DO UPDATE SET " + updates +
          " WHERE excluded.version >= " + table + ".version";
   return sql;
 }
@@ -92,11 +92,12 @@ Result<std::vector<store::Value>> ObjectWriter::Row(const StreamSpec& stream,
 }
 
 Result<std::optional<RowVersion>> ObjectWriter::Version(const StreamSpec& stream,
-                                                        const std::string& account_id,
+                                                        const DataScope& scope,
                                                         const std::string& id) {
   std::string sql = "SELECT version, last_event_id, deleted FROM " + std::string(stream.table) +
-                    " WHERE account_id = $1 AND id = $2";
-  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, {account_id, id}));
+                    " WHERE account_id = $1 AND livemode = $2 AND id = $3";
+  SL_ASSIGN_OR_RETURN(store::Rows rows,
+                      db_.Query(sql, {scope.account_id, int64_t{scope.livemode}, id}));
   if (rows.empty()) return std::optional<RowVersion>();
   RowVersion version;
   version.version = rows[0].GetInt(0);

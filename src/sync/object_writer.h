@@ -3,7 +3,8 @@
 // prepared, portable upsert per stream, built once from the stream table's identifiers (values
 // are always bound, never pasted). The ordering rule lives in the SQL, à la stripe/sync-engine:
 //
-//   INSERT ... ON CONFLICT (account_id, id) DO UPDATE SET ... WHERE excluded.version >= version
+//   INSERT ... ON CONFLICT (account_id, livemode, id) DO UPDATE SET ...
+//     WHERE excluded.version >= version
 //
 // so a write carrying an older `version` than the stored row never changes it. `version` is the
 // `created` of the event that carried the object, or for a backfilled object the Stripe time
@@ -24,13 +25,15 @@
 
 #include "common/result.h"
 #include "store/database.h"
+#include "sync/data_scope.h"
 #include "sync/stream_table.h"
 
 namespace stripeline::sync {
 
 struct WriteMeta {
   std::string account_id;        // the Stripe account the object belongs to
-  bool default_livemode = false; // used when the object has no `livemode` (account)
+  bool default_livemode = false; // used when the object has no `livemode` (account); with
+                                 // account_id the row's key (its DataScope)
   int64_t version = 0;           // ordering key, see above
   std::optional<std::string> event_id;  // the event that carried it (NULL for backfill)
   int64_t synced_at = 0;         // our clock, unix seconds
@@ -63,9 +66,8 @@ class ObjectWriter {
   // Upserts a row built by Row(); returns as Upsert.
   Result<int64_t> Write(const StreamSpec& stream, const std::vector<store::Value>& row);
 
-  // The stored version of (account_id, id), or nullopt when there is no row.
-  Result<std::optional<RowVersion>> Version(const StreamSpec& stream,
-                                            const std::string& account_id,
+  // The stored version of `scope`'s row `id`, or nullopt when there is no row.
+  Result<std::optional<RowVersion>> Version(const StreamSpec& stream, const DataScope& scope,
                                             const std::string& id);
 
   // The upsert statement of a stream (exposed for tests and docs).

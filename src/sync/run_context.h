@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "stripe/account_session.h"
+#include "sync/data_scope.h"
 #include "sync/stream_table.h"
 #include "sync/sync_types.h"
 
@@ -24,10 +25,12 @@ namespace stripeline::sync {
 struct SyncTarget {
   std::string integration_id;
   std::string account_id;  // the Stripe account rows belong to
-  bool livemode = false;
+  bool livemode = false;     // the key's mode: with account_id, the rows' scope
   // Key and Stripe-Account, over a client paced by the account's limiter: every request of
   // the run, retries included, is paced there, not by the run.
   std::shared_ptr<const stripe::AccountSession> session;
+
+  DataScope scope() const { return {account_id, livemode}; }
 };
 
 // An error as runs, verifications and their records show it: the message and the HTTP status.

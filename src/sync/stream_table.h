@@ -5,8 +5,9 @@
 // backfill can split it into `created` time slices, the permission a restricted key needs, and
 // the typed columns pulled out of each object next to its raw JSON.
 //
-// Every stream is stored in table `stripe_<name>` (migration 2, docs/schema.md), keyed by
-// (account_id, id). SQL identifiers are only ever taken from this table, never from input.
+// Every stream is stored in table `stripe_<name>` (sync migrations 1 and 3, docs/schema.md),
+// keyed by (account_id, livemode, id): one account's test and live objects are apart
+// (sync/data_scope.h). SQL identifiers are only ever taken from this table, never from input.
 //
 // Thread-safety: immutable static data.
 

@@ -23,16 +23,6 @@ struct SyncEngine::Live {
   std::string run_id;
 };
 
-namespace {
-
-// The Stripe account an integration's rows belong to (docs/schema.md: account_id): the
-// connected account it acts for, else its own.
-std::string DataAccountOf(const store::Integration& integration) {
-  return integration.account_id.value_or(integration.stripe_account_id);
-}
-
-}  // namespace
-
 SyncEngine::SyncEngine(store::Database& db, store::Store& store,
                        integrations::IntegrationService& integrations,
                        const stripe::Client& client, stripe::RateLimiterRegistry& limiters,
@@ -93,7 +83,7 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
             "' is inactive, and inactive integrations are never called. Activate it first.",
         "integration_inactive");
   }
-  std::string account_id = DataAccountOf(integration);
+  std::string account_id = DataScopeOf(integration).account_id;
   if (account_id.empty()) {
     return ::stripeline::Status::FailedPrecondition(
         "The Stripe account of integration '" + integration.name +
@@ -378,7 +368,7 @@ Result<Verification> SyncEngine::CancelVerification(const std::string& integrati
                                                  "sync_unknown_stream");
   }
   SL_ASSIGN_OR_RETURN(store::Integration integration, store_.GetIntegration(integration_id));
-  return exporter_.Export(DataAccountOf(integration), *stream, format, out);
+  return exporter_.Export(DataScopeOf(integration), *stream, format, out);
 }
 
 Result<std::string> SyncEngine::DeleteSyncedData(const store::Integration& integration) {
@@ -393,28 +383,34 @@ Result<std::string> SyncEngine::DeleteSyncedData(const store::Integration& integ
   if (Result<Verification> canceled = verifications_.Cancel(integration.id); canceled.ok()) {
     log::Info("sync.verify_canceled_by_delete", {{"integration", integration.id}});
   }
-  const std::string account_id = DataAccountOf(integration);
+  // Only this integration's scope goes: the account's rows of the other mode belong to other
+  // integrations (or to none yet) and stay.
+  const DataScope scope = DataScopeOf(integration);
   std::vector<std::string> sharing;  // other integrations whose rows are the same rows
-  if (!account_id.empty()) {
-    SL_ASSIGN_OR_RETURN(sharing, data_.OtherIntegrationsOfAccount(integration.id, account_id));
+  if (!scope.account_id.empty()) {
+    SL_ASSIGN_OR_RETURN(sharing, data_.OtherIntegrationsOfScope(integration.id, scope));
   }
   int64_t rows_removed = 0;
   SL_RETURN_IF_ERROR(db_.Transaction([&]() -> ::stripeline::Status {
     SL_RETURN_IF_ERROR(state_.DeleteIntegration(integration.id));
     SL_RETURN_IF_ERROR(verification_store_.DeleteIntegration(integration.id));
-    if (!sharing.empty() || account_id.empty()) return ::stripeline::Status::OK();
-    SL_ASSIGN_OR_RETURN(rows_removed, data_.DeleteAccount(account_id));
-    return state_.DeleteProcessedEvents(account_id);
+    if (!sharing.empty() || scope.account_id.empty()) return ::stripeline::Status::OK();
+    SL_ASSIGN_OR_RETURN(rows_removed, data_.DeleteScope(scope));
+    return state_.DeleteProcessedEvents(scope);
   }));
   log::Info("sync.data_deleted", {{"integration", integration.id},
-                                  {"account", account_id},
+                                  {"account", scope.account_id},
+                                  {"livemode", scope.livemode ? "true" : "false"},
                                   {"rows", std::to_string(rows_removed)}});
+  const std::string mode = scope.ModeName();
   if (!sharing.empty()) {
-    return "its sync state was removed; the synced rows of " + account_id +
-           " were kept because integration " + sharing.front() + " uses the same Stripe account";
+    return "its sync state was removed; the synced " + mode + "-mode rows of " +
+           scope.account_id + " were kept because integration " + sharing.front() +
+           " uses the same Stripe account in " + mode + " mode";
   }
   return "its sync state and " + std::to_string(rows_removed) + " synced rows of " +
-         (account_id.empty() ? std::string("its account") : account_id) + " were removed";
+         (scope.account_id.empty() ? std::string("its account") : scope.account_id) +
+         " were removed (" + mode + " mode only)";
 }
 
 }  // namespace stripeline::sync

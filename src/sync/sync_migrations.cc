@@ -7,6 +7,7 @@ namespace stripeline::sync {
 namespace {
 
 #include "sync/generated/stream_tables.sql.inc"
+#include "sync/generated/stream_tables_by_mode.sql.inc"
 
 }  // namespace
 
@@ -164,6 +165,34 @@ CREATE TABLE sync_verification_streams (
   error TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (verification_id, position)
 );
+      // Test and live data apart (issue 13): Stripe keeps a test and a live world per account,
+      // and ids may repeat across them (the account object always does, a merchant's coupon
+      // codes may), so the stream tables are rebuilt keyed by (account_id, livemode, id), rows
+      // kept, their `_created` and event indexes led by (account_id, livemode); the dedupe
+      // records get the mode too (from the stored event, test when unknown: forgetting one
+      // only lets an event be applied again, which changes nothing). Rebuilding a table drops
+      // the reports' indexes and triggers on it: reports migration 4 makes them again, keyed
+      // by mode, and rebuilds the rollup from these rows. Documented in docs/schema.md.
+      {5, "sync: test and live data apart", std::string(kStreamTablesByModeSql) + R"sql(
+CREATE INDEX stripe_events_type ON stripe_events(account_id, livemode, type, created);
+CREATE INDEX stripe_events_object ON stripe_events(account_id, livemode, object_id);
+
+CREATE TABLE sync_processed_events_by_mode (
+  account_id TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_created BIGINT NOT NULL,
+  processed_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, livemode, event_id)
+);
+INSERT INTO sync_processed_events_by_mode (account_id, livemode, event_id, event_created,
+                                           processed_at)
+SELECT p.account_id, COALESCE((SELECT MAX(e.livemode) FROM stripe_events e
+                               WHERE e.account_id = p.account_id AND e.id = p.event_id), 0),
+       p.event_id, p.event_created, p.processed_at
+FROM sync_processed_events p;
+DROP TABLE sync_processed_events;
+ALTER TABLE sync_processed_events_by_mode RENAME TO sync_processed_events;
 )sql"},
   }};
   return kOwner;

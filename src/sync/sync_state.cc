@@ -307,27 +307,28 @@ Result<std::optional<RunRecord>> SyncStateStore::GetRun(const std::string& run_i
   return std::optional<RunRecord>(std::move(run));
 }
 
-Result<bool> SyncStateStore::IsProcessed(const std::string& account_id,
-                                         const std::string& event_id) {
+Result<bool> SyncStateStore::IsProcessed(const DataScope& scope, const std::string& event_id) {
   SL_ASSIGN_OR_RETURN(Rows rows, db_.Query("SELECT 1 FROM sync_processed_events WHERE "
-                                           "account_id = $1 AND event_id = $2",
-                                           {account_id, event_id}));
+                                           "account_id = $1 AND livemode = $2 AND event_id = $3",
+                                           {scope.account_id, int64_t{scope.livemode}, event_id}));
   return !rows.empty();
 }
 
-Result<bool> SyncStateStore::MarkProcessed(const std::string& account_id,
-                                           const std::string& event_id, int64_t event_created,
-                                           int64_t now) {
-  SL_ASSIGN_OR_RETURN(int64_t changed,
-                      db_.Execute("INSERT INTO sync_processed_events (account_id, event_id, "
-                                  "event_created, processed_at) VALUES ($1, $2, $3, $4) "
-                                  "ON CONFLICT (account_id, event_id) DO NOTHING",
-                                  {account_id, event_id, event_created, now}));
+Result<bool> SyncStateStore::MarkProcessed(const DataScope& scope, const std::string& event_id,
+                                           int64_t event_created, int64_t now) {
+  SL_ASSIGN_OR_RETURN(
+      int64_t changed,
+      db_.Execute("INSERT INTO sync_processed_events (account_id, livemode, event_id, "
+                  "event_created, processed_at) VALUES ($1, $2, $3, $4, $5) "
+                  "ON CONFLICT (account_id, livemode, event_id) DO NOTHING",
+                  {scope.account_id, int64_t{scope.livemode}, event_id, event_created, now}));
   return changed > 0;
 }
 
-Status SyncStateStore::DeleteProcessedEvents(const std::string& account_id) {
-  return db_.Execute("DELETE FROM sync_processed_events WHERE account_id = $1", {account_id})
+Status SyncStateStore::DeleteProcessedEvents(const DataScope& scope) {
+  return db_
+      .Execute("DELETE FROM sync_processed_events WHERE account_id = $1 AND livemode = $2",
+               {scope.account_id, int64_t{scope.livemode}})
       .status();
 }
 

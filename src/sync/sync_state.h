@@ -19,6 +19,7 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "store/database.h"
+#include "sync/data_scope.h"
 #include "sync/sync_types.h"
 
 namespace stripeline::sync {
@@ -127,13 +128,13 @@ class SyncStateStore {
   // and sync_run_streams (its data is being deleted).
   Status DeleteIntegration(const std::string& integration_id);
 
-  // ---- sync_processed_events ----
-  Result<bool> IsProcessed(const std::string& account_id, const std::string& event_id);
+  // ---- sync_processed_events (per scope: an account's test and live events apart) ----
+  Result<bool> IsProcessed(const DataScope& scope, const std::string& event_id);
   // False when it was already recorded.
-  Result<bool> MarkProcessed(const std::string& account_id, const std::string& event_id,
+  Result<bool> MarkProcessed(const DataScope& scope, const std::string& event_id,
                              int64_t event_created, int64_t now);
-  // Forgets the account's dedupe records (its synced rows are being removed).
-  Status DeleteProcessedEvents(const std::string& account_id);
+  // Forgets the scope's dedupe records (its synced rows are being removed).
+  Status DeleteProcessedEvents(const DataScope& scope);
 
  private:
   Result<std::vector<RunStreamRecord>> RunStreams(const std::string& run_id);

@@ -1,6 +1,6 @@
 #pragma once
 // VerificationStore: the repository of verifications (sync_verifications and
-// sync_verification_streams, sync migration 3; docs/schema.md). A verification row names the
+// sync_verification_streams, sync migration 4; docs/schema.md). A verification row names the
 // process that runs it (a LeaseHolder, as sync_leases do), which is how one per integration is
 // kept across processes and how a verification whose process died is told from one in progress.
 //

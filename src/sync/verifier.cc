@@ -69,7 +69,7 @@ Result<VerifyReport> Verifier::Verify(const SyncTarget& target,
       created_since = oldest_remote.value_or(clock_.NowUnix());
     }
     SL_ASSIGN_OR_RETURN(std::set<std::string> local,
-                        data_.LiveIds(*stream, target.account_id, created_since));
+                        data_.LiveIds(*stream, target.scope(), created_since));
     v.local_count = static_cast<int64_t>(local.size());
     v.remote_count = static_cast<int64_t>(remote.size());
     for (const std::string& id : remote) {

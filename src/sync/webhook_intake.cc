@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "stripe/webhook_signature.h"
+#include "sync/data_scope.h"
 
 namespace stripeline::sync {
 
@@ -239,7 +240,8 @@ Result<std::shared_ptr<const WebhookIntake::Endpoint>> WebhookIntake::ReadEndpoi
                         box_.Open(*secrets->previous_sealed, integration_id));
     endpoint->previous_expires_at = *secrets->previous_expires_at;
   }
-  endpoint->account = integration->account_id.value_or(integration->stripe_account_id);
+  endpoint->account = DataScopeOf(*integration).account_id;
+  endpoint->livemode = integration->livemode;
   endpoint->active = integration->active;
   endpoint->read_at = clock_.Monotonic();
   return std::shared_ptr<const Endpoint>(std::move(endpoint));
@@ -284,6 +286,14 @@ Result<Receipt> WebhookIntake::Receive(const std::string& integration_id,
                                        *event.account + ", but integration '" + integration_id +
                                        "' syncs " + endpoint->account + ".",
                                    "webhook_account_mismatch");
+  }
+  if (event.livemode != endpoint->livemode) {
+    return Status::InvalidArgument(
+        std::string("Event ") + event.event_id + " is a " + (event.livemode ? "live" : "test") +
+            "-mode event, but integration '" + integration_id + "' syncs " +
+            (endpoint->livemode ? "live" : "test") +
+            " data: register this URL only in the matching mode's webhook settings.",
+        "webhook_mode_mismatch");
   }
   event.integration_id = integration_id;
   event.received_at = now;

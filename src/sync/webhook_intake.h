@@ -180,6 +180,7 @@ class WebhookIntake {
     std::optional<std::string> previous_secret;
     int64_t previous_expires_at = 0;
     std::string account;  // the Stripe account the integration syncs
+    bool livemode = false;  // and its mode: an event of the other mode is not its
     bool active = true;
     std::chrono::steady_clock::time_point read_at;
   };

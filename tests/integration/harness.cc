@@ -361,7 +361,8 @@ std::map<std::string, StreamObjects> EmulatorContent(const std::string& emulator
 
 std::map<std::string, StreamObjects> SyncedContent(const std::filesystem::path& db_file,
                                                    const std::string& account_id,
-                                                   const std::vector<std::string>& streams) {
+                                                   const std::vector<std::string>& streams,
+                                                   bool livemode) {
   std::map<std::string, StreamObjects> content;
   auto db = store::sqlite::SqliteDatabase::Open(db_file.string());
   if (!db.ok()) {
@@ -371,8 +372,8 @@ std::map<std::string, StreamObjects> SyncedContent(const std::filesystem::path& 
   for (const std::string& stream : streams) {
     StreamObjects& objects = content[stream];
     auto rows = (*db)->Query("SELECT id, raw FROM stripe_" + stream +
-                                 " WHERE account_id = $1 AND deleted = 0",
-                             {account_id});
+                                 " WHERE account_id = $1 AND livemode = $2 AND deleted = 0",
+                             {account_id, int64_t{livemode ? 1 : 0}});
     if (!rows.ok()) {
       ADD_FAILURE() << stream << ": " << rows.status().ToString();
       continue;
@@ -444,7 +445,8 @@ std::string ContentHash(const StreamObjects& objects) {
                                                        const std::string& account_id,
                                                        const std::vector<std::string>& streams) {
   auto remote = EmulatorContent(emulator_url, key, streams);
-  auto local = SyncedContent(db_file, account_id, streams);
+  auto local = SyncedContent(db_file, account_id, streams,
+                             key.find("_live_") != std::string::npos);
   return ContentEqual(remote, local);
 }
 

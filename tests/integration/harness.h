@@ -167,10 +167,12 @@ using StreamObjects = std::map<std::string, std::string>;
 std::map<std::string, StreamObjects> EmulatorContent(const std::string& emulator_url,
                                                      const std::string& key,
                                                      const std::vector<std::string>& streams);
-// The synced rows (deleted = 0) of `account_id` in stripe_<stream> of the SQLite file `db_file`.
+// The synced rows (deleted = 0) of `account_id` in one mode in stripe_<stream> of the SQLite
+// file `db_file`.
 std::map<std::string, StreamObjects> SyncedContent(const std::filesystem::path& db_file,
                                                    const std::string& account_id,
-                                                   const std::vector<std::string>& streams);
+                                                   const std::vector<std::string>& streams,
+                                                   bool livemode = false);
 // SHA-256 (hex) of the objects as "id\tjson\n" lines in id order.
 std::string ContentHash(const StreamObjects& objects);
 // Success when, for every stream, both sides hold the same ids with the same canonical JSON
@@ -178,7 +180,7 @@ std::string ContentHash(const StreamObjects& objects);
 // and up to 3 ids missing here, extra here and different (with both texts, shortened).
 ::testing::AssertionResult ContentEqual(const std::map<std::string, StreamObjects>& remote,
                                         const std::map<std::string, StreamObjects>& local);
-// EmulatorContent vs SyncedContent of the demo account, in one call.
+// EmulatorContent vs SyncedContent of the demo account in `key`'s mode, in one call.
 ::testing::AssertionResult SyncedContentEqualsEmulator(const std::filesystem::path& db_file,
                                                        const std::string& emulator_url,
                                                        const std::string& key,

@@ -196,7 +196,7 @@ TEST_F(ApiTest, DeleteValidatesKeepData) {
   // yet) and says so; an Api without a data remover used to answer "Integration deleted" alone.
   EXPECT_EQ(JsonOf(deleted).at("message").as_string(),
             "Integration deleted; its sync state and 0 synced rows of " +
-                std::string(test_util::kAccount) + " were removed");
+                std::string(test_util::kAccount) + " were removed (test mode only)");
   EXPECT_EQ(Call("GET", "/api/v1/integrations/" + id, Bearer()).status, 404);
 }
 

@@ -248,6 +248,32 @@ TEST_F(IntegrationServiceTest, EditRefusesAKeyOfAnotherStripeAccountAndKeepsTheO
   EXPECT_TRUE(AuditWithAction("integration.updated").empty());
 }
 
+// Issue 13: a live key on a test integration mixed live data into the test integration's rows
+// and reports. An integration's mode is fixed: the other mode's key is refused before Stripe is
+// called, and nothing changes.
+TEST_F(IntegrationServiceTest, EditRefusesAKeyOfTheOtherModeWithoutCallingStripe) {
+  Saved saved = AddIntegration();
+  auto edited =
+      integrations_->Edit(admin_, saved.integration.id, {.secret_key = test_util::kLiveKey});
+  EXPECT_EQ(edited.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(edited.status().error_code(), "mode_change_refused");
+  EXPECT_NE(edited.status().message().find(
+                "This integration syncs test data; a live key belongs to a new integration"),
+            std::string::npos)
+      << edited.status().message();
+  EXPECT_EQ(checker_.call_count(), 1u);  // the Add's only
+  auto stored = store_->GetIntegration(saved.integration.id).value();
+  EXPECT_FALSE(stored.livemode);
+  EXPECT_EQ(OpenCredentials(box_, stored).value().secret_key, kKeyA);
+  EXPECT_TRUE(AuditWithAction("integration.updated").empty());
+
+  // The check decides too, when the key's prefix did not (Stripe answered for the other mode).
+  checker_.Answer(test_util::AvailableCheck(kAccount, /*livemode=*/true));
+  auto checked = integrations_->Edit(admin_, saved.integration.id, {.secret_key = kKeyB});
+  EXPECT_EQ(checked.status().error_code(), "mode_change_refused");
+  EXPECT_FALSE(store_->GetIntegration(saved.integration.id).value().livemode);
+}
+
 TEST_F(IntegrationServiceTest, EditKeepsTheOldKeyWhenTheNewOneIsRefused) {
   Saved saved = AddIntegration();
   checker_.Answer(test_util::InvalidKeyCheck());

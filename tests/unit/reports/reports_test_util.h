@@ -11,6 +11,7 @@
 
 #include "reports/metrics_engine.h"
 #include "store/store.h"
+#include "sync/data_scope.h"
 #include "sync/object_writer.h"
 #include "sync/stream_table.h"
 #include "unit/common/temp_dir.h"
@@ -20,6 +21,8 @@
 namespace stripeline::reports::testing {
 
 inline constexpr char kAccount[] = "acct_reports_test";
+// The scope the fixture's objects are written to (they say "livemode": false, or nothing).
+inline sync::DataScope TestScope() { return {kAccount, false}; }
 
 // Unix seconds of a UTC date and time.
 inline int64_t Utc(std::string_view date, int hour = 0, int minute = 0) {
@@ -95,7 +98,7 @@ class ReportsTest : public ::testing::Test {
                                std::string_view to, std::string_view interval = "day",
                                std::string_view tz = "UTC", const MetricOptions& options = {}) {
     SL_ASSIGN_OR_RETURN(ReportPeriod period, MakePeriod(from, to, interval, tz));
-    return engine_->Compute(metric, {kAccount}, period, options);
+    return engine_->Compute(metric, {TestScope()}, period, options);
   }
 
   // The values of `currency` in `result` (fails the test when absent).

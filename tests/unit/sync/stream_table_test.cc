@@ -144,10 +144,46 @@ TEST_F(ObjectWriterTest, UpsertNeverWritesOlderOverNewer) {
   meta.version = 1;
   EXPECT_EQ(*writer.Upsert(charges, charge(1), meta), 1);
   EXPECT_EQ(AmountAndVersion().first, 175);
-  auto version = writer.Version(charges, "acct_1", "ch_1");
+  auto version = writer.Version(charges, {"acct_1", true}, "ch_1");
   ASSERT_TRUE(version.ok() && version->has_value());
   EXPECT_EQ((*version)->version, 300);
   EXPECT_FALSE((*version)->last_event_id.has_value());
+  // The live row is not the test row of the same id: the test scope has none.
+  auto test_version = writer.Version(charges, {"acct_1", false}, "ch_1");
+  ASSERT_TRUE(test_version.ok());
+  EXPECT_FALSE(test_version->has_value());
+}
+
+// Stripe keeps a test and a live world per account, and ids can repeat across them (the account
+// object always, a merchant's coupon codes often): both rows are kept, each in its mode.
+TEST_F(ObjectWriterTest, KeepsTheTestAndTheLiveObjectOfOneIdApart) {
+  ObjectWriter writer(*db_);
+  const StreamSpec& coupons = *FindStream("coupons");
+  auto coupon = [](bool livemode, int64_t amount_off) {
+    return json::object{{"id", "SUMMER"}, {"object", "coupon"}, {"amount_off", amount_off},
+                        {"created", 5}, {"livemode", livemode}};
+  };
+  WriteMeta meta{.account_id = "acct_1", .version = 1, .synced_at = 1};
+  ASSERT_EQ(*writer.Upsert(coupons, coupon(false, 100), meta), 1);
+  ASSERT_EQ(*writer.Upsert(coupons, coupon(true, 700), meta), 1);
+  auto rows = db_->Query(
+      "SELECT livemode, amount_off FROM stripe_coupons WHERE account_id = 'acct_1' "
+      "ORDER BY livemode",
+      {});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].GetInt(1), 100);
+  EXPECT_EQ((*rows)[1].GetInt(1), 700);
+  // The account object has no `livemode`: the integration's mode keys it.
+  const StreamSpec& account = *FindStream("account");
+  json::object acct{{"id", "acct_1"}, {"object", "account"}, {"email", "a@example.com"}};
+  meta.default_livemode = false;
+  ASSERT_EQ(*writer.Upsert(account, acct, meta), 1);
+  meta.default_livemode = true;
+  ASSERT_EQ(*writer.Upsert(account, acct, meta), 1);
+  auto accounts = db_->Query("SELECT COUNT(*) FROM stripe_account", {});
+  ASSERT_TRUE(accounts.ok());
+  EXPECT_EQ((*accounts)[0].GetInt(0), 2);
 }
 
 TEST_F(ObjectWriterTest, KeepsRawJsonAndRefusesObjectsWithoutId) {

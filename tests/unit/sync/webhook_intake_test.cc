@@ -37,14 +37,15 @@ const access::Actor kViewer{.user_id = "usr_viewer", .email = "viewer@example.co
 
 // A customer.updated event naming the customer `name` at `created`.
 std::string CustomerEvent(const std::string& event_id, int64_t created, const std::string& name,
-                          std::optional<std::string> account = std::nullopt) {
+                          std::optional<std::string> account = std::nullopt,
+                          bool livemode = false) {
   json::object customer{{"id", "cus_1"}, {"object", "customer"}, {"name", name},
-                        {"created", 1'700'000'000}, {"livemode", false}};
+                        {"created", 1'700'000'000}, {"livemode", livemode}};
   json::object event{{"id", event_id},
                      {"object", "event"},
                      {"type", "customer.updated"},
                      {"created", created},
-                     {"livemode", false},
+                     {"livemode", livemode},
                      {"data", {{"object", customer}}}};
   if (account) event["account"] = *account;
   return json::serialize(event);
@@ -286,6 +287,11 @@ TEST_F(WebhookIntakeTest, NothingIsStoredForAnyRejection) {
        stripe::WebhookSignatureHeader(kPasted, kNow,
                                       CustomerEvent("evt_2", kNow, "A", "acct_other")),
        "webhook_account_mismatch"},
+      // Issue 13: a live event posted to a test integration's URL is not its data.
+      {"other mode", kIntegration, CustomerEvent("evt_4", kNow, "A", std::nullopt, true),
+       stripe::WebhookSignatureHeader(kPasted, kNow,
+                                      CustomerEvent("evt_4", kNow, "A", std::nullopt, true)),
+       "webhook_mode_mismatch"},
   };
   for (const Case& c : cases) {
     auto result = intake_->Receive(c.integration, c.payload,
