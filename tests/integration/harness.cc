@@ -473,4 +473,22 @@ boost::json::value SyncViaApi(HttpClient& api, const std::string& id) {
   return WaitForSyncRun(api, id, std::string(started.json.at("run_id").as_string()));
 }
 
+boost::json::value VerifyViaApi(HttpClient& api, const std::string& id) {
+  const std::string path = "/api/v1/integrations/" + id + "/sync/verify";
+  auto started = api.Post(path);
+  EXPECT_EQ(started.status, 202) << started.body;
+  boost::json::value verification = started.json;
+  WaitUntil(
+      [&] {
+        auto read = api.Get(path);
+        EXPECT_EQ(read.status, 200) << read.body;
+        verification = read.json;
+        return read.status != 200 || (verification.at("state") != "queued" &&
+                                      verification.at("state") != "running");
+      },
+      120, "the verification of " + id + " to end");
+  EXPECT_EQ(verification.at("state"), "succeeded") << boost::json::serialize(verification);
+  return verification;
+}
+
 }  // namespace stripeline::testing

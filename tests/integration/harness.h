@@ -199,6 +199,9 @@ boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,
                                   const std::string& run_id, int timeout_seconds = 60);
 // Starts a sync over the API (expects 202) and waits for it to finish; returns the run.
 boost::json::value SyncViaApi(HttpClient& api, const std::string& id);
+// Starts a verification over the API (expects 202), waits (bounded poll) until it ended and
+// expects it succeeded; returns it (`equal`, `streams`).
+boost::json::value VerifyViaApi(HttpClient& api, const std::string& id);
 
 inline constexpr char kSecretKey[] = "sk_test_emu_demo_secret_0000000000000000";
 inline constexpr char kLiveKey[] = "sk_live_emu_demo_secret_0000000000000000";

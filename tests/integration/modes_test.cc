@@ -79,9 +79,8 @@ class TestAndLiveModes : public ::testing::Test {
 
   // Every stream of POST .../sync/verify is `equal`.
   void ExpectVerifyEqual(const std::string& integration) {
-    auto verified = api().Post("/api/v1/integrations/" + integration + "/sync/verify");
-    ASSERT_EQ(verified.status, 200) << verified.body;
-    for (const auto& s : verified.json.at("streams").as_array()) {
+    const boost::json::value verified = VerifyViaApi(api(), integration);
+    for (const auto& s : verified.at("streams").as_array()) {
       EXPECT_EQ(s.at("result"), "equal") << integration << ": " << boost::json::serialize(s);
     }
   }

@@ -91,24 +91,7 @@ class SyncStack {
     return WaitForSyncRun(api(), id, run_id);
   }
 
-  // Starts a verification (202) and waits for it to end; returns it (equal, streams).
-  value Verify(const std::string& id) {
-    const std::string path = "/api/v1/integrations/" + id + "/sync/verify";
-    auto started = api().Post(path);
-    EXPECT_EQ(started.status, 202) << started.body;
-    value verification = started.json;
-    WaitUntil(
-        [&] {
-          auto read = api().Get(path);
-          EXPECT_EQ(read.status, 200) << read.body;
-          verification = read.json;
-          return read.status != 200 || (verification.at("state") != "queued" &&
-                                        verification.at("state") != "running");
-        },
-        120, "the verification of " + id + " to end");
-    EXPECT_EQ(verification.at("state"), "succeeded") << boost::json::serialize(verification);
-    return verification;
-  }
+  value Verify(const std::string& id) { return VerifyViaApi(api(), id); }
 
   void ExpectVerifyEqual(const std::string& id, const std::set<std::string>& unreadable = {}) {
     value report = Verify(id);
