@@ -9,6 +9,14 @@
 //
 // Usage: bench_load [seconds=10] [threads=64]
 // Exits non-zero when a /healthz probe failed or the right password no longer signs in.
+//
+// Scenario backlog (`bench_load backlog [events=30000]`): a webhook backlog drains while the
+// API is read. Signed deliveries of `events` customer events (each customer created and renamed
+// four times within one second, delivered newest first, so every event of a customer but the
+// first meets a same-second tie) are posted by 16 senders as fast as the server acknowledges
+// them; meanwhile 2 readers ask GET /api/v1/integrations and GET /api/v1/metrics/new_customers
+// in turn. Prints the API latencies (p50, p99, max), the intake and drain rates, and whether
+// p99 met the target (50 ms). Exits non-zero when a read failed or an event was not applied.
 
 #include <curl/curl.h>
 
@@ -25,6 +33,7 @@
 #include <vector>
 
 #include "bench/server_process.h"
+#include "stripe/webhook_signature.h"
 
 namespace stripeline::bench {
 namespace {
@@ -34,16 +43,29 @@ constexpr char kAdminPassword[] = "bench-admin-password";
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-// One HTTP exchange on a reused handle; the status, or 0 when no answer came.
-long Exchange(CURL* curl, const std::string& url, const std::string* json_body) {
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
+// One HTTP exchange on a reused handle, with `header_lines`, POSTing `post_body` when given
+// (GET otherwise) and reading the answer into `body` when given; the status, or 0 when no
+// answer came.
+long ExchangeWith(CURL* curl, const std::string& url, const std::string* post_body,
+                  const std::vector<std::string>& header_lines, std::string* body = nullptr) {
   curl_slist* headers = nullptr;
-  if (json_body != nullptr) {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body->c_str());
+  for (const std::string& line : header_lines) headers = curl_slist_append(headers, line.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (body != nullptr) {
+    body->clear();
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
+                     +[](char* data, size_t size, size_t count, void* out) {
+                       static_cast<std::string*>(out)->append(data, size * count);
+                       return size * count;
+                     });
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  }
+  if (post_body != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
   } else {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   }
@@ -54,10 +76,201 @@ long Exchange(CURL* curl, const std::string& url, const std::string* json_body) 
   return status;
 }
 
+// The same, a JSON body when given.
+long Exchange(CURL* curl, const std::string& url, const std::string* json_body) {
+  return ExchangeWith(curl, url, json_body,
+                      json_body != nullptr
+                          ? std::vector<std::string>{"Content-Type: application/json"}
+                          : std::vector<std::string>{});
+}
+
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
   return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+}
+
+// The number after `"key":` in `json` (first occurrence), or -1.
+int64_t NumberAfter(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":");
+  return at == std::string::npos ? -1 : std::atoll(json.c_str() + at + key.size() + 3);
+}
+
+// The string after `"key":"` in `json` (first occurrence), or empty.
+std::string StringAfter(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":\"");
+  if (at == std::string::npos) return "";
+  const size_t start = at + key.size() + 4;
+  return json.substr(start, json.find('"', start) - start);
+}
+
+int Backlog(int64_t events) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("stripeline-bench-backlog-" + std::to_string(getpid()));
+  auto emulator = ServerProcess::Start({STRIPELINE_BINARY, "emulator", "--listen", "127.0.0.1:0"});
+  if (!emulator.ok()) {
+    std::fprintf(stderr, "%s\n", emulator.status().ToString().c_str());
+    return 1;
+  }
+  auto server = ServerProcess::Start(
+      {STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir.string(),
+       "--stripe-api-base", (*emulator)->base_url(), "--sync-interval", "0", "--log-level",
+       "error"},
+      {{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}});
+  if (!server.ok()) {
+    std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  const std::string base = (*server)->base_url();
+  // An API token through the CLI, as an operator would make one.
+  std::string token;
+  {
+    const std::string command = std::string(STRIPELINE_BINARY) + " tokens create --data-dir " +
+                                dir.string() + " --user admin@localhost 2>/dev/null";
+    FILE* cli = popen(command.c_str(), "r");
+    char line[256] = {0};
+    if (cli != nullptr && std::fgets(line, sizeof line, cli) != nullptr) token = line;
+    if (cli != nullptr) pclose(cli);
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  }
+  const std::vector<std::string> api_headers{"Authorization: Bearer " + token,
+                                             "Content-Type: application/json"};
+  CURL* setup = curl_easy_init();
+  std::string answer;
+  const std::string add = R"({"type":"stripe","name":"Backlog","auth_scheme":"api_key",)"
+                          R"("secret_key":"sk_test_emu_demo_secret_0000000000000000"})";
+  ExchangeWith(setup, base + "/api/v1/integrations", &add, api_headers, &answer);
+  const std::string id = StringAfter(answer, "id");
+  const std::string secret = "whsec_bench_backlog_0123456789abcdefgh";
+  const std::string set_secret = R"({"secret":")" + secret + R"("})";
+  const long secret_status = ExchangeWith(setup, base + "/api/v1/integrations/" + id +
+                                                     "/webhook-secret",
+                                          &set_secret, api_headers);
+  if (id.empty() || secret_status != 200) {
+    std::fprintf(stderr, "setting up the integration failed: %s\n", answer.c_str());
+    return 1;
+  }
+
+  // The backlog: per customer a creation and four renames in one second, newest first.
+  const int64_t second = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count() -
+                         60;
+  constexpr int kPerCustomer = 5;
+  std::vector<std::string> payloads;
+  payloads.reserve(static_cast<size_t>(events));
+  for (int64_t c = 0; static_cast<int64_t>(payloads.size()) < events; ++c) {
+    for (int step = kPerCustomer - 1; step >= 0 && static_cast<int64_t>(payloads.size()) < events;
+         --step) {
+      const std::string name = "\"name\":\"name " + std::to_string(step) + "\"";
+      std::string data = R"({"object":{"id":"cus_bench_)" + std::to_string(c) +
+                         R"(","object":"customer",)" + name + R"(,"livemode":false})";
+      if (step > 0) {
+        data += R"(,"previous_attributes":{"name":"name )" + std::to_string(step - 1) + "\"}";
+      }
+      data += "}";
+      payloads.push_back(R"({"id":"evt_bench_)" + std::to_string(c) + "_" +
+                         std::to_string(9 - step) + R"(","object":"event","type":"customer.)" +
+                         (step == 0 ? "created" : "updated") + R"(","created":)" +
+                         std::to_string(second) + R"(,"livemode":false,"data":)" + data + "}");
+    }
+  }
+
+  std::atomic<bool> drained{false};
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> acknowledged{0}, refused{0};
+  const auto start = SteadyClock::now();
+  std::atomic<int64_t> posted_ns{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 16; ++t) {
+    senders.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      for (size_t i = next++; i < payloads.size(); i = next++) {
+        const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        const long status = ExchangeWith(
+            curl, base + "/webhooks/stripe/" + id, &payloads[i],
+            {"Content-Type: application/json",
+             "Stripe-Signature: " + stripe::WebhookSignatureHeader(secret, now, payloads[i])});
+        (status == 200 ? acknowledged : refused)++;
+      }
+      curl_easy_cleanup(curl);
+      posted_ns = std::max<int64_t>(posted_ns.load(), (SteadyClock::now() - start).count());
+    });
+  }
+
+  std::mutex mu;
+  std::map<std::string, std::vector<double>> latencies;  // guarded by mu
+  std::atomic<int> read_failures{0};
+  const std::string to_day = "2100-01-01";
+  const std::vector<std::pair<std::string, std::string>> reads{
+      {"GET /api/v1/integrations", base + "/api/v1/integrations"},
+      {"GET /api/v1/metrics/new_customers",
+       base + "/api/v1/metrics/new_customers?integration=" + id + "&from=2020-01-01&to=" + to_day}};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      std::map<std::string, std::vector<double>> mine;
+      for (size_t i = 0; !drained.load(); ++i) {
+        const auto& [name, url] = reads[i % reads.size()];
+        const auto sent = SteadyClock::now();
+        if (ExchangeWith(curl, url, nullptr, api_headers) != 200) ++read_failures;
+        mine[name].push_back(
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - sent).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      curl_easy_cleanup(curl);
+      std::lock_guard lock(mu);
+      for (auto& [name, values] : mine) {
+        latencies[name].insert(latencies[name].end(), values.begin(), values.end());
+      }
+    });
+  }
+
+  // Drained: everything posted, and nothing pending.
+  int64_t applied = 0, pending = 0, failed = 0;
+  const auto give_up = start + std::chrono::minutes(30);
+  while (SteadyClock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (ExchangeWith(setup, base + "/api/v1/integrations/" + id + "/webhook", nullptr,
+                     api_headers, &answer) != 200) {
+      continue;
+    }
+    applied = NumberAfter(answer, "applied");
+    pending = NumberAfter(answer, "pending");
+    failed = NumberAfter(answer, "failed");
+    if (acknowledged + refused == events && pending == 0) break;
+  }
+  const double drain_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  drained = true;
+  for (std::thread& sender : senders) sender.join();
+  for (std::thread& reader : readers) reader.join();
+  curl_easy_cleanup(setup);
+  server->reset();
+  emulator->reset();
+  std::filesystem::remove_all(dir);
+
+  const double posted_s = static_cast<double>(posted_ns.load()) / 1e9;
+  std::printf("backlog: %lld signed events (%lld acknowledged, %lld refused) posted by 16 "
+              "senders in %.1f s (%.0f/s); drained after %.1f s: %.0f events/s applied "
+              "(%lld applied, %lld pending, %lld failed)\n",
+              static_cast<long long>(events), static_cast<long long>(acknowledged.load()),
+              static_cast<long long>(refused.load()), posted_s, events / posted_s, drain_s,
+              applied / drain_s, static_cast<long long>(applied),
+              static_cast<long long>(pending), static_cast<long long>(failed));
+  std::vector<double> all;
+  for (const auto& [name, values] : latencies) {
+    std::printf("  %s: %zu reads, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", name.c_str(),
+                values.size(), Percentile(values, 0.5), Percentile(values, 0.99),
+                Percentile(values, 1.0));
+    all.insert(all.end(), values.begin(), values.end());
+  }
+  const double p99 = Percentile(all, 0.99);
+  std::printf("  API reads together: p50 %.1f ms, p99 %.1f ms (target < 50 ms: %s), %d failed\n",
+              Percentile(all, 0.5), p99, p99 < 50 ? "met" : "NOT met", read_failures.load());
+  return read_failures == 0 && applied == events && failed == 0 ? 0 : 1;
 }
 
 int LoginFlood(int seconds, int threads) {
@@ -143,6 +356,12 @@ int LoginFlood(int seconds, int threads) {
 }  // namespace stripeline::bench
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "backlog") {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const int code = stripeline::bench::Backlog(argc > 2 ? std::atoll(argv[2]) : 30000);
+    curl_global_cleanup();
+    return code;
+  }
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 10;
   const int threads = argc > 2 ? std::atoi(argv[2]) : 64;
   curl_global_init(CURL_GLOBAL_DEFAULT);
