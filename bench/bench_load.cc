@@ -203,11 +203,20 @@ int Backlog(int64_t events) {
   std::mutex mu;
   std::map<std::string, std::vector<double>> latencies;  // guarded by mu
   std::atomic<int> read_failures{0};
-  const std::string to_day = "2100-01-01";
+  // The last 90 days, by day.
+  auto day = [](std::chrono::sys_days when) {
+    const std::chrono::year_month_day ymd(when);
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return std::string(text);
+  };
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   const std::vector<std::pair<std::string, std::string>> reads{
       {"GET /api/v1/integrations", base + "/api/v1/integrations"},
       {"GET /api/v1/metrics/new_customers",
-       base + "/api/v1/metrics/new_customers?integration=" + id + "&from=2020-01-01&to=" + to_day}};
+       base + "/api/v1/metrics/new_customers?integration=" + id +
+           "&from=" + day(today - std::chrono::days(90)) + "&to=" + day(today + std::chrono::days(1))}};
   std::vector<std::thread> readers;
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {

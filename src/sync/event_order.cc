@@ -40,6 +40,10 @@ int LifecycleRank(const json::object& event) {
 // matching within `whole` (previous_attributes may name only the changed keys of a hash such
 // as metadata). A key `whole` lacks counts as null.
 bool Contained(const json::value& part, const json::value& whole) {
+  // An empty hash says the value was empty, not "any hash".
+  if (part.is_object() && part.get_object().empty()) {
+    return whole.is_null() || (whole.is_object() && whole.get_object().empty());
+  }
   if (part.is_object() && whole.is_object()) {
     for (const auto& [key, value] : part.get_object()) {
       const json::value* other = whole.get_object().if_contains(key);

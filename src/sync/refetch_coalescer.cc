@@ -6,7 +6,7 @@ RefetchCoalescer::Fetched RefetchCoalescer::Get(const Key& key,
                                                 std::chrono::steady_clock::time_point known_since,
                                                 const std::function<Fetched()>& fetch) {
   std::unique_lock lock(mu_);
-  if (auto it = entries_.find(key); it != entries_.end() && it->second->began >= known_since) {
+  if (auto it = entries_.find(key); it != entries_.end() && it->second->began > known_since) {
     std::shared_ptr<Entry> shared = it->second;
     answered_.wait(lock, [&] { return shared->done; });
     return *shared->answer;

@@ -3,8 +3,9 @@
 // events do not say (event_order.h). A re-fetch answers the object's current state, which is at
 // least as new as every event this process already held when the request began (Stripe sends
 // an event after its change). So an event known since instant K may be decided by any re-fetch
-// of its object that began at K or later — a finished one, or one still in flight, which the
-// caller then waits for instead of sending its own. A backlog of N events of one object
+// of its object that began after K (strictly: a clock that did not move proves nothing) — a
+// finished one, or one still in flight, which the caller then waits for instead of sending its
+// own. A backlog of N events of one object
 // re-fetches once, not N times.
 //
 // Failed re-fetches are not kept (the next caller tries again; whoever waited for one gets its
@@ -42,7 +43,7 @@ class RefetchCoalescer {
   // `clock` (Monotonic) dates the re-fetches; it must outlive the coalescer.
   explicit RefetchCoalescer(Clock& clock) : clock_(clock) {}
 
-  // A re-fetch of `key` begun at or after `known_since`: a kept or in-flight one when there is
+  // A re-fetch of `key` begun after `known_since`: a kept or in-flight one when there is
   // such, otherwise `fetch()` called now in this thread (its answer is shared with whoever
   // asks for the same key meanwhile).
   Fetched Get(const Key& key, std::chrono::steady_clock::time_point known_since,

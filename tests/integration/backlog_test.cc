@@ -149,7 +149,7 @@ TEST_F(WebhookBacklog, ApiReadsAnswerRightWhileABacklogDrainsAndOrderedTiesAskSt
     auto listed = stack_.api().Get("/api/v1/integrations");
     ASSERT_EQ(listed.status, 200) << listed.body;
     ASSERT_EQ(listed.json.at("data").as_array().size(), 1u) << listed.body;
-    EXPECT_EQ(listed.json.at("data").at(0).at("id"), id);
+    EXPECT_EQ(listed.json.at("data").at(0).at("id").as_string(), id);
     EXPECT_EQ(listed.json.at("data").at(0).at("name"), "Backlog");
     auto webhook = stack_.api().Get("/api/v1/integrations/" + id + "/webhook");
     ASSERT_EQ(webhook.status, 200) << webhook.body;

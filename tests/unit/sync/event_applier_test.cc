@@ -260,6 +260,7 @@ TEST_F(EventApplierTest, UndecidedTiesOfOneObjectShareOneRefetch) {
   // A backlog: four events of one charge in one second, none saying its place, all held
   // since `known`.
   const auto known = clock_.Monotonic();
+  clock_.Advance(std::chrono::milliseconds(1));
   for (const char* id : {"evt_a", "evt_b", "evt_c", "evt_d"}) {
     ASSERT_TRUE(applier
                     .ApplyEvent("int_test",
