@@ -13,10 +13,19 @@
 // until it ended, and posts again. Meanwhile a prober asks /healthz every 50 ms. Prints the
 // answers by status, the verifications that ended, the server's RSS and the prober's latencies.
 //
+// Scenario backlog: a webhook backlog drains while the API is read. Signed deliveries of
+// `events` customer events (each customer created and renamed four times within one second,
+// delivered newest first, so every event of a customer but the first meets a same-second tie)
+// are posted by 16 senders as fast as the server acknowledges them; meanwhile 2 readers ask
+// GET /api/v1/integrations and GET /api/v1/metrics/new_customers in turn. Prints the API
+// latencies (p50, p99, max), the intake and drain rates, and whether p99 met the target (50 ms).
+//
 // Usage: bench_load [login_flood] [seconds=10] [threads=64]
 //        bench_load verify_flood [seconds=20] [threads=40] [integrations=8] [latency=250]
-// Exits non-zero when a /healthz probe failed, the right password no longer signs in, or no
-// verification could be started.
+//        bench_load backlog [events=30000]
+// Exits non-zero when a /healthz probe failed, the right password no longer signs in, no
+// verification could be started, an API read of the backlog scenario failed or one of its
+// events was not applied.
 
 #include <curl/curl.h>
 
@@ -35,6 +44,7 @@
 #include <vector>
 
 #include "bench/server_process.h"
+#include "stripe/webhook_signature.h"
 
 namespace stripeline::bench {
 namespace {
@@ -44,38 +54,47 @@ constexpr char kAdminPassword[] = "bench-admin-password";
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-size_t Append(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
-// One HTTP exchange on a reused handle; the status, or 0 when no answer came. The answer's body
-// goes to `answer` when given; `token` is sent as a bearer token when not empty.
-long Exchange(CURL* curl, const std::string& url, const std::string* json_body,
-              std::string* answer = nullptr, const std::string& token = "") {
+// One HTTP exchange on a reused handle, with `header_lines`, POSTing `post_body` when given
+// (GET otherwise) and reading the answer into `body` when given; the status, or 0 when no
+// answer came.
+long ExchangeWith(CURL* curl, const std::string& url, const std::string* post_body,
+                  const std::vector<std::string>& header_lines, std::string* body = nullptr) {
+  curl_slist* headers = nullptr;
+  for (const std::string& line : header_lines) headers = curl_slist_append(headers, line.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  if (answer != nullptr) {
-    answer->clear();
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (body != nullptr) {
+    body->clear();
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
+                     +[](char* data, size_t size, size_t count, void* out) {
+                       static_cast<std::string*>(out)->append(data, size * count);
+                       return size * count;
+                     });
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
   } else {
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
   }
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
-  curl_slist* headers = nullptr;
-  if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-  if (json_body != nullptr) {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body->c_str());
+  if (post_body != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
   } else {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   long status = 0;
   if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
   return status;
+}
+
+// The same as a client of the API: a JSON body when given, `token` as a bearer token when not
+// empty.
+long Exchange(CURL* curl, const std::string& url, const std::string* json_body,
+              std::string* answer = nullptr, const std::string& token = "") {
+  std::vector<std::string> header_lines;
+  if (!token.empty()) header_lines.push_back("Authorization: Bearer " + token);
+  if (json_body != nullptr) header_lines.push_back("Content-Type: application/json");
+  return ExchangeWith(curl, url, json_body, header_lines, answer);
 }
 
 double Percentile(std::vector<double> values, double p) {
@@ -293,6 +312,186 @@ int VerifyFlood(int seconds, int threads, int integrations, int latency_ms) {
   return probes.failures == 0 && statuses.count(202) > 0 ? 0 : 1;
 }
 
+// The number after `"key":` in `json` (first occurrence), or -1.
+int64_t NumberAfter(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":");
+  return at == std::string::npos ? -1 : std::atoll(json.c_str() + at + key.size() + 3);
+}
+
+int Backlog(int64_t events) {
+  const std::filesystem::path dir = FreshDataDir("backlog");
+  auto emulator = ServerProcess::Start({STRIPELINE_BINARY, "emulator", "--listen", "127.0.0.1:0"});
+  if (!emulator.ok()) {
+    std::fprintf(stderr, "%s\n", emulator.status().ToString().c_str());
+    return 1;
+  }
+  auto server = ServerProcess::Start(
+      {STRIPELINE_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir.string(),
+       "--stripe-api-base", (*emulator)->base_url(), "--sync-interval", "0", "--log-level",
+       "error"},
+      {{"STRIPELINE_ADMIN_PASSWORD", kAdminPassword}});
+  if (!server.ok()) {
+    std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  const std::string base = (*server)->base_url();
+  // An API token through the CLI, as an operator would make one.
+  const std::string token =
+      FirstLineOf(std::string(STRIPELINE_BINARY) + " tokens create --data-dir '" + dir.string() +
+                  "' --user admin@localhost");
+  const std::vector<std::string> api_headers{"Authorization: Bearer " + token,
+                                             "Content-Type: application/json"};
+  CURL* setup = curl_easy_init();
+  std::string answer;
+  const std::string add = R"({"type":"stripe","name":"Backlog","auth_scheme":"api_key",)"
+                          R"("secret_key":"sk_test_emu_demo_secret_0000000000000000"})";
+  ExchangeWith(setup, base + "/api/v1/integrations", &add, api_headers, &answer);
+  const std::string id = JsonString(answer, "id");
+  const std::string secret = "whsec_bench_backlog_0123456789abcdefgh";
+  const std::string set_secret = R"({"secret":")" + secret + R"("})";
+  const long secret_status = ExchangeWith(setup, base + "/api/v1/integrations/" + id +
+                                                     "/webhook-secret",
+                                          &set_secret, api_headers);
+  if (id.empty() || secret_status != 200) {
+    std::fprintf(stderr, "setting up the integration failed: %s\n", answer.c_str());
+    return 1;
+  }
+
+  // The backlog: per customer a creation and four renames in one second, newest first.
+  const int64_t second = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count() -
+                         60;
+  constexpr int kPerCustomer = 5;
+  std::vector<std::string> payloads;
+  payloads.reserve(static_cast<size_t>(events));
+  for (int64_t c = 0; static_cast<int64_t>(payloads.size()) < events; ++c) {
+    for (int step = kPerCustomer - 1; step >= 0 && static_cast<int64_t>(payloads.size()) < events;
+         --step) {
+      const std::string name = "\"name\":\"name " + std::to_string(step) + "\"";
+      std::string data = R"({"object":{"id":"cus_bench_)" + std::to_string(c) +
+                         R"(","object":"customer",)" + name + R"(,"livemode":false})";
+      if (step > 0) {
+        data += R"(,"previous_attributes":{"name":"name )" + std::to_string(step - 1) + "\"}";
+      }
+      data += "}";
+      payloads.push_back(R"({"id":"evt_bench_)" + std::to_string(c) + "_" +
+                         std::to_string(9 - step) + R"(","object":"event","type":"customer.)" +
+                         (step == 0 ? "created" : "updated") + R"(","created":)" +
+                         std::to_string(second) + R"(,"livemode":false,"data":)" + data + "}");
+    }
+  }
+
+  std::atomic<bool> drained{false};
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> acknowledged{0}, refused{0};
+  const auto start = SteadyClock::now();
+  std::atomic<int64_t> posted_ns{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 16; ++t) {
+    senders.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      // A customer's events at a time, in order: one sender per object, as Stripe delivers.
+      for (size_t first = (next++) * kPerCustomer; first < payloads.size();
+           first = (next++) * kPerCustomer) {
+        for (size_t i = first; i < std::min(payloads.size(), first + kPerCustomer); ++i) {
+          const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+          const long status = ExchangeWith(
+              curl, base + "/webhooks/stripe/" + id, &payloads[i],
+              {"Content-Type: application/json",
+               "Stripe-Signature: " + stripe::WebhookSignatureHeader(secret, now, payloads[i])});
+          (status == 200 ? acknowledged : refused)++;
+        }
+      }
+      curl_easy_cleanup(curl);
+      posted_ns = std::max<int64_t>(posted_ns.load(), (SteadyClock::now() - start).count());
+    });
+  }
+
+  std::mutex mu;
+  std::map<std::string, std::vector<double>> latencies;  // guarded by mu
+  std::atomic<int> read_failures{0};
+  // The last 90 days, by day.
+  auto day = [](std::chrono::sys_days when) {
+    const std::chrono::year_month_day ymd(when);
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return std::string(text);
+  };
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::vector<std::pair<std::string, std::string>> reads{
+      {"GET /api/v1/integrations", base + "/api/v1/integrations"},
+      {"GET /api/v1/metrics/new_customers",
+       base + "/api/v1/metrics/new_customers?integration=" + id +
+           "&from=" + day(today - std::chrono::days(90)) + "&to=" + day(today + std::chrono::days(1))}};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&] {
+      CURL* curl = curl_easy_init();
+      std::map<std::string, std::vector<double>> mine;
+      for (size_t i = 0; !drained.load(); ++i) {
+        const auto& [name, url] = reads[i % reads.size()];
+        const auto sent = SteadyClock::now();
+        if (ExchangeWith(curl, url, nullptr, api_headers) != 200) ++read_failures;
+        mine[name].push_back(
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - sent).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      curl_easy_cleanup(curl);
+      std::lock_guard lock(mu);
+      for (auto& [name, values] : mine) {
+        latencies[name].insert(latencies[name].end(), values.begin(), values.end());
+      }
+    });
+  }
+
+  // Drained: everything posted, and nothing pending.
+  int64_t applied = 0, pending = 0, failed = 0;
+  const auto give_up = start + std::chrono::minutes(30);
+  while (SteadyClock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (ExchangeWith(setup, base + "/api/v1/integrations/" + id + "/webhook", nullptr,
+                     api_headers, &answer) != 200) {
+      continue;
+    }
+    applied = NumberAfter(answer, "applied");
+    pending = NumberAfter(answer, "pending");
+    failed = NumberAfter(answer, "failed");
+    if (acknowledged + refused == events && pending == 0) break;
+  }
+  const double drain_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  drained = true;
+  for (std::thread& sender : senders) sender.join();
+  for (std::thread& reader : readers) reader.join();
+  curl_easy_cleanup(setup);
+  server->reset();
+  emulator->reset();
+  std::filesystem::remove_all(dir);
+
+  const double posted_s = static_cast<double>(posted_ns.load()) / 1e9;
+  std::printf("backlog: %lld signed events (%lld acknowledged, %lld refused) posted by 16 "
+              "senders in %.1f s (%.0f/s); drained after %.1f s: %.0f events/s applied "
+              "(%lld applied, %lld pending, %lld failed)\n",
+              static_cast<long long>(events), static_cast<long long>(acknowledged.load()),
+              static_cast<long long>(refused.load()), posted_s, events / posted_s, drain_s,
+              applied / drain_s, static_cast<long long>(applied),
+              static_cast<long long>(pending), static_cast<long long>(failed));
+  std::vector<double> all;
+  for (const auto& [name, values] : latencies) {
+    std::printf("  %s: %zu reads, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", name.c_str(),
+                values.size(), Percentile(values, 0.5), Percentile(values, 0.99),
+                Percentile(values, 1.0));
+    all.insert(all.end(), values.begin(), values.end());
+  }
+  const double p99 = Percentile(all, 0.99);
+  std::printf("  API reads together: p50 %.1f ms, p99 %.1f ms (target < 50 ms: %s), %d failed\n",
+              Percentile(all, 0.5), p99, p99 < 50 ? "met" : "NOT met", read_failures.load());
+  return read_failures == 0 && applied == events && failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace stripeline::bench
 
@@ -315,8 +514,11 @@ int main(int argc, char** argv) {
     code = stripeline::bench::LoginFlood(arg(0, 10), arg(1, 64));
   } else if (scenario == "verify_flood") {
     code = stripeline::bench::VerifyFlood(arg(0, 20), arg(1, 40), arg(2, 8), arg(3, 250));
+  } else if (scenario == "backlog") {
+    code = stripeline::bench::Backlog(arg(0, 30000));
   } else {
-    std::fprintf(stderr, "unknown scenario '%s': login_flood or verify_flood\n", scenario.c_str());
+    std::fprintf(stderr, "unknown scenario '%s': login_flood, verify_flood or backlog\n",
+                 scenario.c_str());
   }
   curl_global_cleanup();
   return code;

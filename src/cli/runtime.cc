@@ -63,6 +63,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
       *runtime->store_, *runtime->integrations_, *runtime->oauth_, *runtime->sync_);
   runtime->metrics_ = std::make_unique<reports::MetricsService>(
       *runtime->db_, *runtime->store_, *runtime->integrations_, *runtime->clients_);
+  runtime->readiness_ = std::make_unique<sync::Readiness>(
+      *runtime->store_, *runtime->integrations_, runtime->webhooks_.get(), Clock::Real());
   return runtime;
 }
 
@@ -74,7 +76,8 @@ http::ApiServices Runtime::api_services() {
           .sync = *sync_service_,
           .metrics = *metrics_,
           .webhooks = webhooks_.get(),
-          .oauth = oauth_.get()};
+          .oauth = oauth_.get(),
+          .readiness = readiness_.get()};
 }
 
 }  // namespace stripeline::cli

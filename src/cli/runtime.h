@@ -25,6 +25,7 @@
 #include "stripe/client.h"
 #include "stripe/rate_limiter.h"
 #include "sync/integration_removal.h"
+#include "sync/readiness.h"
 #include "sync/sync_engine.h"
 #include "sync/sync_service.h"
 #include "sync/webhook_intake.h"
@@ -96,6 +97,7 @@ class Runtime {
   std::unique_ptr<sync::SyncService> sync_service_;
   std::unique_ptr<sync::IntegrationRemoval> removal_;
   std::unique_ptr<reports::MetricsService> metrics_;
+  std::unique_ptr<sync::Readiness> readiness_;
 };
 
 }  // namespace stripeline::cli

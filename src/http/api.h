@@ -24,6 +24,7 @@
 #include "integrations/oauth_service.h"
 #include "reports/metrics_service.h"
 #include "sync/integration_removal.h"
+#include "sync/readiness.h"
 #include "sync/sync_service.h"
 #include "sync/webhook_intake.h"
 
@@ -44,6 +45,8 @@ struct ApiServices {
   sync::WebhookIntake* webhooks = nullptr;
   // Stripe Connect OAuth; null where the process offers none: its routes then answer 503.
   integrations::OAuthService* oauth = nullptr;
+  // What /readyz checks; null: only that the database answers.
+  sync::Readiness* readiness = nullptr;
 };
 
 struct ApiOptions {

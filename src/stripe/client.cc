@@ -45,6 +45,34 @@ StripeError LocalError(std::string message, std::string code) {
   return error;
 }
 
+StripeError CancelledError() {
+  StripeError error;
+  error.kind = ErrorKind::kConnection;
+  error.code = std::string(kRequestCancelledCode);
+  error.message = "The request to Stripe was abandoned: Stripeline is stopping";
+  return error;
+}
+
+bool Cancelled(const RequestOptions& options) {
+  return options.cancelled != nullptr && options.cancelled->load();
+}
+
+// Sleeps `delay` on `clock` in steps of kCancelCheckInterval; false when cancelled meanwhile.
+bool SleepUnlessCancelled(Clock& clock, std::chrono::milliseconds delay,
+                          const RequestOptions& options) {
+  if (options.cancelled == nullptr) {
+    clock.SleepFor(delay);
+    return true;
+  }
+  while (delay.count() > 0) {
+    if (Cancelled(options)) return false;
+    const auto step = std::min(delay, kCancelCheckInterval);
+    clock.SleepFor(step);
+    delay -= step;
+  }
+  return !Cancelled(options);
+}
+
 StripeError UnexpectedBody(const ApiResponse& response, std::string_view what) {
   StripeError error;
   error.kind = ErrorKind::kApi;
@@ -203,9 +231,13 @@ StripeResult<ApiResponse> Client::Request(std::string_view method, std::string_v
     return limiter_->ThrottledFor();
   };
   Transport& transport = paced_ ? *paced_ : *transport_;
+  if (Cancelled(options)) return CancelledError();
   Result<TransportResponse> sent = transport.Send(request);
   for (int attempt = 1; ShouldRetry(options_.retry, attempt, sent, throttled_for()); ++attempt) {
-    clock_->SleepFor(RetryDelay(options_.retry, attempt, jitter_(), sent));
+    if (!SleepUnlessCancelled(*clock_, RetryDelay(options_.retry, attempt, jitter_(), sent),
+                              options)) {
+      return CancelledError();
+    }
     sent = transport.Send(request);
   }
 
@@ -234,6 +266,10 @@ StripeResult<ApiResponse> Client::Request(std::string_view method, std::string_v
                                       ")");
   }
   return result;
+}
+
+bool IsCancelled(const StripeError& error) {
+  return error.kind == ErrorKind::kConnection && error.code == kRequestCancelledCode;
 }
 
 StripeResult<Account> Client::GetAccount(const RequestOptions& options) const {

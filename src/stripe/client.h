@@ -13,6 +13,7 @@
 // is) and the jitter function may be called concurrently (the default is).
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -55,7 +56,19 @@ struct RequestOptions {
   std::optional<std::string> stripe_account;
   // `Idempotency-Key`; for POSTs without one the client generates a key, reused by retries.
   std::optional<std::string> idempotency_key;
+  // When set, the request is abandoned once it becomes true: no further attempt is made and a
+  // wait between retries ends within kCancelCheckInterval, failing with kConnection
+  // "stripe_request_cancelled" (the process is stopping; what the caller was doing resumes
+  // later). An attempt already sent runs to its answer or timeout. Must outlive the request.
+  const std::atomic<bool>* cancelled = nullptr;
 };
+
+// How often a wait between retries looks at RequestOptions::cancelled.
+inline constexpr std::chrono::milliseconds kCancelCheckInterval{100};
+
+// The error of a request abandoned through RequestOptions::cancelled.
+inline constexpr std::string_view kRequestCancelledCode = "stripe_request_cancelled";
+bool IsCancelled(const StripeError& error);
 
 // Form/query parameters in order, keys already in Stripe's bracket syntax:
 // {"created[gte]", "1700000000"}, {"expand[]", "data.customer"}, {"metadata[k]", "v"}.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/log.h"
+#include "sync/event_order.h"
 
 namespace stripeline::sync {
 
@@ -32,8 +33,15 @@ Status StoreEventApplier::Apply(const std::string& integration_id, const json::o
   return ApplyEvent(integration_id, event).status();
 }
 
-Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integration_id,
-                                                   const json::object& event) {
+Status StoreEventApplier::ApplyKnownSince(const std::string& integration_id,
+                                          const json::object& event,
+                                          std::chrono::steady_clock::time_point known_since) {
+  return ApplyEvent(integration_id, event, known_since).status();
+}
+
+Result<ApplyOutcome> StoreEventApplier::ApplyEvent(
+    const std::string& integration_id, const json::object& event,
+    std::optional<std::chrono::steady_clock::time_point> known_since) {
   const std::string event_id = StringField(event, "id");
   const std::string type = StringField(event, "type");
   const json::value* created_value = event.if_contains("created");
@@ -101,32 +109,51 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
   }
   const bool deleted = type.ends_with(".deleted");
 
-  // Ties need a decision made outside the transaction (a refetch is a network call).
+  // Ties are decided before the transaction: a re-fetch is a network call, and no transaction
+  // may wait for one (request handling shares the database).
   std::optional<json::object> refetched;
   bool refetched_gone = false;
+  bool tie_decided = false;
   bool skip_object = stream == nullptr;
   if (stream != nullptr) {
     SL_ASSIGN_OR_RETURN(std::optional<RowVersion> stored,
                         writer_.Version(*stream, scope, object_id));
     if (stored && stored->version == created && stored->last_event_id &&
         *stored->last_event_id != event_id) {
-      bool decided = false;
-      if (refetch_) {
-        auto fetched = refetch_(integration_id, *stream, object_id);
+      const std::string& stored_event_id = *stored->last_event_id;
+      SL_ASSIGN_OR_RETURN(TieOrder order,
+                          OrderAgainstStored(*stream, account_id, object_id, *stored, event));
+      bool decided = true;
+      if (order == TieOrder::kIncomingNewer) {
+        tie_decided = true;
+      } else if (order == TieOrder::kStoredNewer) {
+        skip_object = true;
+      } else if (order == TieOrder::kUnknown && refetch_) {
+        auto fetched = coalescer_.Get(
+            {integration_id, std::string(stream->name), object_id},
+            known_since.value_or(clock_.Monotonic()),
+            [&] { return refetch_(integration_id, *stream, object_id); });
         if (fetched.ok()) {
-          decided = true;
           if (fetched.value()) {
             refetched = std::move(*fetched.value());
           } else {
             refetched_gone = true;
           }
+        } else if (stripe::IsCancelled(fetched.error())) {
+          return Status::Unavailable(
+              "Event " + event_id + " was not applied: " + fetched.error().message +
+                  "; it is applied at the next start",
+              std::string(stripe::kRequestCancelledCode));
         } else {
+          decided = false;
           log::Warn("sync.refetch_failed", {{"integration", integration_id},
                                             {"object", object_id},
                                             {"error", fetched.error().message}});
         }
+      } else {
+        decided = false;  // same content, or nobody to ask: the larger event id is recorded
       }
-      if (!decided && event_id < *stored->last_event_id) skip_object = true;
+      if (!decided && event_id < stored_event_id) skip_object = true;
     }
   }
 
@@ -150,11 +177,41 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(const std::string& integratio
     if (changed == 0) {
       outcome = ApplyOutcome::kOlder;
     } else {
-      outcome = (refetched || refetched_gone) ? ApplyOutcome::kRefetched : ApplyOutcome::kApplied;
+      outcome = (refetched || refetched_gone) ? ApplyOutcome::kRefetched
+                : tie_decided                   ? ApplyOutcome::kTieDecided
+                                                : ApplyOutcome::kApplied;
     }
     return Status::OK();
   }));
   return outcome;
+}
+
+Result<TieOrder> StoreEventApplier::OrderAgainstStored(const StreamSpec& stream,
+                                                       const std::string& account_id,
+                                                       const std::string& object_id,
+                                                       const RowVersion& stored,
+                                                       const json::object& event) {
+  SL_ASSIGN_OR_RETURN(std::optional<std::string> stored_raw,
+                      writer_.Raw(stream, account_id, object_id));
+  SL_ASSIGN_OR_RETURN(std::optional<std::string> stored_event_raw,
+                      writer_.Raw(*FindStream("events"), account_id, *stored.last_event_id));
+  SL_ASSIGN_OR_RETURN(std::vector<std::string> same_second_raw,
+                      writer_.EventsOfObject(account_id, object_id, stored.version));
+  auto parse_object = [](const std::string& raw) -> std::optional<json::object> {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(raw, ec);
+    if (ec || !parsed.is_object()) return std::nullopt;
+    return std::move(parsed.get_object());
+  };
+  std::optional<json::object> stored_object = parse_object(stored_raw.value_or(""));
+  if (!stored_object) return TieOrder::kUnknown;
+  std::optional<json::object> stored_event = parse_object(stored_event_raw.value_or(""));
+  std::vector<json::object> same_second;
+  for (const std::string& raw : same_second_raw) {
+    if (auto parsed = parse_object(raw)) same_second.push_back(std::move(*parsed));
+  }
+  return OrderOfTie(event, *stored_object, stored.deleted,
+                    stored_event ? &*stored_event : nullptr, same_second);
 }
 
 }  // namespace stripeline::sync

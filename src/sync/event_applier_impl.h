@@ -11,11 +11,16 @@
 //    WHERE clause keeps a stored row with a larger version: an older event never overwrites
 //    newer data.
 // 4. Ties: when the stored row already carries a *different event* with the same `created`,
-//    the order of the two cannot be known from the events, so the object is re-fetched from
-//    Stripe (its current state is at least as new as both) and stored with this event's
-//    version; a 404 means it was deleted. Without a refetcher, or when the refetch fails, the
-//    larger event id wins (deterministic, whatever the arrival order). A row written by the
-//    backfill (last_event_id NULL) at the same version is overwritten by the event.
+//    the events decide where they say it (event_order.h: lifecycle, same content, the chain of
+//    previous_attributes), with no request to Stripe. Otherwise the object is re-fetched (its
+//    current state is at least as new as both) and stored with this event's version; a 404
+//    means it was deleted. Re-fetches coalesce (refetch_coalescer.h): the pending events of one
+//    object share one request. Without a refetcher, or when the re-fetch fails, the larger
+//    event id wins (deterministic, whatever the arrival order); so does it between events with
+//    the same content. A re-fetch abandoned because the process stops fails the event with
+//    Unavailable "stripe_request_cancelled", leaving it to be applied later. A row written by
+//    the backfill (last_event_id NULL) at the same version is overwritten by the event. No
+//    database transaction is open while Stripe is asked.
 // 5. Objects of a stream whose state is missing_permission are not written (the stream is
 //    reported as unreadable rather than half-filled); the event itself is stored.
 // 6. `account.application.deauthorized` records health needs_reconnect ("Access was revoked in
@@ -28,6 +33,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -38,7 +44,9 @@
 #include "store/store.h"
 #include "stripe/error.h"
 #include "sync/event_applier.h"
+#include "sync/event_order.h"
 #include "sync/object_writer.h"
+#include "sync/refetch_coalescer.h"
 #include "sync/stream_table.h"
 #include "sync/sync_state.h"
 
@@ -49,6 +57,7 @@ enum class ApplyOutcome {
   kDuplicate,   // the event id was seen before: nothing changed
   kOlder,       // stored data is newer: only the event row was written
   kRefetched,   // a tie: the object was re-fetched from Stripe and written
+  kTieDecided,  // a tie the events decided without Stripe: the later one's object is stored
   kEventOnly,   // no synced stream for this object (or the stream is unreadable)
   kDeauthorized,
 };
@@ -67,12 +76,23 @@ class StoreEventApplier final : public EventApplier {
                     Refetcher refetch = {});
 
   Status Apply(const std::string& integration_id, const boost::json::object& event) override;
-  // As Apply, saying what happened. InvalidArgument for an event without id, type or created;
-  // NotFound for an unknown integration.
-  Result<ApplyOutcome> ApplyEvent(const std::string& integration_id,
-                                  const boost::json::object& event);
+  Status ApplyKnownSince(const std::string& integration_id, const boost::json::object& event,
+                         std::chrono::steady_clock::time_point known_since) override;
+  // As ApplyKnownSince (known since now when not given), saying what happened. InvalidArgument
+  // for an event without id, type or created; NotFound for an unknown integration.
+  Result<ApplyOutcome> ApplyEvent(
+      const std::string& integration_id, const boost::json::object& event,
+      std::optional<std::chrono::steady_clock::time_point> known_since = std::nullopt);
+  // Re-fetches sent to Stripe to decide ties (for tests and diagnostics).
+  int64_t refetches() const { return coalescer_.fetches(); }
 
  private:
+  // How `event` orders against the stored row of the same `created` (event_order.h), from the
+  // row's object and the stored event that wrote it.
+  Result<TieOrder> OrderAgainstStored(const StreamSpec& stream, const std::string& account_id,
+                                      const std::string& object_id, const RowVersion& stored,
+                                      const boost::json::object& event);
+
   store::Store& store_;
   store::Database& db_;
   SyncStateStore state_;
@@ -80,6 +100,7 @@ class StoreEventApplier final : public EventApplier {
   integrations::IntegrationService& integrations_;
   Clock& clock_;
   const Refetcher refetch_;
+  RefetchCoalescer coalescer_{clock_};
 };
 
 }  // namespace stripeline::sync

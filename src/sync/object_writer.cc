@@ -106,4 +106,26 @@ Result<std::optional<RowVersion>> ObjectWriter::Version(const StreamSpec& stream
   return std::optional<RowVersion>(version);
 }
 
+Result<std::optional<std::string>> ObjectWriter::Raw(const StreamSpec& stream,
+                                                     const std::string& account_id,
+                                                     const std::string& id) {
+  const std::string sql =
+      "SELECT raw FROM " + std::string(stream.table) + " WHERE account_id = $1 AND id = $2";
+  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, {account_id, id}));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rows[0].GetString(0));
+}
+
+Result<std::vector<std::string>> ObjectWriter::EventsOfObject(const std::string& account_id,
+                                                              const std::string& object_id,
+                                                              int64_t created) {
+  SL_ASSIGN_OR_RETURN(store::Rows rows,
+                      db_.Query("SELECT raw FROM stripe_events WHERE account_id = $1 AND "
+                                "object_id = $2 AND created = $3 LIMIT 64",
+                                {account_id, object_id, created}));
+  std::vector<std::string> out;
+  for (const store::Row& row : rows) out.push_back(row.GetString(0));
+  return out;
+}
+
 }  // namespace stripeline::sync

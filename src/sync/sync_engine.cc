@@ -99,7 +99,8 @@ Result<SyncEngine::Prepared> SyncEngine::Prepare(const std::string& integration_
   prepared.target.session = std::make_shared<const stripe::AccountSession>(
       stripe::AccountSession::Open(client_, limiters_, account_id, integration.livemode,
                                    {.api_key = credentials.secret_key,
-                                    .stripe_account = integration.account_id}));
+                                    .stripe_account = integration.account_id,
+                                    .cancelled = &shutdown_}));
   prepared.integration = std::move(integration);
   return prepared;
 }
@@ -199,14 +200,45 @@ void SyncEngine::WaitForBackgroundRuns() {
 
 Result<SyncRunResult> SyncEngine::Execute(const Prepared& prepared, const std::string& run_id,
                                           const ProgressCallback& progress) {
+  const std::string& integration_id = prepared.target.integration_id;
+  // Before the new run marks what is left 'running' as interrupted.
+  SL_RETURN_IF_ERROR(RecordUnrecorded(integration_id));
   auto run = std::make_shared<SyncRun>(services_, prepared.target, run_id, SelectedStreams(),
                                        progress);
   {
     std::lock_guard lock(mu_);
-    live_[prepared.target.integration_id] =
-        std::make_shared<Live>(Live{run, run->started_at(), run_id});
+    live_[integration_id] = std::make_shared<Live>(Live{run, run->started_at(), run_id});
   }
-  return run->Execute();
+  Result<SyncRunResult> result = run->Execute();
+  if (run->unrecorded()) {
+    std::lock_guard lock(mu_);
+    unrecorded_[integration_id] = *run->unrecorded();
+  }
+  return result;
+}
+
+::stripeline::Status SyncEngine::RecordUnrecorded(const std::string& integration_id) {
+  std::optional<RunRecord> pending;
+  {
+    std::lock_guard lock(mu_);
+    auto it = unrecorded_.find(integration_id);
+    if (it == unrecorded_.end()) return ::stripeline::Status::OK();
+    pending = it->second;
+  }
+  SL_RETURN_IF_ERROR(state_.FinishRun(*pending));
+  log::Info("sync.outcome_recorded", {{"integration", integration_id}, {"run", pending->id}});
+  std::lock_guard lock(mu_);
+  if (auto it = unrecorded_.find(integration_id); it != unrecorded_.end() &&
+                                                  it->second.id == pending->id) {
+    unrecorded_.erase(it);
+  }
+  return ::stripeline::Status::OK();
+}
+
+RunRecord SyncEngine::WithOutcome(RunRecord run) {
+  std::lock_guard lock(mu_);
+  auto it = unrecorded_.find(run.integration_id);
+  return it != unrecorded_.end() && it->second.id == run.id ? it->second : run;
 }
 
 bool SyncEngine::IsRunning(const std::string& integration_id) {
@@ -292,7 +324,8 @@ Result<SyncStatus> SyncEngine::Status(const std::string& integration_id) {
     status.current_run = std::move(current);
   }
   SL_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, state.Runs(integration_id, 5));
-  for (const RunRecord& run : runs) {
+  for (RunRecord& run : runs) {
+    run = WithOutcome(std::move(run));
     if (run.status == RunStatus::kRunning) continue;
     status.last_run = ResultOf(run);
     if (!live) status.objects_per_second = status.last_run->objects_per_second;
@@ -311,7 +344,7 @@ Result<std::vector<SyncRunResult>> SyncEngine::Runs(const std::string& integrati
                                                     int limit) {
   SL_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, state_.Runs(integration_id, limit));
   std::vector<SyncRunResult> out;
-  for (const RunRecord& run : runs) out.push_back(ResultOf(run));
+  for (RunRecord& run : runs) out.push_back(ResultOf(WithOutcome(std::move(run))));
   return out;
 }
 
@@ -323,15 +356,29 @@ Result<std::vector<std::string>> SyncEngine::SyncActiveIntegrations() {
   return scheduler_.Tick();
 }
 
-void SyncEngine::Stop() {
+void SyncEngine::RequestStop() {
   scheduler_.Stop();
-  verifications_.Stop();
+  std::lock_guard lock(mu_);
+  shutdown_.store(true);
+  cv_.notify_all();
+}
+
+void SyncEngine::Stop() {
+  RequestStop();
+  verifications_.Stop();  // cancels them; each ends before its next request to Stripe
+  WaitForBackgroundRuns();
+  // A last chance for outcomes the database refused (it may take them now).
+  std::vector<std::string> unrecorded;
   {
     std::lock_guard lock(mu_);
-    shutdown_.store(true);
-    cv_.notify_all();
+    for (const auto& [integration_id, run] : unrecorded_) unrecorded.push_back(integration_id);
   }
-  WaitForBackgroundRuns();
+  for (const std::string& integration_id : unrecorded) {
+    if (::stripeline::Status recorded = RecordUnrecorded(integration_id); !recorded.ok()) {
+      log::Warn("sync.outcome_lost", {{"integration", integration_id},
+                                      {"error", recorded.ToString()}});
+    }
+  }
 }
 
 Result<VerifyReport> SyncEngine::Verify(const std::string& integration_id) {

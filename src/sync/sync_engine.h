@@ -112,8 +112,11 @@ class SyncEngine {
   // Stops the scheduler, cancels every verification, asks every run to stop after its current
   // page, and waits for the background ones. Idempotent; afterwards Run/Start refuse (FailedPrecondition). Runs stopped
   // this way end `failed` ("stopped: ... shutting down") with their checkpoints kept, so the
-  // next run resumes.
+  // next run resumes. Requests to Stripe still waiting to be retried (a run's, a tie's
+  // re-fetch) are abandoned.
   void Stop();
+  // The same without waiting for the background runs (Stop waits).
+  void RequestStop();
 
   // Compares the local ids of every stream with Stripe's (Verifier, verifier.h), in the calling
   // thread (the CLI's `verify`); nothing is recorded.
@@ -168,6 +171,11 @@ class SyncEngine {
       const std::string& integration_id, const StreamSpec& stream, const std::string& id);
   std::vector<const StreamSpec*> SelectedStreams() const;
   void ReapFinished();  // requires mu_
+  // Writes the outcome of the integration's last run that could not be recorded when it
+  // finished (unrecorded_), if any.
+  ::stripeline::Status RecordUnrecorded(const std::string& integration_id);
+  // `run` as the API shows it: its unrecorded outcome when it has one.
+  RunRecord WithOutcome(RunRecord run);
 
   store::Store& store_;
   store::Database& db_;  // for every repository below
@@ -191,6 +199,10 @@ class SyncEngine {
   std::set<std::string> running_;                     // guarded by mu_
   std::map<std::string, std::shared_ptr<Live>> live_;  // run in progress by integration; mu_
   std::vector<std::pair<std::shared_ptr<std::atomic<bool>>, std::thread>> threads_;  // mu_
+  // Outcomes of finished runs the database refused to record (e.g. a full disk), by
+  // integration: written before its next run, and shown meanwhile instead of the row's
+  // 'running' (which would otherwise be taken for a run whose process died). Guarded by mu_.
+  std::map<std::string, RunRecord> unrecorded_;
   Scheduler scheduler_;
   SyncLeases leases_;
   LeaseKeeper lease_keeper_;  // last: it starts a thread that uses the members above

@@ -93,8 +93,11 @@ Status SyncRun::Phases() {
 Result<bool> SyncRun::BackfillPhase(const std::vector<const StreamSpec*>& streams) {
   const std::string& integration_id = target_.integration_id;
   SyncStateStore& state = services_.state;
-  run_.kind = RunKind::kBackfill;
-  kind_.store(RunKind::kBackfill);
+  if (run_.kind != RunKind::kBackfill) {
+    run_.kind = RunKind::kBackfill;
+    kind_.store(RunKind::kBackfill);
+    SL_RETURN_IF_ERROR(state.SetRunKind(run_id_, RunKind::kBackfill));
+  }
   SL_ASSIGN_OR_RETURN(std::optional<CursorRecord> cursor, state.Cursor(integration_id));
   if (!cursor) {
     IncrementalSync probe(state, services_.applier, services_.options, services_.clock, target_,
@@ -246,7 +249,18 @@ Result<SyncRunResult> SyncRun::Outcome(const Status& phases) {
     // Best effort: the integration may have been deleted while its run finished.
     (void)services_.store.SetIntegrationLastSync(integration_id, *run_.finished_at);
   }
-  SL_RETURN_IF_ERROR(state.FinishRun(run_));
+  if (Status recorded = state.FinishRun(run_); !recorded.ok()) {
+    // E.g. a full disk: the run's row still says 'running'. The engine keeps the outcome and
+    // records it as soon as the database takes it (before the next run, which would otherwise
+    // take the row for a process that died).
+    unrecorded_ = run_;
+    log::Error("sync.outcome_not_recorded", {{"integration", integration_id},
+                                             {"run", run_id_},
+                                             {"status", std::string(Name(run_.status))},
+                                             {"run_error", run_.error},
+                                             {"error", recorded.ToString()}});
+    return recorded;
+  }
   context_.Report();
   log::Info("sync.run_finished", {{"integration", integration_id},
                                   {"run", run_id_},

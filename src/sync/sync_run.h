@@ -58,9 +58,13 @@ class SyncRun {
   SyncRun& operator=(const SyncRun&) = delete;
 
   // Runs the phases and returns the recorded result, also when the run failed or paused (see
-  // its status). Errors are database errors; the run row may then stay 'running', and the
-  // next run of the integration marks it interrupted and resumes from the checkpoints.
+  // its status). Errors are database errors; the run row may then stay 'running': when the
+  // outcome was decided but could not be written, unrecorded() holds it (the engine records it
+  // later); otherwise the next run of the integration marks the row interrupted (the process
+  // stopped) and resumes from the checkpoints.
   Result<SyncRunResult> Execute();
+  // The outcome Execute decided but could not record; nullopt otherwise. After Execute.
+  const std::optional<RunRecord>& unrecorded() const { return unrecorded_; }
 
   const std::string& run_id() const { return run_id_; }
   int64_t started_at() const { return started_at_; }
@@ -96,6 +100,7 @@ class SyncRun {
   std::vector<std::string> failures_;
   std::vector<std::string> notes_;
   bool events_unreadable_ = false;
+  std::optional<RunRecord> unrecorded_;
 };
 
 }  // namespace stripeline::sync

@@ -234,6 +234,12 @@ Status SyncStateStore::CreateRun(const RunRecord& run) {
       .status();
 }
 
+Status SyncStateStore::SetRunKind(const std::string& run_id, RunKind kind) {
+  return db_.Execute("UPDATE sync_runs SET kind = $2 WHERE id = $1",
+                     {run_id, std::string(Name(kind))})
+      .status();
+}
+
 Status SyncStateStore::FinishRun(const RunRecord& run) {
   return db_.Transaction([&]() -> Status {
     SL_RETURN_IF_ERROR(

@@ -115,7 +115,10 @@ class SyncStateStore {
 
   // ---- sync_runs / sync_run_streams ----
   Status CreateRun(const RunRecord& run);
-  // Writes status, error, note, counters, finished_at and the per-stream rows.
+  // Records the kind of a run in progress (it becomes a backfill when it finds streams to
+  // backfill), so a run that never finishes keeps its real kind.
+  Status SetRunKind(const std::string& run_id, RunKind kind);
+  // Writes status, error, note, counters, finished_at and the per-stream rows. Idempotent.
   Status FinishRun(const RunRecord& run);
   // Runs left 'running' by a process that stopped become 'failed' ("interrupted"); returns how
   // many.

@@ -376,16 +376,27 @@ void WebhookIntake::Start() {
   std::lock_guard lock(applier_mu_);
   if (applier_thread_.joinable()) return;
   stopping_ = false;
+  started_ = true;
+  MarkProgress();
   applier_thread_ = std::thread([this] { RunApplier(); });
 }
 
 void WebhookIntake::Stop() {
+  RequestStop();
+  if (applier_thread_.joinable()) applier_thread_.join();
+}
+
+void WebhookIntake::RequestStop() {
   {
     std::lock_guard lock(applier_mu_);
     stopping_ = true;
   }
   applier_cv_.notify_all();
-  if (applier_thread_.joinable()) applier_thread_.join();
+}
+
+bool WebhookIntake::Stopping() {
+  std::lock_guard lock(applier_mu_);
+  return stopping_;
 }
 
 void WebhookIntake::Wake() {
@@ -419,46 +430,74 @@ void WebhookIntake::RunApplier() {
 Result<int64_t> WebhookIntake::ApplyPending() {
   std::lock_guard apply_lock(apply_mu_);
   int64_t processed = 0;
-  while (true) {
-    {
-      std::lock_guard lock(applier_mu_);
-      if (stopping_) break;
-    }
+  while (!Stopping()) {
+    // Every row read below was committed before this instant, so whatever Stripe answers after
+    // it is at least as new as each of them (re-fetches of one object coalesce).
+    const auto known_since = clock_.Monotonic();
     SL_ASSIGN_OR_RETURN(std::vector<WebhookEvent> due,
                         webhooks_.DuePendingEvents(clock_.NowUnix(), options_.apply_batch));
+    MarkProgress();
     if (due.empty()) break;
-    // Parsing is the applier's own work: done before a transaction, it never holds up the
-    // intake's commits.
+    // Parsing is the applier's own work, done before anything waits on it.
     std::vector<json::value> payloads(due.size());
     for (size_t i = 0; i < due.size(); ++i) {
       boost::system::error_code ec;
       payloads[i] = json::parse(due[i].payload, ec);
       if (ec) payloads[i] = nullptr;
     }
-    // A few events per transaction, each applied together with its row's new state: one
-    // commit (and one write of the shared pages) for the group instead of one per event. A
-    // delivery arriving meanwhile ends the group early, so it waits for one event's apply at
-    // most, not a group's. (A tie makes the applier re-fetch the object from Stripe inside the
-    // transaction; ties are rare.)
+    // Each event is applied in the applier's own short transaction, and no transaction is open
+    // while it runs: an event whose tie needs Stripe must not hold the database (every API
+    // request needs it) for the length of a network call. The rows' new states are then
+    // recorded a group at a time, one commit per group; an event applied but not yet recorded
+    // when the process dies is applied again at the next start, which changes nothing (dedupe).
     for (size_t next = 0; next < due.size();) {
       const size_t end = std::min(due.size(), next + options_.apply_group);
       YieldToDeliveries();
+      std::vector<WebhookEvent> outcomes;
+      for (; next < end; ++next) {
+        std::optional<WebhookEvent> outcome =
+            ApplyOne(due[next], payloads[next].if_object(), known_since);
+        if (!outcome) break;  // stopping: the event stays pending as it was
+        outcomes.push_back(std::move(*outcome));
+        MarkProgress();
+        if (deliveries_waiting_.load(std::memory_order_relaxed) > 0) {
+          ++next;
+          break;
+        }
+      }
       SL_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-        while (next < end) {
-          const size_t i = next++;
-          Status updated = webhooks_.UpdateEventState(
-              ApplyOne(due[i], payloads[i].if_object()));
+        for (const WebhookEvent& outcome : outcomes) {
+          Status updated = webhooks_.UpdateEventState(outcome);
           // The integration (and its events) may have been deleted meanwhile.
           if (!updated.ok() && updated.code() != StatusCode::kNotFound) return updated;
-          if (deliveries_waiting_.load(std::memory_order_relaxed) > 0) break;
         }
         return Status::OK();
       }));
+      processed += static_cast<int64_t>(outcomes.size());
+      if (Stopping()) return processed;
     }
-    processed += static_cast<int64_t>(due.size());
     if (due.size() < static_cast<size_t>(options_.apply_batch)) break;
   }
   return processed;
+}
+
+void WebhookIntake::MarkProgress() {
+  progress_at_ns_.store(clock_.Monotonic().time_since_epoch().count(),
+                        std::memory_order_relaxed);
+}
+
+ApplierState WebhookIntake::Applier() {
+  ApplierState state;
+  {
+    std::lock_guard lock(applier_mu_);
+    state.running = started_ && !stopping_;
+  }
+  const auto progress_at = std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(progress_at_ns_.load(std::memory_order_relaxed)));
+  state.since_progress =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Monotonic() - progress_at);
+  state.stalled = state.running && state.since_progress > options_.stall_after;
+  return state;
 }
 
 void WebhookIntake::YieldToDeliveries() {
@@ -466,14 +505,17 @@ void WebhookIntake::YieldToDeliveries() {
   writers_drained_.wait_for(lock, options_.max_apply_deferral, [this] { return writers_.empty(); });
 }
 
-WebhookEvent WebhookIntake::ApplyOne(WebhookEvent event,
-                                            const json::object* payload) {
+std::optional<WebhookEvent> WebhookIntake::ApplyOne(
+    WebhookEvent event, const json::object* payload,
+    std::chrono::steady_clock::time_point known_since) {
   const int64_t now = clock_.NowUnix();
-  ++event.attempts;
   Status applied = payload == nullptr
                        ? Status::InvalidArgument("The stored payload is not a JSON object",
                                                  "webhook_invalid_event")
-                       : applier_.Apply(event.integration_id, *payload);
+                       : applier_.ApplyKnownSince(event.integration_id, *payload, known_since);
+  // Abandoned because the process stops (a re-fetch was cancelled): not an attempt.
+  if (!applied.ok() && Stopping()) return std::nullopt;
+  ++event.attempts;
   if (applied.ok()) {
     event.state = WebhookEventState::kApplied;
     event.error.clear();

@@ -19,7 +19,12 @@
 // older-over-newer), and marks each row applied or failed with the error. It is woken by every
 // insert, rescans periodically (events of integrations activated meanwhile, retries), and at
 // start drains the rows a previous process left pending. Events of an inactive integration
-// wait, stored, until it is activated.
+// wait, stored, until it is activated. Applying never holds a database transaction across an
+// event's application (which may ask Stripe about a tie): each event commits on its own, and
+// the rows' states a group at a time, so request handling never waits for the network. It
+// tells the applier since when it holds each event (ApplyKnownSince), so one re-fetch serves
+// all the pending events of an object. Stopping (RequestStop, Stop) ends it after the event
+// being applied; an event whose re-fetch was abandoned for it stays pending, unattempted.
 //
 // Thread-safety: thread-safe. The database, store, integration service, box, applier and clock
 // must outlive the intake; the destructor stops the applier thread.
@@ -76,6 +81,17 @@ struct WebhookIntakeOptions {
   // database read (which would wait behind the group commit's disk flush). Changes made in this
   // process apply at once; changes by another process (the CLI) within this time.
   std::chrono::milliseconds endpoint_cache_ttl{1000};
+  // The applier is stalled (readiness fails) when it has neither finished an event nor looked
+  // for due ones for this long while running. Longer than rescan_interval.
+  std::chrono::milliseconds stall_after{std::chrono::seconds(30)};
+};
+
+// Whether the applier thread keeps up (for readiness).
+struct ApplierState {
+  bool running = false;  // started and not stopping
+  // Since the applier last finished an event or looked for due ones.
+  std::chrono::milliseconds since_progress{0};
+  bool stalled = false;  // running, and since_progress > stall_after
 };
 
 // What GET /api/v1/integrations/{id}/webhook shows.
@@ -163,8 +179,12 @@ class WebhookIntake {
 
   // Starts the applier thread (it first drains what is pending). Idempotent.
   void Start();
-  // Stops and joins the applier thread after the event it is applying. Idempotent.
+  // Asks the applier thread to stop after the event it is applying, without waiting.
+  void RequestStop();
+  // RequestStop, then joins the applier thread. Idempotent.
   void Stop();
+  // Whether the applier keeps up: stalled when running without progress for stall_after.
+  ApplierState Applier();
   // Wakes the applier (e.g. after an activation).
   void Wake();
   // Applies every due pending event in the calling thread, batch after batch, until none is
@@ -192,9 +212,13 @@ class WebhookIntake {
   // Group commit: stores `event` durably together with whatever other callers queued.
   Result<bool> StoreDurably(const WebhookEvent& event);
   void CommitGroup(const std::vector<Writer*>& group);
-  // Applies one event and says what its row becomes. `payload` is its stored payload, parsed
-  // beforehand outside any transaction (nullptr: not a JSON object).
-  WebhookEvent ApplyOne(WebhookEvent event, const boost::json::object* payload);
+  // Applies one event, known since `known_since`, and says what its row becomes; nullopt when
+  // it was abandoned because the applier is stopping (the row stays as it is). `payload` is
+  // its stored payload, parsed beforehand (nullptr: not a JSON object).
+  std::optional<WebhookEvent> ApplyOne(WebhookEvent event, const boost::json::object* payload,
+                                       std::chrono::steady_clock::time_point known_since);
+  bool Stopping();
+  void MarkProgress();
   // Waits until no delivery is queued for the group commit, at most max_apply_deferral.
   void YieldToDeliveries();
   void RunApplier();
@@ -229,7 +253,10 @@ class WebhookIntake {
   std::condition_variable applier_cv_;
   bool wake_ = false;      // guarded by applier_mu_
   bool stopping_ = false;  // guarded by applier_mu_
+  bool started_ = false;   // guarded by applier_mu_
   std::thread applier_thread_;
+  // Clock::Monotonic() of the applier's last progress, as nanoseconds since its epoch.
+  std::atomic<int64_t> progress_at_ns_{0};
 };
 
 }  // namespace stripeline::sync

@@ -157,6 +157,14 @@ class SyncStack {
   }
 
   // `stripeline <args> --data-dir D --stripe-api-base URL`.
+  // `stripeline sync` of integration `id` with two workers: a backfill slow enough to be caught
+  // in the middle.
+  std::vector<std::string> SlowSyncArgs(const std::string& id) {
+    return {STRIPELINE_BINARY, "sync", "--integration", id, "--data-dir",
+            stack_.data_dir().string(), "--stripe-api-base", stack_.emulator_url(),
+            "--sync-workers", "2", "--rate-limit-test", "2000"};
+  }
+
   CommandResult Cli(std::vector<std::string> args) {
     return RunCli(stack_.CliArgs(std::move(args)));
   }
@@ -466,11 +474,7 @@ TEST(SyncCli, InterruptedSyncStopsAfterThePageAndTheNextResumes) {
   SyncStack s({"--objects", "3000", "--latency-ms", "60"});
   std::string id = s.AddIntegration(kSecretKey);
   {
-    ChildProcess sync({STRIPELINE_BINARY, "sync", "--integration", id, "--data-dir",
-                       s.stack().data_dir().string(), "--stripe-api-base",
-                       s.stack().emulator_url(), "--sync-workers", "2", "--rate-limit-test",
-                       "2000"},
-                      {}, s.stack().data_dir() / "sync.err");
+    ChildProcess sync(s.SlowSyncArgs(id), {}, s.stack().data_dir() / "sync.err");
     ASSERT_TRUE(sync.WaitForLine("progress:").has_value());
     sync.SendSignal(SIGINT);  // Ctrl-C: stop after the current page
     EXPECT_EQ(sync.Wait(), 130) << sync.output();
@@ -484,6 +488,29 @@ TEST(SyncCli, InterruptedSyncStopsAfterThePageAndTheNextResumes) {
   CommandResult resumed = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   s.ExpectTablesMatchEmulator();
+}
+
+TEST(SyncCli, AFirstBackfillKilledWithMinus9IsListedAsABackfill) {
+  SyncStack s({"--objects", "3000", "--latency-ms", "60"});
+  std::string id = s.AddIntegration(kSecretKey);
+  {
+    ChildProcess sync(s.SlowSyncArgs(id), {}, s.stack().data_dir() / "sync.err");
+    ASSERT_TRUE(sync.WaitForLine("progress:").has_value());
+    sync.Kill();  // mid-backfill, no chance to record anything
+  }
+  auto killed = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+  ASSERT_EQ(killed.json.at("data").as_array().size(), 1u) << killed.body;
+  EXPECT_EQ(killed.json.at("data").at(0).at("kind"), "backfill") << killed.body;
+
+  // The next run finds it left running by a process that died, and keeps its kind.
+  CommandResult resumed = s.Cli({"sync", "--integration", id, "--rate-limit-test", "2000"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  auto runs = s.api().Get("/api/v1/integrations/" + id + "/sync/runs");
+  ASSERT_EQ(runs.json.at("data").as_array().size(), 2u) << runs.body;
+  const value& interrupted = runs.json.at("data").at(1);
+  EXPECT_EQ(interrupted.at("kind"), "backfill") << interrupted;
+  EXPECT_EQ(interrupted.at("status"), "failed") << interrupted;
+  EXPECT_NE(Str(interrupted.at("error")).find("interrupted"), std::string::npos) << interrupted;
 }
 
 TEST(SyncHealth, RevokedKeyPausesUntilAReconnect) {

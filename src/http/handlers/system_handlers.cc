@@ -1,4 +1,4 @@
-// /healthz (the process answers) and /readyz (it can also reach its database).
+// /healthz (the process answers) and /readyz (it can also do its work: sync::Readiness).
 #include <boost/json.hpp>
 
 #include "http/api.h"
@@ -11,10 +11,19 @@ void RegisterSystemRoutes(ApiRoutes& routes) {
   });
   routes.Public("GET", "/readyz",
                 [&routes](const HttpRequest&, const PathParams&) -> Result<HttpResponse> {
-                  Status database = routes.services().users.CheckDatabase();
-                  if (!database.ok()) {
+                  sync::ReadinessReport report;
+                  if (routes.services().readiness != nullptr) {
+                    report = routes.services().readiness->Check();
+                  } else if (Status database = routes.services().users.CheckDatabase();
+                             !database.ok()) {
+                    report = {.ready = false,
+                              .reason = "database_unreachable",
+                              .message = "The database cannot be read; see the server log."};
+                  }
+                  if (!report.ready) {
                     return JsonAnswer(503, {{"status", "unavailable"},
-                                            {"reason", database.message()}});
+                                            {"reason", report.reason},
+                                            {"message", report.message}});
                   }
                   return JsonAnswer(200, {{"status", "ready"},
                                           {"version", routes.options().version}});

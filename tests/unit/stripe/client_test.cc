@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 
 #include "fake_transport.h"
@@ -193,6 +194,38 @@ TEST_F(ClientTest, ConnectionFailureAfterRetriesIsConnectionError) {
   EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(result.status().error_code(), "stripe_unreachable");
   EXPECT_NE(result.status().message().find("Connection refused"), std::string::npos);
+}
+
+TEST_F(ClientTest, ACancelledRequestIsNotRetriedOrNotSentAtAll) {
+  // Stripe unreachable; the process is told to stop while the first attempt fails.
+  class Refusing final : public Transport {
+   public:
+    explicit Refusing(std::atomic<bool>& cancel) : cancel_(cancel) {}
+    Result<TransportResponse> Send(const TransportRequest&) override {
+      ++sent;
+      cancel_ = true;
+      return Status::Unavailable("Connection refused", "stripe_unreachable");
+    }
+    int sent = 0;
+
+   private:
+    std::atomic<bool>& cancel_;
+  };
+  std::atomic<bool> cancelled{false};
+  auto refusing = std::make_shared<Refusing>(cancelled);
+  Client client(options_, refusing, clock_, [] { return 1.0; });
+  RequestOptions options = opts_;
+  options.cancelled = &cancelled;
+  auto result = client.Request("GET", "/v1/balance", {}, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(IsCancelled(result.error()));
+  EXPECT_EQ(result.error().kind, ErrorKind::kConnection);
+  EXPECT_EQ(refusing->sent, 1);  // the retries were abandoned
+  // Already cancelled: nothing is sent.
+  auto again = client.Request("GET", "/v1/balance", {}, options);
+  ASSERT_FALSE(again.ok());
+  EXPECT_TRUE(IsCancelled(again.error()));
+  EXPECT_EQ(refusing->sent, 1);
 }
 
 TEST_F(ClientTest, TimeoutIsDeadlineExceeded) {

@@ -219,6 +219,70 @@ TEST_F(EventApplierTest, TieWithoutRefetchIsDecidedByEventIdWhateverTheOrder) {
   }
 }
 
+TEST_F(EventApplierTest, TiesTheEventsOrderAreDecidedWithoutAskingStripe) {
+  int refetches = 0;
+  auto applier = Applier([&](const std::string&, const StreamSpec&, const std::string&)
+                             -> stripe::StripeResult<std::optional<json::object>> {
+    ++refetches;
+    return std::optional<json::object>();
+  });
+  // Within one second: created, then two updates chained by previous_attributes; they arrive
+  // newest first.
+  json::object created = Event("evt_3", "charge.created", 100, Charge("ch_1", "pending", 0));
+  json::object first = Event("evt_2", "charge.updated", 100, Charge("ch_1", "succeeded", 0));
+  first["data"].as_object()["previous_attributes"] = json::object{{"status", "pending"}};
+  json::object second = Event("evt_1", "charge.updated", 100, Charge("ch_1", "succeeded", 400));
+  second["data"].as_object()["previous_attributes"] =
+      json::object{{"amount_refunded", 0}, {"refunded", false}};
+  EXPECT_EQ(*applier.ApplyEvent("int_test", second), ApplyOutcome::kApplied);
+  EXPECT_EQ(*applier.ApplyEvent("int_test", first), ApplyOutcome::kOlder);
+  EXPECT_EQ(*applier.ApplyEvent("int_test", created), ApplyOutcome::kOlder);
+  EXPECT_EQ(ChargeRow("ch_1"), std::make_tuple(std::string("succeeded"), int64_t{400}, false,
+                                               std::string("evt_1")));
+  // The other way round, each newer event wins its tie.
+  ASSERT_TRUE(db_->Execute("DELETE FROM stripe_charges", {}).ok());
+  ASSERT_TRUE(db_->Execute("DELETE FROM sync_processed_events", {}).ok());
+  EXPECT_EQ(*applier.ApplyEvent("int_test", created), ApplyOutcome::kApplied);
+  EXPECT_EQ(*applier.ApplyEvent("int_test", first), ApplyOutcome::kTieDecided);
+  EXPECT_EQ(*applier.ApplyEvent("int_test", second), ApplyOutcome::kTieDecided);
+  EXPECT_EQ(ChargeRow("ch_1"), std::make_tuple(std::string("succeeded"), int64_t{400}, false,
+                                               std::string("evt_1")));
+  EXPECT_EQ(refetches, 0);
+  EXPECT_EQ(applier.refetches(), 0);
+}
+
+TEST_F(EventApplierTest, UndecidedTiesOfOneObjectShareOneRefetch) {
+  int refetches = 0;
+  auto applier = Applier([&](const std::string&, const StreamSpec&, const std::string& id)
+                             -> stripe::StripeResult<std::optional<json::object>> {
+    ++refetches;
+    return std::optional<json::object>(Charge(id, "succeeded", 900 + refetches));
+  });
+  // A backlog: four events of one charge in one second, none saying its place, all held
+  // since `known`.
+  const auto known = clock_.Monotonic();
+  clock_.Advance(std::chrono::milliseconds(1));
+  for (const char* id : {"evt_a", "evt_b", "evt_c", "evt_d"}) {
+    ASSERT_TRUE(applier
+                    .ApplyEvent("int_test",
+                                Event(id, "charge.updated", 100, Charge("ch_1", id, 0)), known)
+                    .ok());
+  }
+  // The first had nothing to tie with; the three ties were decided by one request.
+  EXPECT_EQ(refetches, 1);
+  EXPECT_EQ(std::get<1>(ChargeRow("ch_1")), 901);
+  // An event this process learned of after that request began needs a request of its own.
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(applier
+                  .ApplyEvent("int_test", Event("evt_e", "charge.updated", 100,
+                                                Charge("ch_1", "late", 0)),
+                              clock_.Monotonic())
+                  .ok());
+  EXPECT_EQ(refetches, 2);
+  EXPECT_EQ(std::get<1>(ChargeRow("ch_1")), 902);
+  EXPECT_EQ(applier.refetches(), 2);
+}
+
 TEST_F(EventApplierTest, RefetchedNotFoundMarksDeleted) {
   auto applier = Applier([](const std::string&, const StreamSpec&, const std::string&)
                              -> stripe::StripeResult<std::optional<json::object>> {

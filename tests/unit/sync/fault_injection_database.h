@@ -10,6 +10,10 @@
 // So production code needs no crash seam: a test gives the engine this decorator as its
 // Database (and a store::Store over it), and checks what the next run finds.
 //
+// Fault::kDiskFull fails the same writes as the SQLite backend does when the disk is full
+// (SQLITE_FULL: Unavailable "storage_full"), until FreeSpace(): the process lives on, and
+// whatever it writes after the space is freed reaches the database.
+//
 // Thread-safety: thread-safe, as the wrapped database. The crash is decided inside the
 // transaction that reaches it, and autocommit writes are checked inside a transaction of their
 // own, so no other thread's write lands after the crash (the wrapped database serialises
@@ -19,6 +23,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string_view>
 
 #include "store/database.h"
@@ -31,14 +36,31 @@ inline bool WritesPageCheckpoint(std::string_view sql) {
   return sql.starts_with("UPDATE sync_slices SET cursor");
 }
 
+enum class Fault {
+  kCrash,     // every later write fails "sync_crash": the process is gone
+  kDiskFull,  // every later write fails "storage_full", until FreeSpace()
+};
+
 class FaultInjectionDatabase final : public store::Database {
  public:
-  // A transaction counts when one of its statements satisfies `counts`.
+  // A transaction counts when one of its statements satisfies `counts`. `commits` 0: writes
+  // fail from the first one.
   FaultInjectionDatabase(store::Database& base, int64_t commits,
-                         std::function<bool(std::string_view sql)> counts)
-      : base_(base), commits_(commits), counts_(std::move(counts)) {}
+                         std::function<bool(std::string_view sql)> counts,
+                         Fault fault = Fault::kCrash)
+      : base_(base),
+        commits_(commits),
+        counts_(std::move(counts)),
+        crashed_(commits <= 0),
+        fault_(fault) {}
 
+  // Whether writes fail now (the crash happened, or the disk is full).
   bool crashed() const { return crashed_.load(); }
+  // kDiskFull: space was freed; writes pass again, and the fault does not come back.
+  void FreeSpace() {
+    commits_ = std::numeric_limits<int64_t>::max();
+    crashed_ = false;
+  }
 
   Result<int64_t> Execute(std::string_view sql, const std::vector<store::Value>& params) override {
     if (Depth() == 0) {
@@ -75,7 +97,14 @@ class FaultInjectionDatabase final : public store::Database {
   std::string_view BackendName() const override { return base_.BackendName(); }
 
  private:
-  static Status Dead() {
+  Status Dead() const {
+    if (fault_ == Fault::kDiskFull) {
+      // What SqliteDatabase answers for SQLITE_FULL.
+      return Status::Unavailable(
+          "The disk holding the database is full: nothing of this request was saved. Free "
+          "space on it (or move the data directory to a larger disk), then try again.",
+          "storage_full");
+    }
     return Status::Internal("simulated crash: the process is gone", "sync_crash");
   }
   static int& Depth() {
@@ -105,10 +134,11 @@ class FaultInjectionDatabase final : public store::Database {
   }
 
   store::Database& base_;
-  const int64_t commits_;
+  std::atomic<int64_t> commits_;
   const std::function<bool(std::string_view)> counts_;
   std::atomic<int64_t> committed_{0};
-  std::atomic<bool> crashed_{false};
+  std::atomic<bool> crashed_;
+  const Fault fault_;
 };
 
 }  // namespace stripeline::sync::testing

@@ -181,6 +181,49 @@ TEST_F(SyncEngineTest, ResumesFromCheckpointsAfterACrash) {
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs WHERE error LIKE 'interrupted%'"), 3);
 }
 
+TEST_F(SyncEngineTest, AFullDiskFailsTheRunWithItsRealErrorAndKindNeverAsInterrupted) {
+  std::string id = AddIntegration();
+  // The disk fills after 3 backfill pages: the next page, and the run's outcome, cannot be
+  // written; the process lives on.
+  auto full = std::make_unique<testing::FaultInjectionDatabase>(
+      *db_, 3, testing::WritesPageCheckpoint, testing::Fault::kDiskFull);
+  testing::FaultInjectionDatabase& disk = *full;
+  store::Store store(std::move(full));
+  SyncEngine engine(store, *integrations_, *client_, *limiters_, clock_, SmallPages());
+
+  auto failed = engine.Run(id);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().error_code(), "storage_full");
+  // Its row still says 'running' (the disk took nothing more) and a first sync's run is a
+  // backfill even in the row.
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs WHERE status = 'running' AND "
+                      "kind = 'backfill'"),
+            1);
+  // Meanwhile the engine shows what happened, not a run in progress.
+  auto shown = engine.Runs(id);
+  ASSERT_TRUE(shown.ok()) << shown.status().ToString();
+  ASSERT_EQ(shown->size(), 1u);
+  EXPECT_EQ(shown->front().status, RunStatus::kFailed);
+  EXPECT_EQ(shown->front().kind, RunKind::kBackfill);
+  EXPECT_NE(shown->front().error.find("storage_full"), std::string::npos) << shown->front().error;
+  auto status = engine.Status(id);
+  ASSERT_TRUE(status.ok());
+  ASSERT_TRUE(status->last_run.has_value());
+  EXPECT_EQ(status->last_run->status, RunStatus::kFailed);
+
+  // Space freed: the next run records the failure as it was, then resumes.
+  disk.FreeSpace();
+  auto next = engine.Run(id);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->status, RunStatus::kSucceeded) << next->error;
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs WHERE error LIKE 'interrupted%'"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs WHERE status = 'failed' AND kind = "
+                      "'backfill' AND error LIKE 'storage_full:%'"),
+            1);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'"), 0);
+  ExpectEverythingEqual();
+}
+
 TEST_F(SyncEngineTest, RestrictedKeyNamesTheStreamsItCannotRead) {
   std::string id = AddIntegration(kRestricted);
   auto result = Engine(SmallPages()).Run(id);

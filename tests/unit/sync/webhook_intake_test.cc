@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "store/open_database.h"
@@ -15,8 +18,11 @@
 #include "store/store.h"
 #include "stripe/curl_transport.h"
 #include "stripe/webhook_signature.h"
+#include "integrations/credentials.h"
 #include "sync/event_applier_impl.h"
+#include "sync/readiness.h"
 #include "unit/common/temp_dir.h"
+#include "unit/sync/fault_injection_database.h"
 #include "unit/store/test_schemas.h"
 
 namespace stripeline::sync {
@@ -386,6 +392,67 @@ TEST_F(WebhookIntakeTest, PendingEventsAreAppliedInCreatedOrder) {
   intake_.reset();  // before `recording` goes
 }
 
+TEST_F(WebhookIntakeTest, ApplyingNeverHoldsTheDatabaseWhileAskingStripe) {
+  // Two events of cus_1 in one second that do not say their order: the second's tie is
+  // decided by a re-fetch, during which another thread (a request) reads the database.
+  std::future<bool> reader;
+  bool read_while_fetching = false;
+  StoreEventApplier refetching(
+      *store_, *integrations_, clock_,
+      [&](const std::string&, const StreamSpec&, const std::string&)
+          -> stripe::StripeResult<std::optional<json::object>> {
+        reader = std::async(std::launch::async, [&] {
+          return db_->Query("SELECT COUNT(*) FROM webhook_events", {}).ok();
+        });
+        // Bounded only so that a failure ends: the read is expected at once.
+        read_while_fetching = reader.wait_for(std::chrono::seconds(10)) ==
+                                  std::future_status::ready &&
+                              reader.get();
+        return std::optional<json::object>(json::object{
+            {"id", "cus_1"}, {"object", "customer"}, {"name", "from Stripe"}});
+      });
+  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, refetching, clock_);
+  SetSecret(kPasted);
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow - 5, "one")).ok());
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_2", kNow - 5, "two")).ok());
+  auto applied = intake_->ApplyPending();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(*applied, 2);
+  EXPECT_EQ(refetching.refetches(), 1);
+  EXPECT_TRUE(read_while_fetching);
+  EXPECT_EQ(CustomerName(), "from Stripe");
+  intake_.reset();  // before `refetching` goes
+}
+
+TEST_F(WebhookIntakeTest, AnEventWhoseRefetchIsAbandonedAtStopStaysPendingUnattempted) {
+  std::atomic<bool> cancelled{false};
+  std::unique_ptr<WebhookIntake>* intake = &intake_;
+  StoreEventApplier refetching(
+      *store_, *integrations_, clock_,
+      [&](const std::string&, const StreamSpec&, const std::string&)
+          -> stripe::StripeResult<std::optional<json::object>> {
+        // The process is told to stop while the request waits for a retry.
+        (*intake)->RequestStop();
+        cancelled = true;
+        return stripe::StripeError{.kind = stripe::ErrorKind::kConnection,
+                                   .code = std::string(stripe::kRequestCancelledCode),
+                                   .message = "abandoned"};
+      });
+  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, refetching, clock_);
+  SetSecret(kPasted);
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow - 5, "one")).ok());
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_2", kNow - 5, "two")).ok());
+  ASSERT_TRUE(intake_->ApplyPending().ok());
+  EXPECT_TRUE(cancelled);
+  EXPECT_EQ(EventState("evt_1"), "applied");
+  EXPECT_EQ(EventState("evt_2"), "pending");
+  auto row = WebhookStore(*db_).GetEvent(kIntegration, "evt_2");
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->attempts, 0);
+  EXPECT_EQ(CustomerName(), "one");
+  intake_.reset();  // before `refetching` goes
+}
+
 TEST_F(WebhookIntakeTest, PendingRowsLeftByACrashAreAppliedOnStart) {
   SetSecret(kPasted);
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "before crash")).ok());
@@ -542,6 +609,107 @@ TEST_F(WebhookIntakeTest, EventsOfADeletedIntegrationGoWithIt) {
   EXPECT_EQ(WebhookStore(*db_).GetSecrets(kIntegration).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Deliver(CustomerEvent("evt_2", kNow, "A")).status().error_code(),
             "webhook_endpoint_not_found");
+}
+
+}  // namespace
+}  // namespace stripeline::sync
+
+namespace stripeline::sync {
+namespace {
+
+// Readiness over the intake's fixture: a real store, integration service and applier thread;
+// the integration's credentials sealed with `box_`, the master key.
+class ReadinessTest : public WebhookIntakeTest {
+ protected:
+  void SetUp() override {
+    WebhookIntakeTest::SetUp();
+    SealCredentials(box_);
+  }
+
+  void SealCredentials(const SecretBox& box) {
+    auto integration = store_->GetIntegration(kIntegration);
+    ASSERT_TRUE(integration.ok());
+    auto sealed = integrations::SealCredentials(box, kIntegration, {.secret_key = "sk_test_x"});
+    ASSERT_TRUE(sealed.ok());
+    integration->credentials_sealed = *sealed;
+    ASSERT_TRUE(store_->UpdateIntegration(*integration).ok());
+  }
+};
+
+TEST_F(ReadinessTest, ReadyWhenTheDatabaseTakesAWriteTheKeyOpensASecretAndTheApplierMoves) {
+  Readiness readiness(*store_, *integrations_, intake_.get(), clock_);
+  ReadinessReport report = readiness.Check();
+  EXPECT_TRUE(report.ready) << report.reason << ": " << report.message;
+  EXPECT_TRUE(report.reason.empty());
+}
+
+TEST_F(ReadinessTest, AFullDiskIsNotReady) {
+  store::Store full(std::make_unique<testing::FaultInjectionDatabase>(
+      *db_, 0, [](std::string_view) { return true; },
+      testing::Fault::kDiskFull));
+  Readiness readiness(full, *integrations_, nullptr, clock_);
+  ReadinessReport report = readiness.Check();
+  EXPECT_FALSE(report.ready);
+  EXPECT_EQ(report.reason, "database_unwritable");
+  EXPECT_NE(report.message.find("disk holding the database is full"), std::string::npos)
+      << report.message;
+}
+
+TEST_F(ReadinessTest, CredentialsTheMasterKeyCannotOpenAreNotReady) {
+  // Sealed under another key (a key file swapped while the server runs).
+  SealCredentials(SecretBox(std::string(kMasterKeyBytes, 'x')));
+  Readiness readiness(*store_, *integrations_, nullptr, clock_);
+  ReadinessReport report = readiness.Check();
+  EXPECT_FALSE(report.ready);
+  EXPECT_EQ(report.reason, "secrets_unreadable");
+  EXPECT_EQ(report.message.find("sk_test_x"), std::string::npos);
+}
+
+TEST_F(ReadinessTest, AStalledApplierIsNotReadyUntilItMovesAgain) {
+  // An applier that holds the event it was given until released.
+  class Held final : public EventApplier {
+   public:
+    Status Apply(const std::string&, const json::object&) override {
+      std::unique_lock lock(mu);
+      entered = true;
+      cv.notify_all();
+      cv.wait(lock, [this] { return released; });
+      return Status::OK();
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    bool entered = false, released = false;
+  } held;
+  intake_ = std::make_unique<WebhookIntake>(
+      *store_, *integrations_, box_, held, clock_,
+      WebhookIntakeOptions{.rescan_interval = std::chrono::hours(1),
+                           .stall_after = std::chrono::seconds(30)});
+  SetSecret(kPasted);
+  Readiness readiness(*store_, *integrations_, intake_.get(), clock_);
+  intake_->Start();
+  ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow, "A")).ok());
+  {
+    std::unique_lock lock(held.mu);
+    ASSERT_TRUE(held.cv.wait_for(lock, std::chrono::seconds(10), [&] { return held.entered; }));
+  }
+  EXPECT_TRUE(readiness.Check().ready);  // busy, not stalled yet
+  clock_.Advance(std::chrono::seconds(31));
+  ReadinessReport report = readiness.Check();
+  EXPECT_FALSE(report.ready);
+  EXPECT_EQ(report.reason, "webhook_applier_stalled");
+  EXPECT_NE(report.message.find("31 s"), std::string::npos) << report.message;
+  {
+    std::lock_guard lock(held.mu);
+    held.released = true;
+  }
+  held.cv.notify_all();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (EventState("evt_1") != "applied" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(EventState("evt_1"), "applied");
+  EXPECT_TRUE(readiness.Check().ready);
+  intake_.reset();  // before `held` goes
 }
 
 }  // namespace
