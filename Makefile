@@ -5,8 +5,12 @@ DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:8080
 # Benchmarks build in their own directory, always optimized (Release).
 BENCH_DIR ?= build-bench
+# The libFuzzer targets (fuzz/) build with Debian's Clang in their own directory.
+FUZZ_DIR ?= build-fuzz
+FUZZ_CXX ?= clang++-14
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test unit integration browser bench sanitize clean
+.PHONY: all deps build run test unit integration browser bench sanitize fuzz clean
 
 all: build
 
@@ -55,6 +59,16 @@ sanitize: deps
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ./unit_sync --gtest_brief=1 && \
 	  TSAN_OPTIONS=halt_on_error=1 ./unit_common --gtest_brief=1 && \
 	  TSAN_OPTIONS=halt_on_error=1 ./unit_http --gtest_brief=1
+
+# Not part of `test`: builds the libFuzzer targets of fuzz/ with AddressSanitizer and
+# UndefinedBehaviorSanitizer (Clang, $(FUZZ_DIR)/) and runs each for FUZZ_SECONDS (60 s) from
+# its seed corpus fuzz/corpus/<target>/; a crash fails the run (scripts/fuzz.sh,
+# docs/SECURITY.md). `make fuzz FUZZ_TARGETS="webhook"` runs only those.
+fuzz: deps
+	@test -f $(FUZZ_DIR)/CMakeCache.txt || cmake -S . -B $(FUZZ_DIR) -G Ninja \
+	  -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DSTRIPELINE_FUZZ=ON > /dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+	@./scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -18,6 +18,7 @@ packages=(
   libbenchmark-dev
   curl ca-certificates
   chromium                  # the browser tests (web/tests/) drive Debian's headless Chromium
+  clang-14 libclang-rt-14-dev llvm-14  # `make fuzz`: libFuzzer, sanitizer runtimes, llvm-symbolizer
 )
 
 missing=()

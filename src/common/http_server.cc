@@ -22,6 +22,27 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
 
+HttpRequest MakeHttpRequest(std::string method, std::string_view target, Fields headers,
+                            std::string body, std::string remote_address) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = std::string(target);
+  const size_t q = target.find('?');
+  request.path = ValidUtf8(PercentDecode(target.substr(0, q), false));
+  if (q != std::string_view::npos) {
+    request.query = ParseFormEncoded(target.substr(q + 1));
+    for (auto& [key, value] : request.query) {
+      key = ValidUtf8(key);
+      value = ValidUtf8(value);
+    }
+  }
+  for (auto& [name, value] : headers) name = ToLower(name);
+  request.headers = std::move(headers);
+  request.body = std::move(body);
+  request.remote_address = std::move(remote_address);
+  return request;
+}
+
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen) {
   size_t colon = listen.rfind(':');
   if (colon == std::string_view::npos) {
@@ -42,9 +63,6 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view lis
   }
   return std::make_pair(host, static_cast<uint16_t>(port));
 }
-
-// The request line and headers together; a longer URL is answered 414.
-constexpr size_t kHeaderLimit = 64 * 1024;
 
 struct HttpServer::Impl {
   HttpServerOptions options;
@@ -81,29 +99,14 @@ struct HttpServer::Impl {
     }
   }
 
-  HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
-    HttpRequest request;
-    request.method = std::string(raw.method_string());
-    request.target = std::string(raw.target());
-    std::string_view target = raw.target();
-    size_t q = target.find('?');
-    // Decoded bytes that are not UTF-8 become U+FFFD: handlers echo paths and parameters into
-    // JSON answers, which must stay valid JSON whatever a client sent.
-    request.path = ValidUtf8(PercentDecode(target.substr(0, q), false));
-    if (q != std::string_view::npos) {
-      request.query = ParseFormEncoded(target.substr(q + 1));
-      for (auto& [key, value] : request.query) {
-        key = ValidUtf8(key);
-        value = ValidUtf8(value);
-      }
-    }
+  static HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& raw,
+                               const std::string& remote) {
+    Fields headers;
     for (const auto& field : raw) {
-      std::string name = ToLower(field.name_string());
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
+      headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    request.body = raw.body();
-    request.remote_address = remote;
-    return request;
+    return MakeHttpRequest(std::string(raw.method_string()), raw.target(), std::move(headers),
+                           raw.body(), remote);
   }
 
   static HttpResponse ErrorResponse(int status, std::string code, std::string message) {
@@ -167,7 +170,7 @@ struct HttpServer::Impl {
     while (!stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options.body_limit);
-      parser.header_limit(kHeaderLimit);
+      parser.header_limit(kHttpHeaderLimit);
       stream.expires_after(options.idle_timeout);
       auto [ec, bytes] =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
@@ -190,10 +193,10 @@ struct HttpServer::Impl {
         HttpResponse refusal =
             long_target ? ErrorResponse(414, "uri_too_long",
                                         "The request's URL is longer than " +
-                                            std::to_string(kHeaderLimit / 1024) + " KiB.")
+                                            std::to_string(kHttpHeaderLimit / 1024) + " KiB.")
                         : ErrorResponse(431, "headers_too_large",
                                         "The request's headers are larger than " +
-                                            std::to_string(kHeaderLimit / 1024) + " KiB.");
+                                            std::to_string(kHttpHeaderLimit / 1024) + " KiB.");
         co_await Write(stream, std::move(refusal), false, 11);
         co_await LingeringClose(stream);
         break;

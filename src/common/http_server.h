@@ -32,6 +32,9 @@ namespace stripeline {
 // then writes nothing and resets the connection (RST, as a crashed peer would).
 inline constexpr std::string_view kCloseWithoutResponseHeader = "X-Stripeline-Close-Without-Response";
 
+// The request line and headers together: a longer URL is answered 414, longer headers 431.
+inline constexpr size_t kHttpHeaderLimit = 64 * 1024;
+
 struct HttpServerOptions {
   // "host:port"; port 0 picks a free port (see HttpServer::port()).
   std::string listen = "127.0.0.1:8080";
@@ -66,6 +69,13 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
   uint16_t port_ = 0;
 };
+
+// The HttpRequest the handler gets for a request read off a connection: `target` ("/a%20b?x=1")
+// kept as given and split into the percent-decoded path and the form-decoded query parameters,
+// in which bytes that are not UTF-8 become U+FFFD (handlers echo paths and parameters into JSON
+// answers, which must stay valid JSON whatever a client sent); header names lowercased.
+HttpRequest MakeHttpRequest(std::string method, std::string_view target, Fields headers,
+                            std::string body, std::string remote_address);
 
 // Splits "host:port" (or ":port", or "[::1]:port"); port must be 0..65535.
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen);

@@ -218,7 +218,10 @@ json::object* DatasetBuilder::Find(std::string_view path, std::string_view id) {
 
 std::unique_ptr<Dataset> DatasetBuilder::Finish() && {
   auto dataset = std::make_unique<Dataset>(account_, livemode_);
-  for (auto& [path, objects] : objects_) {
+  for (auto& entry : objects_) {
+    // Named, not bound: Clang 14 (the fuzz build's) cannot capture a structured binding.
+    const std::string& path = entry.first;
+    std::vector<json::object>& objects = entry.second;
     // Oldest first; at equal `created` the later-generated object counts as newer.
     std::vector<size_t> order(objects.size());
     std::iota(order.begin(), order.end(), 0);

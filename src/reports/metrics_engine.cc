@@ -443,7 +443,10 @@ Result<MetricResult> MetricsEngine::Subscriptions(const MetricInfo& info,
   SL_ASSIGN_OR_RETURN(result.approximate_reasons,
                       HistoryReasons(scopes, std::min(period.from, points.front()) - window,
                                      facts));
-  for (auto& [currency, s] : sweeps) {
+  for (auto& entry : sweeps) {
+    // Named, not bound: Clang 14 (the fuzz build's) cannot capture a structured binding.
+    const auto& currency = entry.first;
+    Sweep& s = entry.second;
     const std::vector<double> mrr = Accumulate(s.mrr);
     const std::vector<double> active = Accumulate(s.active);
     const std::vector<double> denominator = Accumulate(s.denominator);

@@ -14,6 +14,10 @@ namespace stripeline::stripe {
 
 namespace {
 
+// Longer waits than this are read as this: a day is already more than any caller waits, and an
+// absurd value (1e306) must not overflow the milliseconds (fuzz/stripe_responses_fuzzer.cc).
+constexpr double kMaxRetryAfterSeconds = 24 * 60 * 60;
+
 // Retry-After in milliseconds, when it is a number of seconds.
 std::optional<double> RetryAfterMs(const TransportResponse& response) {
   std::optional<std::string> header = response.Header("retry-after");
@@ -25,7 +29,7 @@ std::optional<double> RetryAfterMs(const TransportResponse& response) {
   if (ec != std::errc() || ptr != end || !(seconds >= 0) || !std::isfinite(seconds)) {
     return std::nullopt;
   }
-  return seconds * 1000.0;
+  return std::min(seconds, kMaxRetryAfterSeconds) * 1000.0;
 }
 
 }  // namespace

@@ -30,8 +30,13 @@ std::string StringField(const json::object& object, std::string_view key) {
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
 }
 
-// The fields of a verified payload the intake needs; InvalidArgument when it is no event.
-Result<WebhookEvent> ParseEvent(std::string_view payload) {
+bool Retryable(const Status& status) {
+  return status.code() != StatusCode::kInvalidArgument && status.code() != StatusCode::kNotFound;
+}
+
+}  // namespace
+
+Result<WebhookEvent> ParseWebhookEvent(std::string_view payload) {
   const Status invalid = Status::InvalidArgument(
       "The payload is signed but is not a Stripe event: expected a JSON object with id, type "
       "and created.",
@@ -55,12 +60,6 @@ Result<WebhookEvent> ParseEvent(std::string_view payload) {
   event.payload = std::string(payload);
   return event;
 }
-
-bool Retryable(const Status& status) {
-  return status.code() != StatusCode::kInvalidArgument && status.code() != StatusCode::kNotFound;
-}
-
-}  // namespace
 
 // A caller waiting in StoreDurably. The front of writers_ commits for everyone queued.
 struct WebhookIntake::Writer {
@@ -280,7 +279,7 @@ Result<Receipt> WebhookIntake::Receive(const std::string& integration_id,
   }
   SL_RETURN_IF_ERROR(
       stripe::VerifyWebhookSignature(payload, signature_header, secrets, now, options_.tolerance));
-  SL_ASSIGN_OR_RETURN(WebhookEvent event, ParseEvent(payload));
+  SL_ASSIGN_OR_RETURN(WebhookEvent event, ParseWebhookEvent(payload));
   if (event.account && !endpoint->account.empty() && *event.account != endpoint->account) {
     return Status::InvalidArgument("Event " + event.event_id + " belongs to Stripe account " +
                                        *event.account + ", but integration '" + integration_id +

@@ -131,6 +131,11 @@ struct Receipt {
   bool waiting_for_activation = false;
 };
 
+// The fields of a delivery the intake stores — id, type, created, livemode, account — with the
+// payload kept whole; InvalidArgument "webhook_invalid_event" when the payload is not a Stripe
+// event (a JSON object with a non-empty id and type and a whole-number created). Pure.
+Result<WebhookEvent> ParseWebhookEvent(std::string_view payload);
+
 class WebhookIntake {
  public:
   // `db` holds the webhook tables (WebhookStore); `store` the integrations and the audit log

@@ -4,6 +4,7 @@
 #include "access/views.h"
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/request_bodies.h"
 
 namespace stripeline::http {
 
@@ -22,10 +23,9 @@ void RegisterAuthRoutes(ApiRoutes& routes) {
   routes.Public("POST", "/api/v1/auth/login",
                 [&routes](const HttpRequest& request, const PathParams&) -> Result<HttpResponse> {
                   SL_ASSIGN_OR_RETURN(auto body, ParseJsonObject(request.body));
-                  SL_ASSIGN_OR_RETURN(std::string email, RequiredString(body, "email"));
-                  SL_ASSIGN_OR_RETURN(std::string password, RequiredString(body, "password"));
+                  SL_ASSIGN_OR_RETURN(Login login, ReadLogin(body));
                   SL_ASSIGN_OR_RETURN(access::NewSession session,
-                                      routes.services().users.Login(email, password,
+                                      routes.services().users.Login(login.email, login.password,
                                                                      request.remote_address));
                   HttpResponse response =
                       JsonAnswer(200, {{"user", access::UserJson(session.user)},

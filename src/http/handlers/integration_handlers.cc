@@ -3,50 +3,13 @@
 
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/request_bodies.h"
 #include "integrations/views.h"
 #include "sync/views.h"
 
 namespace stripeline::http {
 
 namespace {
-
-Result<integrations::NewIntegration> ReadNewIntegration(const boost::json::object& body,
-                                                        bool for_test) {
-  integrations::NewIntegration request;
-  SL_ASSIGN_OR_RETURN(auto type, OptionalString(body, "type"));
-  if (type) request.type = *type;
-  SL_ASSIGN_OR_RETURN(auto scheme, OptionalString(body, "auth_scheme"));
-  if (scheme) request.auth_scheme = *scheme;
-  if (!for_test) {
-    SL_ASSIGN_OR_RETURN(request.name, RequiredString(body, "name"));
-  }
-  SL_ASSIGN_OR_RETURN(auto key, OptionalString(body, "secret_key"));
-  if (!key || key->empty()) {
-    return Status::InvalidArgument("Enter the secret or restricted key.", "invalid_secret_key");
-  }
-  request.secret_key = *key;
-  SL_ASSIGN_OR_RETURN(auto active, OptionalBool(body, "active"));
-  request.active = active.value_or(true);
-  SL_ASSIGN_OR_RETURN(auto client_id, NullableString(body, "client_id"));
-  if (client_id) request.client_id = *client_id;
-  SL_ASSIGN_OR_RETURN(auto account_id, NullableString(body, "account_id"));
-  if (account_id) request.account_id = *account_id;
-  return request;
-}
-
-// Manual OAuth entry: the fields of the catalog's "oauth" scheme.
-Result<integrations::ManualOAuth> ReadManualOAuth(const boost::json::object& body) {
-  integrations::ManualOAuth request;
-  SL_ASSIGN_OR_RETURN(request.name, RequiredString(body, "name"));
-  SL_ASSIGN_OR_RETURN(auto client_id, NullableString(body, "client_id"));
-  if (client_id) request.client_id = *client_id;
-  SL_ASSIGN_OR_RETURN(auto active, OptionalBool(body, "active"));
-  request.active = active.value_or(true);
-  SL_ASSIGN_OR_RETURN(request.connect_client_id, RequiredString(body, "oauth_client_id"));
-  SL_ASSIGN_OR_RETURN(request.client_secret, RequiredString(body, "oauth_client_secret"));
-  SL_ASSIGN_OR_RETURN(request.refresh_token, RequiredString(body, "refresh_token"));
-  return request;
-}
 
 HttpResponse SavedAnswer(sync::SyncService& sync_service, int status,
                          const integrations::Saved& saved) {
@@ -108,13 +71,7 @@ void RegisterIntegrationRoutes(ApiRoutes& routes) {
   });
 
   routes.Authenticated("PATCH", "/api/v1/integrations/{id}", routes.CallsStripe([&service, &syncs](const Call& call) -> Result<HttpResponse> {
-    integrations::IntegrationEdit edit;
-    SL_ASSIGN_OR_RETURN(edit.name, OptionalString(call.body, "name"));
-    SL_ASSIGN_OR_RETURN(edit.secret_key, OptionalString(call.body, "secret_key"));
-    if (edit.secret_key && edit.secret_key->empty()) edit.secret_key.reset();
-    SL_ASSIGN_OR_RETURN(edit.active, OptionalBool(call.body, "active"));
-    SL_ASSIGN_OR_RETURN(edit.account_id, NullableString(call.body, "account_id"));
-    SL_ASSIGN_OR_RETURN(edit.client_id, NullableString(call.body, "client_id"));
+    SL_ASSIGN_OR_RETURN(integrations::IntegrationEdit edit, ReadIntegrationEdit(call.body));
     SL_ASSIGN_OR_RETURN(auto saved, service.Edit(call.actor, call.Param("id"), edit));
     return SavedAnswer(syncs, 200, saved);
   }));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "http/api.h"
+#include "http/request_bodies.h"
 #include "reports/views.h"
 
 namespace stripeline::http {
@@ -71,15 +72,7 @@ void RegisterMetricsRoutes(ApiRoutes& routes) {
   routes.Authenticated(
       "PUT", "/api/v1/clients/{id}/dashboard",
       [service](const Call& call) -> Result<HttpResponse> {
-        const boost::json::value* list = call.body.if_contains("widgets");
-        if (list == nullptr || !list->is_array()) {
-          return Status::InvalidArgument("widgets (an array) is required.", "invalid_field");
-        }
-        std::vector<reports::Widget> widgets;
-        for (const boost::json::value& w : list->get_array()) {
-          SL_ASSIGN_OR_RETURN(reports::Widget widget, reports::WidgetFromJson(w));
-          widgets.push_back(std::move(widget));
-        }
+        SL_ASSIGN_OR_RETURN(std::vector<reports::Widget> widgets, ReadDashboard(call.body));
         SL_ASSIGN_OR_RETURN(widgets,
                             service->SaveDashboard(call.actor, call.Param("id"), std::move(widgets)));
         boost::json::object answer = reports::DashboardJson(call.Param("id"), widgets);

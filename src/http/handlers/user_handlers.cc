@@ -4,18 +4,9 @@
 #include "access/views.h"
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/request_bodies.h"
 
 namespace stripeline::http {
-
-namespace {
-Result<store::Role> ReadRole(const std::string& text) {
-  auto role = store::ParseRole(text);
-  if (!role) {
-    return Status::InvalidArgument("Role must be admin, member or viewer.", "invalid_role");
-  }
-  return *role;
-}
-}  // namespace
 
 void RegisterUserRoutes(ApiRoutes& routes) {
   auto& users = routes.services().users;
@@ -27,21 +18,15 @@ void RegisterUserRoutes(ApiRoutes& routes) {
     return JsonAnswer(200, {{"data", data}});
   });
   routes.Authenticated("POST", "/api/v1/users", [&users](const Call& call) -> Result<HttpResponse> {
-    SL_ASSIGN_OR_RETURN(std::string email, RequiredString(call.body, "email"));
-    SL_ASSIGN_OR_RETURN(std::string role_text, RequiredString(call.body, "role"));
-    SL_ASSIGN_OR_RETURN(std::string password, RequiredString(call.body, "password"));
-    SL_ASSIGN_OR_RETURN(store::Role role, ReadRole(role_text));
-    SL_ASSIGN_OR_RETURN(auto user, users.CreateUser(call.actor, email, role, password));
+    SL_ASSIGN_OR_RETURN(NewUser request, ReadNewUser(call.body));
+    SL_ASSIGN_OR_RETURN(auto user, users.CreateUser(call.actor, request.email, request.role,
+                                                    request.password));
     return JsonAnswer(201, {{"user", access::UserJson(user)}, {"message", "User added"}});
   });
   routes.Authenticated("PATCH", "/api/v1/users/{id}", [&users](const Call& call) -> Result<HttpResponse> {
-    std::optional<store::Role> role;
-    SL_ASSIGN_OR_RETURN(auto role_text, OptionalString(call.body, "role"));
-    if (role_text) {
-      SL_ASSIGN_OR_RETURN(role, ReadRole(*role_text));
-    }
-    SL_ASSIGN_OR_RETURN(auto disabled, OptionalBool(call.body, "disabled"));
-    SL_ASSIGN_OR_RETURN(auto user, users.UpdateUser(call.actor, call.Param("id"), role, disabled));
+    SL_ASSIGN_OR_RETURN(UserUpdate update, ReadUserUpdate(call.body));
+    SL_ASSIGN_OR_RETURN(auto user, users.UpdateUser(call.actor, call.Param("id"), update.role,
+                                                    update.disabled));
     return JsonAnswer(200, {{"user", access::UserJson(user)}, {"message", "User updated"}});
   });
 

@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 
 #include "http/api.h"
-#include "http/json_body.h"
+#include "http/request_bodies.h"
 #include "http/status_mapping.h"
 #include "stripe/webhook_signature.h"
 #include "sync/views.h"
@@ -12,17 +12,6 @@
 namespace stripeline::http {
 
 namespace {
-
-Result<std::optional<std::chrono::seconds>> ReadOverlap(const boost::json::object& body) {
-  const boost::json::value* value = body.if_contains("overlap_seconds");
-  if (value == nullptr || value->is_null()) return std::optional<std::chrono::seconds>();
-  if (!value->is_int64() && !value->is_uint64()) {
-    return Status::InvalidArgument("Field 'overlap_seconds' must be a whole number of seconds.",
-                                   "invalid_field");
-  }
-  const int64_t seconds = value->is_int64() ? value->get_int64() : -1;
-  return std::optional<std::chrono::seconds>(std::chrono::seconds(seconds));
-}
 
 Result<sync::WebhookIntake*> Intake(ApiRoutes& routes) {
   if (routes.services().webhooks == nullptr) {
@@ -58,17 +47,10 @@ void RegisterWebhookRoutes(ApiRoutes& routes) {
       "POST", "/api/v1/integrations/{id}/webhook-secret",
       [&routes](const Call& call) -> Result<HttpResponse> {
         SL_ASSIGN_OR_RETURN(sync::WebhookIntake * intake, Intake(routes));
-        SL_ASSIGN_OR_RETURN(std::optional<std::string> secret, OptionalString(call.body, "secret"));
-        if (secret && secret->empty()) {
-          // An empty field is more likely a paste that went wrong than a wish for a new secret.
-          return Status::InvalidArgument(
-              "The signing secret is empty. Paste the endpoint's secret (whsec_...), or leave "
-              "the field out to have Stripeline generate one.",
-              "invalid_webhook_secret");
-        }
-        SL_ASSIGN_OR_RETURN(auto overlap, ReadOverlap(call.body));
+        SL_ASSIGN_OR_RETURN(WebhookSecretRequest request, ReadWebhookSecretRequest(call.body));
         SL_ASSIGN_OR_RETURN(sync::SecretChange change,
-                            intake->SetSecret(call.actor, call.Param("id"), secret, overlap));
+                            intake->SetSecret(call.actor, call.Param("id"), request.secret,
+                                            request.overlap));
         return JsonAnswer(200, sync::SecretChangeJson(change));
       });
 

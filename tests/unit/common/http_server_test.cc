@@ -393,5 +393,24 @@ TEST(ParseListenAddress, RejectsMissingOrOutOfRangePorts) {
   }
 }
 
+TEST(MakeHttpRequest, SplitsTheTargetIntoADecodedPathAndQueryAndLowercasesHeaderNames) {
+  HttpRequest request = MakeHttpRequest("GET", "/api/v1/clients/a%20b?name=Caf%C3%A9+Co&x=1",
+                                        {{"X-CSRF-Token", "t"}}, "body", "10.0.0.1");
+  EXPECT_EQ(request.target, "/api/v1/clients/a%20b?name=Caf%C3%A9+Co&x=1");
+  EXPECT_EQ(request.path, "/api/v1/clients/a b");
+  EXPECT_EQ(request.Query("name"), "Café Co");
+  EXPECT_EQ(request.headers, (Fields{{"x-csrf-token", "t"}}));
+  EXPECT_EQ(request.body, "body");
+  EXPECT_EQ(request.remote_address, "10.0.0.1");
+}
+
+TEST(MakeHttpRequest, ReplacesBytesThatAreNotUtf8InThePathAndParameters) {
+  HttpRequest request = MakeHttpRequest("GET", "/clients/%FF?%C3%28=%E2%82", {}, "", "");
+  EXPECT_EQ(request.path, "/clients/\xEF\xBF\xBD");
+  ASSERT_EQ(request.query.size(), 1u);
+  EXPECT_EQ(request.query[0].first, "\xEF\xBF\xBD(");
+  EXPECT_EQ(request.query[0].second, "\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace stripeline

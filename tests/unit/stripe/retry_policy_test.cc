@@ -122,6 +122,15 @@ TEST(RetryPolicy, LockTimeoutIsNotARateLimit) {
   EXPECT_EQ(RetryAfter(Answer(429).value()), std::nullopt);
 }
 
+// Found by fuzz/stripe_responses_fuzzer.cc: 1e306 s in milliseconds overflowed int64 (UB).
+TEST(RetryPolicy, AnAbsurdRetryAfterReadsAsADay) {
+  for (const char* huge : {"1e306", "99999999999999999999", "9223372036854775.807"}) {
+    auto answer = Answer(429, {{"retry-after", huge}});
+    EXPECT_EQ(RetryAfter(answer.value()), std::chrono::hours(24)) << huge;
+    EXPECT_EQ(RetryDelay(RetryPolicy{}, 1, 1.0, answer), milliseconds(5000)) << huge;
+  }
+}
+
 TEST(RetryPolicy, DelayDoublesAndIsCapped) {
   RetryPolicy policy;  // 500 ms initial, 5000 ms cap
   EXPECT_EQ(RetryDelay(policy, 1, 1.0), milliseconds(500));

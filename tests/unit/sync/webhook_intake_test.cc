@@ -611,6 +611,29 @@ TEST_F(WebhookIntakeTest, EventsOfADeletedIntegrationGoWithIt) {
             "webhook_endpoint_not_found");
 }
 
+TEST(ParseWebhookEvent, ReadsTheFieldsTheIntakeStoresAndKeepsThePayloadWhole) {
+  const std::string payload =
+      R"({"id":"evt_1","type":"charge.updated","created":1700000000,"livemode":true,)"
+      R"("account":"acct_9","data":{"object":{}}})";
+  auto event = ParseWebhookEvent(payload);
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(event->event_id, "evt_1");
+  EXPECT_EQ(event->type, "charge.updated");
+  EXPECT_EQ(event->created, 1700000000);
+  EXPECT_TRUE(event->livemode);
+  EXPECT_EQ(event->account, "acct_9");
+  EXPECT_EQ(event->payload, payload);
+}
+
+TEST(ParseWebhookEvent, RefusesWhatIsNoStripeEvent) {
+  for (std::string payload :
+       {"", "[]", "not json", R"({"id":"evt_1","type":"x"})", R"({"id":"","type":"x","created":1})",
+        R"({"id":"evt_1","type":"x","created":"1700000000"})",
+        R"({"id":"evt_1","type":"x","created":1.5})"}) {
+    EXPECT_EQ(ParseWebhookEvent(payload).status().error_code(), "webhook_invalid_event") << payload;
+  }
+}
+
 }  // namespace
 }  // namespace stripeline::sync
 
