@@ -122,7 +122,7 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(
         *stored->last_event_id != event_id) {
       const std::string& stored_event_id = *stored->last_event_id;
       SL_ASSIGN_OR_RETURN(TieOrder order,
-                          OrderAgainstStored(*stream, account_id, object_id, *stored, event));
+                          OrderAgainstStored(*stream, scope, object_id, *stored, event));
       bool decided = true;
       if (order == TieOrder::kIncomingNewer) {
         tie_decided = true;
@@ -187,16 +187,16 @@ Result<ApplyOutcome> StoreEventApplier::ApplyEvent(
 }
 
 Result<TieOrder> StoreEventApplier::OrderAgainstStored(const StreamSpec& stream,
-                                                       const std::string& account_id,
+                                                       const DataScope& scope,
                                                        const std::string& object_id,
                                                        const RowVersion& stored,
                                                        const json::object& event) {
   SL_ASSIGN_OR_RETURN(std::optional<std::string> stored_raw,
-                      writer_.Raw(stream, account_id, object_id));
+                      writer_.Raw(stream, scope, object_id));
   SL_ASSIGN_OR_RETURN(std::optional<std::string> stored_event_raw,
-                      writer_.Raw(*FindStream("events"), account_id, *stored.last_event_id));
+                      writer_.Raw(*FindStream("events"), scope, *stored.last_event_id));
   SL_ASSIGN_OR_RETURN(std::vector<std::string> same_second_raw,
-                      writer_.EventsOfObject(account_id, object_id, stored.version));
+                      writer_.EventsOfObject(scope, object_id, stored.version));
   auto parse_object = [](const std::string& raw) -> std::optional<json::object> {
     boost::system::error_code ec;
     json::value parsed = json::parse(raw, ec);

@@ -89,7 +89,7 @@ class StoreEventApplier final : public EventApplier {
  private:
   // How `event` orders against the stored row of the same `created` (event_order.h), from the
   // row's object and the stored event that wrote it.
-  Result<TieOrder> OrderAgainstStored(const StreamSpec& stream, const std::string& account_id,
+  Result<TieOrder> OrderAgainstStored(const StreamSpec& stream, const DataScope& scope,
                                       const std::string& object_id, const RowVersion& stored,
                                       const boost::json::object& event);
 

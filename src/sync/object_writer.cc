@@ -107,22 +107,23 @@ Result<std::optional<RowVersion>> ObjectWriter::Version(const StreamSpec& stream
 }
 
 Result<std::optional<std::string>> ObjectWriter::Raw(const StreamSpec& stream,
-                                                     const std::string& account_id,
+                                                     const DataScope& scope,
                                                      const std::string& id) {
-  const std::string sql =
-      "SELECT raw FROM " + std::string(stream.table) + " WHERE account_id = $1 AND id = $2";
-  SL_ASSIGN_OR_RETURN(store::Rows rows, db_.Query(sql, {account_id, id}));
+  const std::string sql = "SELECT raw FROM " + std::string(stream.table) +
+                          " WHERE account_id = $1 AND livemode = $2 AND id = $3";
+  SL_ASSIGN_OR_RETURN(store::Rows rows,
+                      db_.Query(sql, {scope.account_id, int64_t{scope.livemode}, id}));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows[0].GetString(0));
 }
 
-Result<std::vector<std::string>> ObjectWriter::EventsOfObject(const std::string& account_id,
+Result<std::vector<std::string>> ObjectWriter::EventsOfObject(const DataScope& scope,
                                                               const std::string& object_id,
                                                               int64_t created) {
   SL_ASSIGN_OR_RETURN(store::Rows rows,
                       db_.Query("SELECT raw FROM stripe_events WHERE account_id = $1 AND "
-                                "object_id = $2 AND created = $3 LIMIT 64",
-                                {account_id, object_id, created}));
+                                "livemode = $2 AND object_id = $3 AND created = $4 LIMIT 64",
+                                {scope.account_id, int64_t{scope.livemode}, object_id, created}));
   std::vector<std::string> out;
   for (const store::Row& row : rows) out.push_back(row.GetString(0));
   return out;

@@ -70,13 +70,13 @@ class ObjectWriter {
   Result<std::optional<RowVersion>> Version(const StreamSpec& stream, const DataScope& scope,
                                             const std::string& id);
 
-  // The stored raw JSON of (account_id, id), or nullopt when there is no row.
-  Result<std::optional<std::string>> Raw(const StreamSpec& stream, const std::string& account_id,
+  // The stored raw JSON of `scope`'s row `id`, or nullopt when there is no row.
+  Result<std::optional<std::string>> Raw(const StreamSpec& stream, const DataScope& scope,
                                          const std::string& id);
 
   // The stored raw JSON of the events (stripe_events) of object `object_id` created at
   // `created`: what orders a burst of changes within one second.
-  Result<std::vector<std::string>> EventsOfObject(const std::string& account_id,
+  Result<std::vector<std::string>> EventsOfObject(const DataScope& scope,
                                                   const std::string& object_id, int64_t created);
 
   // The upsert statement of a stream (exposed for tests and docs).

@@ -185,11 +185,10 @@ TEST_F(SyncEngineTest, AFullDiskFailsTheRunWithItsRealErrorAndKindNeverAsInterru
   std::string id = AddIntegration();
   // The disk fills after 3 backfill pages: the next page, and the run's outcome, cannot be
   // written; the process lives on.
-  auto full = std::make_unique<testing::FaultInjectionDatabase>(
-      *db_, 3, testing::WritesPageCheckpoint, testing::Fault::kDiskFull);
-  testing::FaultInjectionDatabase& disk = *full;
-  store::Store store(std::move(full));
-  SyncEngine engine(store, *integrations_, *client_, *limiters_, clock_, SmallPages());
+  testing::FaultInjectionDatabase disk(*db_, 3, testing::WritesPageCheckpoint,
+                                       testing::Fault::kDiskFull);
+  store::Store store(disk);
+  SyncEngine engine(disk, store, *integrations_, *client_, *limiters_, clock_, SmallPages());
 
   auto failed = engine.Run(id);
   ASSERT_FALSE(failed.ok());

@@ -398,7 +398,7 @@ TEST_F(WebhookIntakeTest, ApplyingNeverHoldsTheDatabaseWhileAskingStripe) {
   std::future<bool> reader;
   bool read_while_fetching = false;
   StoreEventApplier refetching(
-      *store_, *integrations_, clock_,
+      *db_, *store_, *integrations_, clock_,
       [&](const std::string&, const StreamSpec&, const std::string&)
           -> stripe::StripeResult<std::optional<json::object>> {
         reader = std::async(std::launch::async, [&] {
@@ -411,7 +411,8 @@ TEST_F(WebhookIntakeTest, ApplyingNeverHoldsTheDatabaseWhileAskingStripe) {
         return std::optional<json::object>(json::object{
             {"id", "cus_1"}, {"object", "customer"}, {"name", "from Stripe"}});
       });
-  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, refetching, clock_);
+  intake_ = std::make_unique<WebhookIntake>(*db_, *store_, *integrations_, box_, refetching,
+                                            clock_);
   SetSecret(kPasted);
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow - 5, "one")).ok());
   ASSERT_TRUE(Deliver(CustomerEvent("evt_2", kNow - 5, "two")).ok());
@@ -428,7 +429,7 @@ TEST_F(WebhookIntakeTest, AnEventWhoseRefetchIsAbandonedAtStopStaysPendingUnatte
   std::atomic<bool> cancelled{false};
   std::unique_ptr<WebhookIntake>* intake = &intake_;
   StoreEventApplier refetching(
-      *store_, *integrations_, clock_,
+      *db_, *store_, *integrations_, clock_,
       [&](const std::string&, const StreamSpec&, const std::string&)
           -> stripe::StripeResult<std::optional<json::object>> {
         // The process is told to stop while the request waits for a retry.
@@ -438,7 +439,8 @@ TEST_F(WebhookIntakeTest, AnEventWhoseRefetchIsAbandonedAtStopStaysPendingUnatte
                                    .code = std::string(stripe::kRequestCancelledCode),
                                    .message = "abandoned"};
       });
-  intake_ = std::make_unique<WebhookIntake>(*store_, *integrations_, box_, refetching, clock_);
+  intake_ = std::make_unique<WebhookIntake>(*db_, *store_, *integrations_, box_, refetching,
+                                            clock_);
   SetSecret(kPasted);
   ASSERT_TRUE(Deliver(CustomerEvent("evt_1", kNow - 5, "one")).ok());
   ASSERT_TRUE(Deliver(CustomerEvent("evt_2", kNow - 5, "two")).ok());
@@ -667,9 +669,9 @@ TEST_F(ReadinessTest, ReadyWhenTheDatabaseTakesAWriteTheKeyOpensASecretAndTheApp
 }
 
 TEST_F(ReadinessTest, AFullDiskIsNotReady) {
-  store::Store full(std::make_unique<testing::FaultInjectionDatabase>(
-      *db_, 0, [](std::string_view) { return true; },
-      testing::Fault::kDiskFull));
+  testing::FaultInjectionDatabase disk(*db_, 0, [](std::string_view) { return true; },
+                                       testing::Fault::kDiskFull);
+  store::Store full(disk);
   Readiness readiness(full, *integrations_, nullptr, clock_);
   ReadinessReport report = readiness.Check();
   EXPECT_FALSE(report.ready);
@@ -704,7 +706,7 @@ TEST_F(ReadinessTest, AStalledApplierIsNotReadyUntilItMovesAgain) {
     bool entered = false, released = false;
   } held;
   intake_ = std::make_unique<WebhookIntake>(
-      *store_, *integrations_, box_, held, clock_,
+      *db_, *store_, *integrations_, box_, held, clock_,
       WebhookIntakeOptions{.rescan_interval = std::chrono::hours(1),
                            .stall_after = std::chrono::seconds(30)});
   SetSecret(kPasted);
