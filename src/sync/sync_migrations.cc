@@ -165,6 +165,7 @@ CREATE TABLE sync_verification_streams (
   error TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (verification_id, position)
 );
+)sql"},
       // Test and live data apart (issue 13): Stripe keeps a test and a live world per account,
       // and ids may repeat across them (the account object always does, a merchant's coupon
       // codes may), so the stream tables are rebuilt keyed by (account_id, livemode, id), rows
