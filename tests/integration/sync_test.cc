@@ -791,8 +791,8 @@ TEST(SyncIncremental, ThirtyDayGapReBackfillsAndSaysWhy) {
   s.ExpectVerifyEqual(id);
 }
 
-// One kind of injected fault at a time, then all together: the run must succeed (a page gets 3
-// engine attempts of 3 client attempts each) and the tables must equal the emulator in content.
+// One kind of injected fault at a time, then all together: the run must succeed (a page gets 9
+// attempts from the client) and the tables must equal the emulator in content.
 struct FaultCase {
   std::string name;
   std::vector<std::string> emulator_args;
@@ -841,16 +841,18 @@ INSTANTIATE_TEST_SUITE_P(
                   {"--rate-limit-test", "2000", "--sync-workers", "2"},
                   true,
                   false},
-        // Only 500 api_error answers.
-        FaultCase{"ServerErrors", {"--fail-rate", "0.1"}, {"--rate-limit-test", "2000"}, false, true},
+        // Only 500 api_error answers. The rates are high enough that a sync of ~23 requests
+        // surely meets one (0.75^23 ≈ 0.1 % chance of none; at 0.1 it was 9 %), and low enough
+        // that a request's 9 attempts surely get through (0.25^9 ≈ 4e-6).
+        FaultCase{"ServerErrors", {"--fail-rate", "0.25"}, {"--rate-limit-test", "2000"}, false, true},
         // Only connections reset without an answer.
         FaultCase{"ConnectionResets",
-                  {"--reset-rate", "0.1"},
+                  {"--reset-rate", "0.25"},
                   {"--rate-limit-test", "2000"},
                   false,
                   true},
         FaultCase{"AllTogether",
-                  {"--rate-limit-test", "3", "--fail-rate", "0.05", "--reset-rate", "0.05"},
+                  {"--rate-limit-test", "3", "--fail-rate", "0.12", "--reset-rate", "0.12"},
                   {"--rate-limit-test", "2000", "--sync-workers", "2"},
                   true,
                   true}),
