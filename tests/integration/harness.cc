@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <set>
@@ -448,6 +449,19 @@ std::string ContentHash(const StreamObjects& objects) {
   auto local = SyncedContent(db_file, account_id, streams,
                              key.find("_live_") != std::string::npos);
   return ContentEqual(remote, local);
+}
+
+std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : "";
+}
+
+std::string IsoDate(int64_t unix_seconds) {
+  const std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
 }
 
 boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,

@@ -193,6 +193,11 @@ inline const std::vector<std::string> kListStreams = {
     "invoices",  "charges",         "refunds",  "disputes",     "payment_intents",
     "payouts",   "balance_transactions", "credit_notes", "events"};
 
+// The string a JSON value holds, or "" when it holds none (an assertion on it then fails).
+std::string Str(const boost::json::value& v);
+// A unix time's UTC date, YYYY-MM-DD: the API's `from`/`to` parameters.
+std::string IsoDate(int64_t unix_seconds);
+
 // Waits (bounded poll) until run `run_id` of integration `id` has finished; returns the run, or
 // null after failing the test on timeout.
 boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,

@@ -19,18 +19,6 @@ namespace {
 using boost::json::object;
 using boost::json::value;
 
-constexpr char kSecretKey[] = "sk_test_emu_demo_secret_0000000000000000";
-
-std::string Str(const value& v) { return std::string(v.as_string()); }
-
-std::string IsoDate(int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
 
 int64_t Int(const object& o, const char* key) {
   const value* v = o.if_contains(key);

@@ -20,17 +20,6 @@ namespace {
 using boost::json::object;
 using boost::json::value;
 
-std::string Str(const value& v) { return std::string(v.as_string()); }
-
-std::string IsoDate(int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
-
 class TestAndLiveModes : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -24,8 +24,6 @@ using boost::json::value;
 constexpr char kConnectClientId[] = "ca_emu_demo_connect_0000000000000000";
 constexpr char kWebhookSecret[] = "whsec_oauth_integration_0123456789abcdef";
 
-std::string Str(const value& v) { return v.is_string() ? std::string(v.as_string()) : ""; }
-
 // The first value of query parameter `name` in `url`.
 std::string QueryParam(const std::string& url, const std::string& name) {
   size_t question = url.find('?');

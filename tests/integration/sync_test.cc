@@ -32,8 +32,6 @@ constexpr char kObjects[] = "120";
 // The service's own pacing must not be what a test waits for.
 const std::vector<std::string> kFastSync = {"--rate-limit-test", "2000", "--sync-interval", "0"};
 
-std::string Str(const value& v) { return std::string(v.as_string()); }
-
 int64_t NumberIn(const std::string& text, const std::string& pattern) {
   std::smatch match;
   if (!std::regex_search(text, match, std::regex(pattern))) return -1;

@@ -23,8 +23,6 @@ using boost::json::value;
 
 constexpr int kConcurrentStarts = 40;
 
-std::string Str(const value& v) { return std::string(v.as_string()); }
-
 std::string VerifyPath(const std::string& id) {
   return "/api/v1/integrations/" + id + "/sync/verify";
 }
