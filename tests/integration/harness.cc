@@ -487,21 +487,28 @@ boost::json::value SyncViaApi(HttpClient& api, const std::string& id) {
   return WaitForSyncRun(api, id, std::string(started.json.at("run_id").as_string()));
 }
 
-boost::json::value VerifyViaApi(HttpClient& api, const std::string& id) {
+boost::json::value WaitForVerification(HttpClient& api, const std::string& id,
+                                       int timeout_seconds) {
   const std::string path = "/api/v1/integrations/" + id + "/sync/verify";
-  auto started = api.Post(path);
-  EXPECT_EQ(started.status, 202) << started.body;
-  boost::json::value verification = started.json;
+  boost::json::value latest;
   WaitUntil(
       [&] {
         auto read = api.Get(path);
         EXPECT_EQ(read.status, 200) << read.body;
-        verification = read.json;
-        return read.status != 200 || (verification.at("state") != "queued" &&
-                                      verification.at("state") != "running");
+        if (read.status != 200) return true;
+        latest = read.json;
+        return latest.at("state") != "queued" && latest.at("state") != "running";
       },
-      120, "the verification of " + id + " to end");
-  EXPECT_EQ(verification.at("state"), "succeeded") << boost::json::serialize(verification);
+      timeout_seconds, "the verification of " + id + " to end");
+  return latest;
+}
+
+boost::json::value VerifyViaApi(HttpClient& api, const std::string& id) {
+  auto started = api.Post("/api/v1/integrations/" + id + "/sync/verify");
+  EXPECT_EQ(started.status, 202) << started.body;
+  boost::json::value verification = WaitForVerification(api, id);
+  EXPECT_TRUE(verification.is_object() && verification.at("state") == "succeeded")
+      << boost::json::serialize(verification);
   return verification;
 }
 

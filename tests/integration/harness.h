@@ -204,6 +204,10 @@ boost::json::value WaitForSyncRun(HttpClient& api, const std::string& id,
                                   const std::string& run_id, int timeout_seconds = 60);
 // Starts a sync over the API (expects 202) and waits for it to finish; returns the run.
 boost::json::value SyncViaApi(HttpClient& api, const std::string& id);
+// Polls GET .../sync/verify of integration `id` until its verification has ended (neither
+// queued nor running); returns it, or the last answer read.
+boost::json::value WaitForVerification(HttpClient& api, const std::string& id,
+                                       int timeout_seconds = 120);
 // Starts a verification over the API (expects 202), waits (bounded poll) until it ended and
 // expects it succeeded; returns it (`equal`, `streams`).
 boost::json::value VerifyViaApi(HttpClient& api, const std::string& id);

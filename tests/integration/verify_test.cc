@@ -79,21 +79,6 @@ bool Active(const value& verification) {
   return verification.at("state") == "queued" || verification.at("state") == "running";
 }
 
-// Polls GET .../sync/verify until the verification has ended; returns it.
-value WaitForVerification(HttpClient& api, const std::string& id, int timeout_seconds = 120) {
-  value latest;
-  WaitUntil(
-      [&] {
-        auto read = api.Get(VerifyPath(id));
-        EXPECT_EQ(read.status, 200) << read.body;
-        if (read.status != 200) return true;
-        latest = read.json;
-        return !Active(latest);
-      },
-      timeout_seconds, "the verification of " + id + " to end");
-  return latest;
-}
-
 TEST(VerifyApi, FortyConcurrentStartsMakeOneVerificationWhoseResultIsEqual) {
   Stack stack(SlowStripe(200));
   const std::string id = AddIntegration(stack.api(), "Verified");
